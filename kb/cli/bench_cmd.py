@@ -1,4 +1,4 @@
-"""Placeholder: commands of this group are added by their owner."""
+"""`kb bench` is registered together with `kb eval` in kb.cli.eval_cmd."""
 
 import click
 
