@@ -27,7 +27,15 @@ COMMAND_MODULES = [
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="kb-quotes")
-def cli() -> None:
+@click.option(
+    "--home",
+    envvar="KB_HOME",
+    type=click.Path(file_okay=False),
+    help="Knowledge base folder (default $KB_HOME or ~/.kb).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON Lines on stdout.")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None, as_json: bool) -> None:
     """Who said what in Chinese tech press.
 
     \b
@@ -35,7 +43,10 @@ def cli() -> None:
       kb --help
       kb ingest data/demo/demo-feed.xml --home ~/kb
       kb search "王小川 价格战" --home ~/kb
+
+    --home and --json may be given before or after the command.
     """
+    ctx.obj = {"home": home, "json": as_json}
 
 
 for _name in COMMAND_MODULES:

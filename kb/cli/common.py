@@ -32,7 +32,9 @@ class Ctx:
         """One JSON object per line on stdout (JSON Lines)."""
         click.echo(json.dumps(obj, ensure_ascii=False, default=_json_default))
 
-    def progress(self, items: Iterable[T], *, total: int | None = None, desc: str = "", unit: str = "it") -> Iterator[T]:
+    def progress(
+        self, items: Iterable[T], *, total: int | None = None, desc: str = "", unit: str = "it"
+    ) -> Iterator[T]:
         """A bar with counts and rate on a terminal; silent in --json mode or when piped."""
         if self.json or not sys.stderr.isatty():
             yield from items
@@ -64,10 +66,19 @@ def kb_command(group: click.Group, name: str, **kwargs: Any) -> Callable[[F], F]
     as its first argument."""
 
     def decorate(fn: F) -> F:
-        @click.option("--json", "as_json", is_flag=True, help="Print JSON Lines (one object per line) on stdout.")
-        @click.option("--home", envvar="KB_HOME", type=click.Path(file_okay=False), help="Knowledge base folder (default $KB_HOME or ~/.kb).")
+        @click.option(
+            "--json", "as_json", is_flag=True, help="Print JSON Lines (one object per line) on stdout."
+        )
+        @click.option(
+            "--home",
+            envvar="KB_HOME",
+            type=click.Path(file_okay=False),
+            help="Knowledge base folder (default $KB_HOME or ~/.kb).",
+        )
         def wrapper(home: str | None, as_json: bool, **kw: Any) -> Any:
-            return fn(Ctx(home, as_json), **kw)
+            # `kb --home H --json cmd` and `kb cmd --home H --json` mean the same.
+            top = click.get_current_context().find_root().obj or {}
+            return fn(Ctx(home or top.get("home"), as_json or bool(top.get("json"))), **kw)
 
         wrapper.__name__ = fn.__name__
         wrapper.__doc__ = fn.__doc__

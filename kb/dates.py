@@ -1,0 +1,28 @@
+"""Dates typed by users on the command line and in the app (feeds' dates are ingest's business)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from kb.errors import UsageError
+
+CHINA = timezone(timedelta(hours=8))
+
+
+def parse_user_datetime(value: str, *, default_tz: timezone = CHINA) -> datetime:
+    """'2024-05-15', '2024-05-15 10:30', '2024-05-15T10:30:00+08:00', '2024/5/15', '2024年5月15日'.
+    Without a zone, China time (+08:00) is assumed, as in the Chinese press."""
+    from dateutil import parser
+
+    v = value.strip().replace("年", "-").replace("月", "-").replace("日", " ").strip()
+    try:
+        dt = parser.isoparse(v) if "T" in v else parser.parse(v, yearfirst=True)
+    except (ValueError, OverflowError):
+        raise UsageError(f"cannot read the date {value!r} (try 2024-05-15)") from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=default_tz)
+    return dt.astimezone(UTC)
+
+
+def parse_user_date(value: str) -> date:
+    return parse_user_datetime(value).astimezone(CHINA).date()

@@ -1,0 +1,89 @@
+"""Integrity of a KB: SQLite itself, the keyword index, and the agreement of store and vector index.
+
+The store is the record of truth; the vector index and the FTS table are derived from it, so every
+mismatch found here is repaired by `kb reindex`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kb.base import KnowledgeBase
+
+
+def check(kb: KnowledgeBase, *, sample: int = 20) -> dict[str, Any]:
+    store = kb.store
+    found: dict[str, Any] = {"ok": True, "problems": []}
+
+    integrity = store.db.execute("PRAGMA quick_check").fetchone()[0]
+    found["sqlite"] = integrity
+    if integrity != "ok":
+        found["problems"].append(f"SQLite integrity check failed: {integrity}")
+
+    stmt_ids = store.statement_ids()
+    fts = store.db.execute("SELECT COUNT(*) FROM statements_fts").fetchone()[0]
+    found["statements"] = len(stmt_ids)
+    found["keyword_index_rows"] = fts
+    if fts != len(stmt_ids):
+        found["problems"].append(f"keyword index has {fts} rows for {len(stmt_ids)} statements")
+
+    recorded_model = store.get_meta("index_model")
+    found["index_model"] = recorded_model
+    if recorded_model and recorded_model != kb.embedder.name:
+        found["problems"].append(
+            f"the index was built with {recorded_model} but settings use {kb.embedder.name}; run `kb reindex`"
+        )
+        found["ok"] = False
+        return found
+
+    vec_ids = kb.index.ids()
+    missing = stmt_ids - vec_ids
+    orphans = vec_ids - stmt_ids
+    unindexed = store.db.execute("SELECT COUNT(*) FROM statements WHERE indexed = 0").fetchone()[0]
+    found["vectors"] = len(vec_ids)
+    found["missing_vectors"] = len(missing)
+    found["orphan_vectors"] = len(orphans)
+    found["unindexed"] = unindexed
+    found["missing_sample"] = sorted(missing)[:sample]
+    found["orphan_sample"] = sorted(orphans)[:sample]
+    if missing:
+        found["problems"].append(f"{len(missing)} statements are missing a vector (run `kb reindex`)")
+    if orphans:
+        found["problems"].append(f"{len(orphans)} vectors have no statement (run `kb reindex`)")
+    if unindexed and not missing:
+        found["problems"].append(f"{unindexed} statements are not marked indexed (run `kb reindex`)")
+    found["ok"] = not found["problems"]
+    return found
+
+
+def reindex(kb: KnowledgeBase, *, batch: int = 256, progress: Any = None) -> int:
+    """Rebuild the vector index (with the current model) and the keyword index from SQLite."""
+    from kb.pipeline import index_metadata
+    from kb.textnorm import search_tokens
+
+    store = kb.store
+    with store.transaction() as db:
+        db.execute("DELETE FROM statements_fts")
+        rows = db.execute(
+            "SELECT id, speaker, speaker_mention, organization, text FROM statements"
+        ).fetchall()
+        db.executemany(
+            "INSERT INTO statements_fts (tokens, statement_id) VALUES (?, ?)",
+            [(search_tokens(" ".join(x for x in (r[1], r[2], r[3], r[4]) if x)), r[0]) for r in rows],
+        )
+    store.mark_all_unindexed()
+    kb.index.reset()
+    total = len(rows)
+    done = 0
+    bar = progress(total) if progress else None
+    while chunk := store.unindexed(limit=batch):
+        vectors = kb.embedder.embed_passages([r["text"] for r in chunk])
+        kb.index.upsert([r["id"] for r in chunk], vectors, [index_metadata(r, r["published"]) for r in chunk])
+        store.mark_indexed([r["id"] for r in chunk])
+        done += len(chunk)
+        if bar is not None:
+            bar.update(len(chunk))
+    if bar is not None:
+        bar.close()
+    store.set_meta("index_model", kb.embedder.name)
+    return done

@@ -1,0 +1,331 @@
+"""The one ingest pipeline: read → NLP → embed → topics and stance → store → index.
+
+Order and why:
+1. read (ingest/): fetch with conditional GET and limits, decode, parse, clean, dedupe in the feed.
+2. skip what the store already holds (guid, URL or content hash), before any costly work.
+3. NLP (kb/nlp): statements with speakers, roles and offsets, for a batch of articles at once.
+4. embed (kb/embed): one vector per statement, batched across articles for throughput.
+5. topics and stance (kb/topics): need the vectors, so they come after embedding.
+6. store (kb/store): each batch of articles with their statements in one transaction. A crash
+   before the commit loses only the batch in flight, which the next run redoes.
+7. index (kb/index): vectors go to Chroma after the commit; statements are marked indexed only
+   once Chroma has them. A crash in between leaves `indexed = 0` rows, which the next run
+   (or `kb reindex`) embeds again. The index is derived; SQLite is the record of truth.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kb.base import KnowledgeBase
+from kb.errors import KbError
+from kb.records import ParsedItem, Statement
+from kb.textnorm import content_hash
+
+BATCH_ARTICLES = 64  # articles per NLP/embed/store batch: large enough for batched embedding
+
+
+@dataclass
+class StageTimes:
+    """Seconds spent per stage, for `kb bench ingest`."""
+
+    parse: float = 0.0
+    nlp: float = 0.0
+    embed: float = 0.0
+    topics: float = 0.0
+    store: float = 0.0
+    index: float = 0.0
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: round(v, 3) for k, v in self.__dict__.items()}
+
+
+@dataclass
+class IngestReport:
+    sources: int = 0
+    items: int = 0  # items read from all sources
+    new_articles: int = 0
+    duplicates: int = 0
+    statements: int = 0
+    reindexed: int = 0  # statements committed by an earlier, interrupted run and indexed now
+    failures: list[str] = field(default_factory=list)  # one line per failed source
+    warnings: list[str] = field(default_factory=list)  # item-level problems
+    times: StageTimes = field(default_factory=StageTimes)
+
+    def as_dict(self) -> dict[str, Any]:
+        d = {k: v for k, v in self.__dict__.items() if k != "times"}
+        d["times"] = self.times.as_dict()
+        return d
+
+
+Progress = Callable[[str, int, int], None]  # (stage/source, done, total)
+
+
+class IngestBusy(KbError):
+    pass
+
+
+@contextmanager
+def ingest_lock(
+    home: Path, *, wait: bool = True, notify: Callable[[str], None] | None = None
+) -> Iterator[None]:
+    """One writer per KB: a second ingest waits for the first (or fails at once with wait=False).
+    An advisory lock on a file, released by the OS even when the holder is killed."""
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / "ingest.lock"
+    with open(path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "?"
+            if not wait:
+                raise IngestBusy(
+                    f"another ingest is running on {home} (pid {holder}); try again later"
+                ) from None
+            if notify:
+                notify(f"another ingest is running on {home} (pid {holder}); waiting for it to finish…")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def index_metadata(s: Statement | Any, published: str | None) -> dict[str, Any]:
+    """Filterable metadata of one statement in the vector index (see kb.index)."""
+    get = (lambda k: getattr(s, k)) if isinstance(s, Statement) else (lambda k: s[k])
+    topics = get("topics")
+    if isinstance(topics, str):
+        import json
+
+        topics = json.loads(topics)
+    meta: dict[str, Any] = {
+        "speaker_id": get("speaker_id") or "",
+        "company_id": get("company_id") or "",
+        "speaker_type": get("speaker_type"),
+        "kind": get("kind"),
+        "published": int(datetime.fromisoformat(published).timestamp()) if published else 0,
+    }
+    for t in topics:
+        meta[f"topic_{t}"] = True
+    return meta
+
+
+def _published_date(item: ParsedItem) -> date | None:
+    return item.published.astimezone(UTC).date() if item.published else None
+
+
+class Ingestor:
+    """Runs the pipeline for one KB; reused across sources of one run (and across `kb watch` rounds)."""
+
+    def __init__(self, kb: KnowledgeBase, *, progress: Progress | None = None):
+        self.kb = kb
+        self.progress = progress
+        self.report = IngestReport()
+
+    # -- NLP, embedding, topics: the per-batch work ---------------------------------------------
+
+    def annotate(self, items: Sequence[ParsedItem]) -> list[list[Statement]]:
+        from kb.nlp import extract
+
+        t = time.perf_counter()
+        per_item = extract(
+            [it.text for it in items],
+            [_published_date(it) for it in items],
+            registry=self.kb.registry,
+        )
+        self.report.times.nlp += time.perf_counter() - t
+        return per_item
+
+    def embed(self, statements: Sequence[Statement]) -> np.ndarray:
+        t = time.perf_counter()
+        vectors = self.kb.embedder.embed_passages([s.text for s in statements])
+        self.report.times.embed += time.perf_counter() - t
+        return vectors
+
+    def tag_topics(self, statements: list[Statement], vectors: np.ndarray) -> None:
+        if not statements:
+            return
+        from kb.topics import annotate
+
+        t = time.perf_counter()
+        annotate(statements, vectors, self.kb.embedder)
+        self.report.times.topics += time.perf_counter() - t
+
+    # -- one batch ---------------------------------------------------------------------------------
+
+    def process_batch(self, items: Sequence[ParsedItem], source_id: int | None) -> int:
+        """NLP, embed, store and index one batch of new articles. Returns articles stored."""
+        store = self.kb.store
+        per_item = self.annotate(items)
+        flat = [s for stmts in per_item for s in stmts]
+        vectors = self.embed(flat)
+        self.tag_topics(flat, vectors)
+
+        t = time.perf_counter()
+        stored: list[tuple[ParsedItem, list[Statement]]] = []
+        with store.transaction():
+            for item, stmts in zip(items, per_item, strict=True):
+                if store.add_article(item, stmts, source_id) is not None:
+                    stored.append((item, stmts))
+            self._discover(stored)
+        self.report.times.store += time.perf_counter() - t
+
+        # Vectors of the statements just committed (an article found stored meanwhile is skipped).
+        from kb.store.db import iso, statement_id
+
+        t = time.perf_counter()
+        keep = {id(s) for _, stmts in stored for s in stmts}
+        ids, vecs, metas = [], [], []
+        offset = 0
+        for item, stmts in zip(items, per_item, strict=True):
+            chash = content_hash(item.title, item.text)
+            for s in stmts:
+                if id(s) in keep:
+                    ids.append(statement_id(chash, s.start, s.end))
+                    vecs.append(vectors[offset])
+                    metas.append(index_metadata(s, iso(item.published)))
+                offset += 1
+        if ids:
+            self.kb.index.upsert(ids, np.asarray(vecs, dtype=np.float32), metas)
+            store.mark_indexed(ids)
+        self.report.times.index += time.perf_counter() - t
+        self.report.new_articles += len(stored)
+        self.report.statements += sum(len(st) for _, st in stored)
+        return len(stored)
+
+    def _discover(self, stored: Sequence[tuple[ParsedItem, list[Statement]]]) -> None:
+        """People named with a title at a company, unknown to the registry, are recorded as
+        discovered (unconfirmed) so analysts can confirm or correct them."""
+        from kb import registry as reg
+
+        record = getattr(reg, "record_discovered", None)
+        if record is None:
+            return
+        for item, stmts in stored:
+            for s in stmts:
+                if (
+                    s.speaker_type == "person"
+                    and s.speaker
+                    and not s.speaker_id
+                    and s.title
+                    and s.organization
+                ):
+                    record(self.kb.store, s.speaker, s.title, s.organization, _published_date(item))
+
+    # -- crash recovery -------------------------------------------------------------------------
+
+    def resume_indexing(self) -> int:
+        """Embed and index statements that an interrupted run committed but did not index."""
+        store = self.kb.store
+        done = 0
+        while rows := store.unindexed(limit=512):
+            vectors = self.kb.embedder.embed_passages([r["text"] for r in rows])
+            self.kb.index.upsert(
+                [r["id"] for r in rows], vectors, [index_metadata(r, r["published"]) for r in rows]
+            )
+            store.mark_indexed([r["id"] for r in rows])
+            done += len(rows)
+        self.report.reindexed += done
+        return done
+
+    # -- sources ---------------------------------------------------------------------------------
+
+    def ingest_source(
+        self, spec: Any, *, published: datetime | None, source_name: str | None, fetch: bool
+    ) -> None:
+        import ingest
+
+        store = self.kb.store
+        kind = getattr(spec, "kind", "feed")
+        prior = store.source(spec.location)
+        t = time.perf_counter()
+        try:
+            read = ingest.read_source(
+                spec,
+                self.kb.settings,
+                etag=prior["etag"] if prior else None,
+                last_modified=prior["last_modified"] if prior else None,
+                published=published,
+                source_name=source_name,
+                fetch_full_text=fetch and self.kb.settings.fetch_full_text,
+            )
+        except Exception as e:  # noqa: BLE001 - one bad source must not stop the run
+            read = ingest.SourceRead(
+                spec=spec, name="", items=[], error=f"{spec.location}: {type(e).__name__}: {e}"
+            )
+        self.report.times.parse += time.perf_counter() - t
+        self.report.sources += 1
+        name = read.name or getattr(spec, "name", "") or Path(spec.location).name
+        source_id = store.upsert_source(spec.location, name, kind)
+        if read.error:
+            self.report.failures.append(read.error)
+            store.record_source_read(spec.location, ok=False, error=read.error)
+            return
+        self.report.warnings.extend(read.errors)
+        self.report.items += len(read.items)
+
+        # Skip what is stored already, before any NLP or embedding work.
+        fresh: list[ParsedItem] = []
+        seen: set[str] = set()
+        for item in read.items:
+            chash = content_hash(item.title, item.text)
+            if chash in seen or store.find_article(guid=item.guid, url=item.url, chash=chash) is not None:
+                self.report.duplicates += 1
+                continue
+            seen.add(chash)
+            fresh.append(item)
+
+        new = 0
+        for i in range(0, len(fresh), BATCH_ARTICLES):
+            new += self.process_batch(fresh[i : i + BATCH_ARTICLES], source_id)
+        self.report.duplicates += len(fresh) - new
+        store.record_source_read(
+            spec.location,
+            ok=True,
+            new_articles=new,
+            etag=read.etag,
+            last_modified=read.last_modified,
+            name=read.name or None,
+        )
+
+
+def ingest_sources(
+    kb: KnowledgeBase,
+    sources: Sequence[str],
+    *,
+    published: datetime | None = None,
+    source_name: str | None = None,
+    fetch: bool = True,
+    wait: bool = True,
+    progress: Callable[[Any], Any] | None = None,
+    notify: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Ingest feed URLs, feed files, OPML files, article files or folders of them into a KB.
+
+    `progress` wraps the list of sources (e.g. a tqdm bar); `notify` receives status lines.
+    """
+    import ingest
+
+    specs = ingest.expand_sources(list(sources))
+    ingestor = Ingestor(kb)
+    with ingest_lock(kb.settings.home, wait=wait, notify=notify):
+        ingestor.resume_indexing()
+        for spec in progress(specs) if progress else specs:
+            ingestor.ingest_source(spec, published=published, source_name=source_name, fetch=fetch)
+    return ingestor.report

@@ -1,0 +1,62 @@
+"""Process-wide loaders (st.cache_resource) and per-query data (st.cache_data).
+
+The knowledge base (and through it the store, registry, embedding model and vector index) is opened
+once per process and per KB home; its heavy parts load lazily on first use. Query results are cached
+for a short while so that widget reruns do not repeat work; writes clear them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from kb.base import KnowledgeBase
+from kb.config import default_home, load_settings
+
+DATA_TTL_S = 60  # query results: short, so a running ingest shows up within a minute
+
+
+def home() -> str:
+    """The KB home: `kb ui` passes it as KB_HOME."""
+    return str(Path(os.environ.get("KB_HOME") or default_home()).resolve())
+
+
+@st.cache_resource(show_spinner=False)
+def _kb(home_dir: str) -> KnowledgeBase:
+    return KnowledgeBase(load_settings(home_dir))
+
+
+def kb() -> KnowledgeBase:
+    return _kb(home())
+
+
+@st.cache_resource(show_spinner="Loading the people and companies registry…")
+def _registry(home_dir: str) -> Any:
+    try:
+        return _kb(home_dir).registry
+    except NotImplementedError:  # the registry API is still a stub
+        return None
+    except Exception as e:  # noqa: BLE001 - the app must open even if the registry data is broken
+        st.session_state["_registry_error"] = f"{type(e).__name__}: {e}"
+        return None
+
+
+def registry() -> Any:
+    return _registry(home())
+
+
+@st.cache_resource(show_spinner="Loading the embedding model…")
+def _embedder(home_dir: str) -> Any:
+    return _kb(home_dir).embedder
+
+
+def embedder() -> Any:
+    return _embedder(home())
+
+
+def clear_data() -> None:
+    """After a write (correction, subscription, source): drop cached query results."""
+    st.cache_data.clear()
