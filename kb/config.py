@@ -41,6 +41,9 @@ class Settings:
     # SMTP for digests; user and password come from the environment (KB_SMTP_USER/PASSWORD).
     smtp: str | None = None
     smtp_security: str = "starttls"  # "starttls" | "tls" | "none"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_cafile: str | None = None  # a CA bundle for a server with a private certificate
     mail_from: str = "kb digest <digest@localhost>"
 
     @property
@@ -58,6 +61,9 @@ _ENV = {
     "chroma_url": "KB_CHROMA_URL",
     "allow_private_network": "KB_ALLOW_PRIVATE_NETWORK",
     "smtp": "KB_SMTP",
+    "smtp_security": "KB_SMTP_SECURITY",
+    "smtp_user": "KB_SMTP_USER",
+    "smtp_password": "KB_SMTP_PASSWORD",
     "mail_from": "KB_MAIL_FROM",
 }
 

@@ -11,7 +11,8 @@ File format (a JSON list per file, people.json and companies.json):
    "aliases": ["百川智能", "百川", "Baichuan"]}
 kind is person | company | media (news outlets, e.g. 日经新闻, The Information) | organization.
 Optional keys: "note" (one line about who/what it is), "parent" (company id, e.g. Alibaba Cloud →
-Alibaba). Every Chinese alias is listed in simplified AND traditional script (a test checks it).
+Alibaba), "ambiguous" (aliases that lookups accept but taggers do not match in running text, e.g.
+"字节", which also means "byte"). Every Chinese alias is listed in simplified AND traditional script (a test checks it).
 
 How it is used:
   reg = Registry.load(DATA_DIR, store=store)  # curated files + what the KB discovered (< 100 ms)
@@ -35,7 +36,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -63,6 +64,7 @@ class Role:
     since: str | None = None  # ISO date (YYYY or YYYY-MM or YYYY-MM-DD) or None
     until: str | None = None
     origin: str = "curated"
+    primary: bool = False  # among roles held at once, the one a statement is attributed to
 
     def covers(self, day: date) -> bool:
         lo = _bound(self.since, start=True)
@@ -82,6 +84,9 @@ class Entity:
     status: str = "confirmed"  # confirmed | unconfirmed
     note: str | None = None
     parent: str | None = None  # for companies: the group it belongs to
+    # Aliases that find() accepts but taggers must not match in running text ("字节" is also
+    # "byte", "老黄" is anyone's nickname).
+    ambiguous: list[str] = field(default_factory=list)
 
     @property
     def is_person(self) -> bool:
@@ -106,16 +111,7 @@ class Entity:
             "status": self.status,
         }
         if self.kind == "person":
-            d["roles"] = [
-                {
-                    "company_id": r.company_id,
-                    "title": r.title,
-                    "since": r.since,
-                    "until": r.until,
-                    "origin": r.origin,
-                }
-                for r in self.roles
-            ]
+            d["roles"] = [asdict(r) for r in self.roles]
         if self.note:
             d["note"] = self.note
         if self.parent:
@@ -367,21 +363,33 @@ class Registry:
     # -- roles ---------------------------------------------------------------------------------
 
     def role_on(
-        self, person_id: str, day: date | datetime | str | None, *, approximate: bool = False
+        self,
+        person_id: str,
+        day: date | datetime | str | None,
+        *,
+        prefer: Iterable[str] = (),
+        approximate: bool = False,
     ) -> Role | None:
-        """The role a person held on a date (the latest-starting one that covers it). With no date,
-        the current role (no `until`). approximate=True falls back to the role nearest in time
-        (discovered roles only know when they were first seen)."""
+        """The role a person held on a date: of the roles that cover it, one at a company in
+        `prefer` (e.g. companies the article names), else the one marked primary, else the
+        latest-starting. With no date, the current roles (no `until`). approximate=True falls back
+        to the role nearest in time (discovered roles only know when they were first seen)."""
         e = self.get(person_id)
         if e is None or not e.roles:
             return None
         d = as_date(day)
+        preferred = {self._resolve_id(c) for c in prefer}
+
+        def rank(r: Role) -> tuple[bool, bool, tuple[int, date], bool]:
+            # Equal starts: a role with a known end is the more specific one.
+            return (r.company_id in preferred, r.primary, _start_key(r), r.until is not None)
+
         if d is None:
             current = [r for r in e.roles if not r.until] or list(e.roles)
-            return max(current, key=_start_key)
+            return max(current, key=rank)
         covering = [r for r in e.roles if r.covers(d)]
         if covering:
-            return max(covering, key=_start_key)
+            return max(covering, key=rank)
         if not approximate:
             return None
 
@@ -487,7 +495,7 @@ class Registry:
             for e in curated:
                 for r in e.roles:
                     db.execute(
-                        "INSERT OR REPLACE INTO affiliations (person_id, company_id, title, since, until, origin) "
+                        "INSERT OR IGNORE INTO affiliations (person_id, company_id, title, since, until, origin) "
                         "VALUES (?, ?, ?, ?, ?, 'curated')",
                         (e.id, r.company_id, r.title, r.since, r.until),
                     )
@@ -525,13 +533,20 @@ def entity_from_dict(obj: dict[str, Any]) -> Entity:
         name_en=obj.get("name_en"),
         aliases=list(obj.get("aliases") or []),
         roles=[
-            Role(r["company_id"], r.get("title") or "", r.get("since"), r.get("until"))
+            Role(
+                r["company_id"],
+                r.get("title") or "",
+                r.get("since"),
+                r.get("until"),
+                primary=bool(r.get("primary")),
+            )
             for r in obj.get("roles") or []
         ],
         origin=obj.get("origin", "curated"),
         status=obj.get("status", "confirmed"),
         note=obj.get("note"),
         parent=obj.get("parent"),
+        ambiguous=list(obj.get("ambiguous") or []),
     )
 
 

@@ -60,3 +60,15 @@ def embedder() -> Any:
 def clear_data() -> None:
     """After a write (correction, subscription, source): drop cached query results."""
     st.cache_data.clear()
+
+
+@st.cache_data(ttl=DATA_TTL_S, show_spinner=False)
+def _call(home_dir: str, fn_name: str, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> Any:
+    from ui import backend
+
+    return getattr(backend, fn_name)(_kb(home_dir), *args, **dict(kwargs))
+
+
+def q(fn_name: str, *args: Any, **kwargs: Any) -> Any:
+    """A read through `ui.backend`, cached per KB home and arguments for DATA_TTL_S."""
+    return _call(home(), fn_name, args, tuple(sorted(kwargs.items())))

@@ -82,8 +82,9 @@ def kb_command(group: click.Group, name: str, **kwargs: Any) -> Callable[[F], F]
 
         wrapper.__name__ = fn.__name__
         wrapper.__doc__ = fn.__doc__
-        for p in reversed(getattr(fn, "__click_params__", [])):
-            wrapper.__click_params__.append(p)  # type: ignore[attr-defined]
+        # click keeps decorator params in reverse order and reverses them when it builds the
+        # command; appending fn's list as is keeps the declared order of arguments.
+        wrapper.__click_params__.extend(getattr(fn, "__click_params__", []))  # type: ignore[attr-defined]
         group.command(name, **kwargs)(wrapper)
         return fn
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 Range = tuple[date | None, date | None]
+Span = tuple[date, date]
 
 MONTHS_EN = {
     m.lower(): i
@@ -66,7 +67,7 @@ _EN_NUM = {
 }
 
 
-def month_range(y: int, m: int) -> Range:
+def month_range(y: int, m: int) -> Span:
     return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
 
 
@@ -132,6 +133,10 @@ def _parse_date(y: str | None, m: str | None, d: str | None, today: date, *, end
     return hi if end else lo
 
 
+def _day_before(d: date | None) -> date | None:
+    return d - timedelta(days=1) if d else None
+
+
 def _mon(name: str) -> int:
     return MONTHS_EN[name.lower()]
 
@@ -164,7 +169,8 @@ def _cn_range(m: re.Match[str], today: date, i: int = 1) -> Range:
 
 def _en_month_range(m: re.Match[str], today: date) -> Range:
     mon = _mon(m.group(1))
-    year = int(m.group(2)) if m.group(2) else _recent_month(mon, today)
+    y = m.group(2) if (m.lastindex or 0) >= 2 else None
+    year = int(y) if y else _recent_month(mon, today)
     return month_range(year, mon)
 
 
@@ -186,18 +192,25 @@ RULES: list[Rule] = [
         lambda m, t: (_en_month_range(m, t)[0], None),
     ),
     Rule(_r(r"\b(?:since|after)\s+(\d{4})\b"), lambda m, t: (date(int(m.group(1)), 1, 1), None)),
-    Rule(_r(rf"\b(?:until|before|till|by)\s+{_ISO}\b"), lambda m, t: (None, _iso_range(m, t)[1])),
+    # "before X" ends the day before X starts; "until X" includes X.
+    Rule(_r(rf"\bbefore\s+{_ISO}\b"), lambda m, t: (None, _day_before(_iso_range(m, t)[0]))),
     Rule(
-        _r(rf"\b(?:until|before|till)\s+{_MON}(?:\s+(\d{{4}}))?\b"),
+        _r(rf"\bbefore\s+{_MON}(?:\s+(\d{{4}}))?\b"),
+        lambda m, t: (None, _day_before(_en_month_range(m, t)[0])),
+    ),
+    Rule(_r(rf"\b(?:until|till|by)\s+{_ISO}\b"), lambda m, t: (None, _iso_range(m, t)[1])),
+    Rule(
+        _r(rf"\b(?:until|till)\s+{_MON}(?:\s+(\d{{4}}))?\b"),
         lambda m, t: (None, _en_month_range(m, t)[1]),
     ),
     Rule(_r(rf"(?:自|从)?{_ISO}(?:以来|之后|以后|起)"), lambda m, t: (_iso_range(m, t)[0], None)),
     Rule(_r(rf"(?:自|从)?{_CN_DATE}(?:以来|之后|以后|起|至今)"), lambda m, t: (_cn_range(m, t)[0], None)),
     Rule(
-        _r(r"(?:自|从)(\d{4})年(?:以来|之后|以后|起|至今)?"),
-        lambda m, t: (date(int(m.group(1)), 1, 1), None),
+        _r(r"(?:自|从)?(\d{4})年(?:以来|之后|以后|起|至今)"), lambda m, t: (date(int(m.group(1)), 1, 1), None)
     ),
-    Rule(_r(rf"{_CN_DATE}(?:之前|以前|前)"), lambda m, t: (None, _cn_range(m, t)[1])),
+    Rule(_r(r"(?:自|从)(\d{4})年"), lambda m, t: (date(int(m.group(1)), 1, 1), None)),
+    Rule(_r(rf"{_CN_DATE}(?:之前|以前)"), lambda m, t: (None, _day_before(_cn_range(m, t)[0]))),
+    Rule(_r(r"(\d{4})年(?:之前|以前)"), lambda m, t: (None, date(int(m.group(1)) - 1, 12, 31))),
     # -- relative spans ("last 3 months", "最近一周", "过去30天") ------------------------------
     Rule(
         _r(
@@ -271,7 +284,7 @@ def find_dates(text: str, today: date) -> list[DateMatch]:
                 continue
             try:
                 since, until = rule.resolve(m, today)
-            except (ValueError, KeyError):  # "2024-13" or "2月30日": not a date, leave it as text
+            except (ValueError, KeyError, IndexError):  # "2024-13" or "2月30日": not a date, leave it as text
                 continue
             taken.append((m.start(), m.end()))
             found.append(DateMatch(m.start(), m.end(), m.group(0), since, until))

@@ -1,0 +1,316 @@
+"""`kb eval statements`: precision and recall of statements with the right speaker, on a gold set of
+real articles from ../shared/data (referenced by feed file + guid, statements by a short anchor).
+
+Gold format (data/gold/statements.jsonl, one article per line):
+  {"feed": "press-2016/techweb.xml", "guid": "...", "split": "dev"|"test",
+   "statements": [{"anchor": "物联网（让一切", "nth": 1, "speaker": "孙正义"|null,
+                   "speaker_type": "person", "kind": "indirect", "title": "CEO"|null,
+                   "organization": "软银"|null, "optional": false}]}
+A predicted statement matches a gold one when its span contains the anchor's first character.
+Optional gold statements (borderline: rumours, document excerpts) count neither way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kb.errors import KbError
+from kb.records import Statement
+from kb.textnorm import alias_key, to_simplified
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLD = ROOT / "data" / "gold" / "statements.jsonl"
+
+
+def shared_data() -> Path:
+    return Path(os.environ.get("KB_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+def load_gold(path: Path = GOLD) -> list[dict[str, Any]]:
+    if not path.exists():
+        raise KbError(f"gold file not found: {path}")
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def load_articles(
+    refs: Iterable[tuple[str, str]], data: Path | None = None
+) -> dict[tuple[str, str], tuple[str, date | None]]:
+    """(feed, guid) -> (clean text, published date), read with the ingest package."""
+    import sys
+
+    try:
+        from ingest import expand_sources, read_source
+    except ImportError:
+        # an editable install made before ingest/__init__.py existed maps `ingest` to a namespace
+        # package; the checkout itself has the real one
+        sys.modules.pop("ingest", None)
+        sys.path.insert(0, str(ROOT))
+        from ingest import expand_sources, read_source
+
+    from kb.config import Settings
+
+    base = (data or shared_data()) / "feeds"
+    wanted: dict[str, set[str]] = {}
+    for feed, guid in refs:
+        wanted.setdefault(feed, set()).add(guid)
+    out: dict[tuple[str, str], tuple[str, date | None]] = {}
+    settings = Settings(home=Path("/nonexistent"))
+    for feed, guids in wanted.items():
+        for spec in expand_sources([str(base / feed)]):
+            read = read_source(spec, settings, fetch_full_text=False)
+            for it in read.items:
+                for key in (it.guid, it.url):
+                    if key in guids:
+                        out[(feed, key)] = (it.text, it.published.date() if it.published else None)
+    return out
+
+
+def anchor_pos(text: str, anchor: str, nth: int = 1) -> int:
+    """Offset of the nth occurrence of the anchor (matched on simplified text, so both scripts work)."""
+    simp, a = to_simplified(text), to_simplified(anchor)
+    pos = -1
+    for _ in range(max(1, nth)):
+        pos = simp.find(a, pos + 1)
+        if pos < 0:
+            return -1
+    return pos
+
+
+def same_name(pred: str | None, gold: str | None, registry: Any = None) -> bool:
+    if not pred or not gold:
+        return False
+    a, b = alias_key(pred), alias_key(gold)
+    if a == b or (len(a) >= 2 and len(b) >= 2 and (a in b or b in a)):
+        return True
+    if registry is not None:
+        try:
+            ea, eb = registry.find(pred), registry.find(gold)
+        except Exception:
+            return False
+        return ea is not None and eb is not None and ea.id == eb.id
+    return False
+
+
+def speaker_ok(p: Statement, g: dict[str, Any], registry: Any = None) -> bool:
+    if g.get("speaker") is None:
+        return p.speaker is None and p.speaker_type == "unnamed"
+    return same_name(p.speaker, g["speaker"], registry)
+
+
+@dataclass
+class Tally:
+    tp: int = 0  # predictions matched to gold with the right speaker
+    pred: int = 0
+    gold: int = 0
+    hit: int = 0  # gold statements found with the right speaker
+
+    def as_dict(self) -> dict[str, Any]:
+        p = self.tp / self.pred if self.pred else 0.0
+        r = self.hit / self.gold if self.gold else 0.0
+        return {"precision": round(p, 4), "recall": round(r, 4), "predicted": self.pred, "gold": self.gold}
+
+
+@dataclass
+class Report:
+    tallies: dict[str, Tally] = field(
+        default_factory=lambda: {k: Tally() for k in ("all", "direct", "indirect", "unnamed")}
+    )
+    title: list[int] = field(default_factory=lambda: [0, 0])
+    org: list[int] = field(default_factory=lambda: [0, 0])
+    articles: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {k: t.as_dict() for k, t in self.tallies.items()}
+        d["title_accuracy"] = round(self.title[0] / self.title[1], 4) if self.title[1] else None
+        d["organization_accuracy"] = round(self.org[0] / self.org[1], 4) if self.org[1] else None
+        d["title_n"], d["organization_n"], d["articles"] = self.title[1], self.org[1], self.articles
+        return d
+
+
+def _cats(kind: str, stype: str) -> list[str]:
+    cats = ["all", "direct" if kind == "direct" else "indirect"]
+    if stype == "unnamed":
+        cats.append("unnamed")
+    return cats
+
+
+def score_article(
+    text: str,
+    gold: list[dict[str, Any]],
+    preds: list[Statement],
+    rep: Report,
+    registry: Any = None,
+    ref: str = "",
+) -> None:
+    rep.articles += 1
+    anchors = []
+    for g in gold:
+        pos = anchor_pos(text, g["anchor"], g.get("nth", 1))
+        anchors.append(pos)
+    used: set[int] = set()
+    match_of: dict[int, int] = {}  # pred index -> gold index
+    for gi, pos in enumerate(anchors):
+        if pos < 0:
+            continue
+        for pi, p in enumerate(preds):
+            if pi not in used and p.start <= pos < p.end:
+                used.add(pi)
+                match_of[pi] = gi
+                break
+    for pi, p in enumerate(preds):
+        mgi = match_of.get(pi)
+        mg: dict[str, Any] | None = gold[mgi] if mgi is not None else None
+        if mg is not None and mg.get("optional"):
+            continue
+        cats = (
+            _cats("direct" if mg["kind"].startswith("d") else "indirect", mg["speaker_type"])
+            if mg
+            else _cats(p.kind, p.speaker_type)
+        )
+        ok = mg is not None and speaker_ok(p, mg, registry)
+        for c in cats:
+            rep.tallies[c].pred += 1
+            rep.tallies[c].tp += int(ok)
+        if not ok:
+            rep.errors.append(
+                {
+                    "ref": ref,
+                    "kind": "fp" if mg is None else "wrong_speaker",
+                    "pred_speaker": p.speaker,
+                    "pred_type": p.speaker_type,
+                    "gold_speaker": mg and mg.get("speaker"),
+                    "at": p.start,
+                    "cue": p.cue,
+                }
+            )
+    found = {gi: pi for pi, gi in match_of.items()}
+    for gi, g in enumerate(gold):
+        if g.get("optional"):
+            continue
+        kind = "direct" if g["kind"].startswith("d") else "indirect"
+        fpi = found.get(gi)
+        ok = fpi is not None and speaker_ok(preds[fpi], g, registry)
+        for c in _cats(kind, g["speaker_type"]):
+            rep.tallies[c].gold += 1
+            rep.tallies[c].hit += int(ok)
+        if not ok:
+            rep.errors.append(
+                {
+                    "ref": ref,
+                    "kind": "missed" if pi is None else "missed_speaker",
+                    "anchor": g["anchor"],
+                    "gold_speaker": g.get("speaker"),
+                }
+            )
+        if ok and pi is not None:
+            p = preds[pi]
+            if g.get("title"):
+                rep.title[1] += 1
+                rep.title[0] += int(bool(p.title) and same_name(p.title, g["title"]))
+            if g.get("organization"):
+                rep.org[1] += 1
+                rep.org[0] += int(
+                    bool(p.organization) and same_name(p.organization, g["organization"], registry)
+                )
+
+
+def evaluate(
+    gold_path: Path = GOLD, data: Path | None = None, registry: Any = None, traditional: bool = False
+) -> dict[str, Any]:
+    """Scores per split ('dev', 'test') and overall; `traditional` runs the articles converted to
+    traditional script (the result must not change)."""
+    from kb.nlp import extract
+
+    gold = load_gold(gold_path)
+    arts = load_articles([(g["feed"], g["guid"]) for g in gold], data)
+    missing = [g["guid"] for g in gold if (g["feed"], g["guid"]) not in arts]
+    texts, pubs, golds = [], [], []
+    for g in gold:
+        if (g["feed"], g["guid"]) not in arts:
+            continue
+        text, pub = arts[(g["feed"], g["guid"])]
+        if traditional:
+            from kb.registry import to_traditional
+
+            text = to_traditional(text)
+        texts.append(text)
+        pubs.append(pub)
+        golds.append(g)
+    preds = extract(texts, pubs, registry=registry)
+    reports = {"dev": Report(), "test": Report(), "all": Report()}
+    for g, text, ps in zip(golds, texts, preds, strict=True):
+        for split in (g.get("split", "dev"), "all"):
+            score_article(text, g["statements"], ps, reports[split], registry, ref=f"{g['feed']}#{g['guid']}")
+    out: dict[str, Any] = {k: r.as_dict() for k, r in reports.items()}
+    out["missing_articles"] = missing
+    out["_errors"] = reports["all"].errors
+    return out
+
+
+def register(group: click.Group) -> None:
+    from kb.cli.common import Ctx, kb_command
+
+    @kb_command(group, "statements")
+    @click.option(
+        "--gold",
+        "gold_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Gold JSONL (default data/gold/statements.jsonl).",
+    )
+    @click.option("--errors", is_flag=True, help="Also list each miss and wrong attribution.")
+    def statements_cmd(ctx: Ctx, gold_path: str | None, errors: bool) -> None:
+        """Precision/recall of extracted statements with the right speaker, on the gold set.
+
+        Reports overall, direct, indirect and unnamed, plus title and organization accuracy,
+        separately for the dev and test splits. Needs ../shared/data beside the checkout.
+
+        \b
+        Example:
+          kb eval statements
+          kb eval statements --json --gold data/gold/statements.jsonl
+        """
+        data = shared_data()
+        if not (data / "feeds").exists():
+            raise KbError(f"skipped: {data}/feeds is absent (../shared/data is not beside this checkout)")
+        registry = None
+        try:
+            from kb.registry import Registry
+
+            registry = Registry.load()
+        except Exception:
+            registry = None
+        res = evaluate(Path(gold_path) if gold_path else GOLD, data, registry)
+        errs = res.pop("_errors")
+        if ctx.json:
+            for split in ("dev", "test", "all"):
+                ctx.emit({"split": split, **res[split]})
+            if errors:
+                for e in errs:
+                    ctx.emit({"error": e})
+            return
+        for split in ("dev", "test", "all"):
+            r = res[split]
+            click.echo(f"[{split}] articles={r['articles']}")
+            for k in ("all", "direct", "indirect", "unnamed"):
+                t = r[k]
+                click.echo(
+                    f"  {k:9s} P={t['precision']:.3f} R={t['recall']:.3f} (pred {t['predicted']}, gold {t['gold']})"
+                )
+            click.echo(
+                f"  title acc={r['title_accuracy']} (n={r['title_n']})  organization acc={r['organization_accuracy']} (n={r['organization_n']})"
+            )
+        if res["missing_articles"]:
+            click.echo(f"missing articles: {len(res['missing_articles'])}", err=True)
+        if errors:
+            for e in errs:
+                click.echo(json.dumps(e, ensure_ascii=False))

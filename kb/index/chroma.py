@@ -1,0 +1,220 @@
+"""The vector index: one Chroma collection of statement vectors with filterable metadata.
+
+Embedded `PersistentClient` in `<home>/chroma` by default; a Chroma server (`chroma run …`) through
+`HttpClient` when `settings.chroma_url` (KB_CHROMA_URL) is set — the same calls either way, which
+is the first step past one machine. The index is derived from SQLite: `reset()` drops it and
+`kb reindex` fills it again.
+
+The collection's metadata records the embedding model and vector size that built it. Opening it
+with another model raises KbError: vectors of two models are not comparable, so the index refuses
+to mix them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from kb.config import Settings
+from kb.errors import KbError
+
+COLLECTION = "statements"
+INDEX_VERSION = 1
+# HNSW parameters, measured at 100k vectors of dimension 384 (see README of kb/index in the
+# closing note): M=16 with ef_search=64 keeps recall@10 above 0.99 at ~1 ms per query; a larger
+# ef_construction buys recall at search time for a one-off cost at build time.
+HNSW = {"space": "cosine", "max_neighbors": 16, "ef_construction": 128, "ef_search": 64}
+
+# Chroma's own telemetry goes nowhere here; keep it off before chromadb is imported.
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def _client(settings: Settings) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    logging.getLogger("chromadb").setLevel(logging.ERROR)
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url if "://" in settings.chroma_url else f"http://{settings.chroma_url}")
+        if url.scheme not in {"http", "https"} or not url.hostname:
+            raise KbError(f"KB_CHROMA_URL must look like http://host:port, not {settings.chroma_url!r}")
+        ssl = url.scheme == "https"
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname, port=url.port or (443 if ssl else 8000), ssl=ssl, settings=chroma_settings
+            )
+        except Exception as err:
+            raise KbError(f"cannot reach the Chroma server at {settings.chroma_url}: {err}") from err
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+
+
+def _clean_metadata(meta: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Chroma takes str/int/float/bool values only, and no empty dicts."""
+    if not meta:
+        return None
+    out: dict[str, Any] = {}
+    for key, value in meta.items():
+        if value is None:
+            continue
+        if isinstance(value, np.generic):
+            value = value.item()
+        if not isinstance(value, str | int | float | bool):
+            value = str(value)
+        out[str(key)] = value
+    return out or None
+
+
+class VectorIndex:
+    """`VectorIndex(settings, model_name=embedder.name, dim=embedder.dim)`.
+
+    model_name/dim may be left out to open an existing index as it is (counts, ids, deletes);
+    creating one needs them."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        model_name: str | None = None,
+        dim: int | None = None,
+        *,
+        collection: str = COLLECTION,
+    ):
+        self.settings = settings
+        self.collection_name = collection
+        self.model_name = model_name
+        self.dim = dim
+        self._client = _client(settings)
+        self._batch = max(1, int(self._client.get_max_batch_size()))
+        self._col = self._open()
+
+    @property
+    def where(self) -> str:
+        return self.settings.chroma_url or str(self.settings.chroma_path)
+
+    # ------------------------------------------------------------------------------- lifecycle
+
+    def _open(self) -> Any:
+        try:
+            col = self._client.get_collection(self.collection_name, embedding_function=None)
+        except Exception as err:
+            if not _is_not_found(err):
+                raise KbError(f"cannot open the vector index at {self.where}: {err}") from err
+            return self._create()
+        meta = col.metadata or {}
+        built_model, built_dim = meta.get("model"), meta.get("dim")
+        if self.model_name is not None and built_model not in (None, self.model_name):
+            raise KbError(
+                f"index built with {built_model}; settings use {self.model_name}; "
+                "run `kb reindex` to switch"
+            )
+        if self.dim is not None and built_dim not in (None, self.dim):
+            raise KbError(
+                f"index holds {built_dim}-dimensional vectors; model {self.model_name} gives {self.dim}; "
+                "run `kb reindex` to switch"
+            )
+        self.model_name = self.model_name or built_model
+        self.dim = self.dim or built_dim
+        return col
+
+    def _create(self) -> Any:
+        if not self.model_name or not self.dim:
+            raise KbError("the vector index does not exist yet; run `kb reindex` to build it")
+        meta = {"model": self.model_name, "dim": int(self.dim), "kb_index_version": INDEX_VERSION}
+        return self._client.get_or_create_collection(
+            self.collection_name, configuration={"hnsw": dict(HNSW)}, metadata=meta, embedding_function=None
+        )
+
+    def reset(self) -> None:
+        """Drop every vector and start again for the current model (kb reindex)."""
+        try:
+            self._client.delete_collection(self.collection_name)
+        except Exception as err:
+            if not _is_not_found(err):
+                raise
+        self._col = self._create()
+
+    # ----------------------------------------------------------------------------------- writes
+
+    def upsert(
+        self,
+        ids: Sequence[str],
+        vectors: np.ndarray | Sequence[Sequence[float]],
+        metadatas: Sequence[Mapping[str, Any] | None] | None = None,
+    ) -> None:
+        if len(ids) == 0:
+            return
+        vecs = np.asarray(vectors, dtype=np.float32)
+        if vecs.ndim != 2 or vecs.shape[0] != len(ids):
+            raise ValueError(f"upsert: {len(ids)} ids but vectors of shape {vecs.shape}")
+        if self.dim and vecs.shape[1] != self.dim:
+            raise KbError(f"vectors have {vecs.shape[1]} dimensions, the index holds {self.dim}")
+        metas = [_clean_metadata(m) for m in metadatas] if metadatas is not None else None
+        for start in range(0, len(ids), self._batch):
+            end = start + self._batch
+            self._col.upsert(
+                ids=[str(i) for i in ids[start:end]],
+                embeddings=vecs[start:end],
+                metadatas=metas[start:end] if metas is not None else None,  # type: ignore[arg-type]
+            )
+
+    def delete(self, ids: Iterable[str]) -> None:
+        id_list = [str(i) for i in ids]
+        for start in range(0, len(id_list), self._batch):
+            self._col.delete(ids=id_list[start : start + self._batch])
+
+    # ------------------------------------------------------------------------------------ reads
+
+    def query(
+        self, vector: np.ndarray | Sequence[float], k: int = 10, where: dict | None = None
+    ) -> list[tuple[str, float]]:
+        """The k nearest statements (that match `where`), best first, as (id, cosine similarity)."""
+        if k <= 0:
+            return []
+        vec = np.asarray(vector, dtype=np.float32).reshape(1, -1)
+        try:
+            res = self._col.query(query_embeddings=vec, n_results=int(k), where=where or None, include=["distances"])
+        except Exception as err:
+            if _is_empty_error(err):
+                return []
+            raise
+        ids = res["ids"][0] if res["ids"] else []
+        dists = res["distances"][0] if res.get("distances") else []
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=False)]
+
+    def count(self) -> int:
+        return int(self._col.count())
+
+    def ids(self, page: int = 10_000) -> set[str]:
+        out: set[str] = set()
+        offset = 0
+        while True:
+            got = self._col.get(include=[], limit=page, offset=offset)["ids"]
+            out.update(got)
+            if len(got) < page:
+                return out
+            offset += page
+
+    def get_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by id (for copying vectors without re-embedding, e.g. benchmarks)."""
+        out: dict[str, np.ndarray] = {}
+        for start in range(0, len(ids), self._batch):
+            res = self._col.get(ids=list(ids[start : start + self._batch]), include=["embeddings"])
+            for i, v in zip(res["ids"], res["embeddings"], strict=True):
+                out[i] = np.asarray(v, dtype=np.float32)
+        return out
+
+
+def _is_not_found(err: Exception) -> bool:
+    name = type(err).__name__
+    return name in {"NotFoundError", "InvalidCollectionException"} or "does not exist" in str(err)
+
+
+def _is_empty_error(err: Exception) -> bool:
+    # Older Chroma versions refuse a query on an empty collection instead of answering nothing.
+    return "empty" in str(err).lower() or "Number of requested results" in str(err)

@@ -1,0 +1,290 @@
+"""From candidates to Statements: resolve references (他/其/该公司/上述人士) to an antecedent, give a
+person the canonical name and the role the article states (or the registry's role on that date),
+and cut the statement's text from the original article."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from kb.nlp.finder import Candidate
+from kb.nlp.speakers import Speaker, SpeakerParser
+from kb.records import Statement
+from kb.textnorm import alias_key
+
+if TYPE_CHECKING:
+    from kb.registry import Registry
+
+_SEP = re.compile(r"[·•‧・\s]")
+
+
+@dataclass
+class Mention:
+    """An entity mention found anywhere in the article (not necessarily speaking)."""
+
+    start: int
+    end: int
+    text: str
+    label: str  # PERSON | ORG | MEDIA | TITLE
+    entity_id: str | None = None
+    title: str | None = None
+    org: str | None = None
+    subject: bool = False  # stands where a subject stands (appositive with a title, clause start)
+
+
+UNNAMED_REF = re.compile(r"(?:人士|网友|用户|高管|机主|楼主|员工)$")
+
+
+def resolve(
+    cands: list[Candidate], mentions: list[Mention], text: str = "", refs: tuple[str, ...] = ()
+) -> list[Candidate]:
+    """Replace reference speakers by their antecedents (in place order, left to right)."""
+    history: list[tuple[int, Speaker]] = []
+    events: list[tuple[int, int, object]] = [
+        (m.start, 0, m) for m in mentions if m.subject or m.label in ("ORG",)
+    ]
+    # references standing as a subject ("该网友随后反驳。") carry their antecedent forward even when
+    # they say nothing themselves
+    if text and refs:
+        rx = re.compile(r"(?:^|(?<=[。！？；\n，]))(" + "|".join(re.escape(r) for r in refs) + ")")
+        for rm in rx.finditer(text):
+            events.append((rm.start(1), 0, Mention(rm.start(1), rm.end(1), rm.group(1), "REF")))
+    events += [(c.start if c.speaker.start > c.start else c.speaker.start, 1, c) for c in cands]
+    events.sort(key=lambda t: (t[0], t[1]))
+    org_counts = Counter(m.text for m in mentions if m.label == "ORG")
+    out: list[Candidate] = []
+    for _pos, kind, obj in events:
+        if kind == 0:
+            assert isinstance(obj, Mention)
+            m = obj
+            if m.label == "REF":
+                unnamed_head = bool(UNNAMED_REF.search(m.text))
+                ant = _latest(
+                    history,
+                    m.start,
+                    ("unnamed",) if unnamed_head else ("person", "unnamed"),
+                    prefer_unnamed=True,
+                )
+                if ant is None and unnamed_head:
+                    ant = Speaker(m.start, m.end, m.text, "unnamed")
+                if ant is not None:
+                    history.append((m.start, ant.copy(start=m.start, end=m.end, mention=m.text)))
+                continue
+            t = {"PERSON": "person", "ORG": "organization", "MEDIA": "media"}.get(m.label)
+            if t:
+                history.append(
+                    (
+                        m.start,
+                        Speaker(
+                            m.start,
+                            m.end,
+                            m.text,
+                            t,
+                            name=m.text,
+                            title=m.title,
+                            org=m.org,
+                            entity_id=m.entity_id,
+                        ),
+                    )
+                )
+            continue
+        c = obj
+        assert isinstance(c, Candidate)
+        sp = c.speaker
+        if sp.type == "ref_person":
+            unnamed_head = bool(UNNAMED_REF.search(sp.mention))
+            types = ("unnamed",) if unnamed_head else ("person", "unnamed")
+            ant = _latest(
+                history,
+                sp.start,
+                types,
+                prefer_unnamed=sp.mention.startswith(("该", "上述", "这位")) and "负责人" not in sp.mention,
+            )
+            if ant is None and UNNAMED_REF.search(sp.mention):
+                ant = sp.copy(type="unnamed")  # "上述人士" with nothing before it is still unnamed
+            if ant is None:
+                continue  # an unresolved pronoun is not attributed (precision first)
+            c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
+        elif sp.type == "ref_org":
+            ant = _latest(history, sp.start, ("organization",))
+            if ant is None and org_counts:
+                name = org_counts.most_common(1)[0][0]
+                ant = Speaker(sp.start, sp.end, name, "organization", name=name)
+            if ant is None:
+                continue
+            c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
+        elif sp.type == "title_only":
+            ant = _by_title(history, mentions, sp)
+            if ant is None:
+                c.speaker = sp.copy(type="unnamed")
+            else:
+                c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
+        if c.speaker.type == "person" and c.speaker.org == "@ref":
+            o = _latest(history, c.speaker.start, ("organization",))
+            c.speaker = c.speaker.copy(org=o.name if o else None)
+        history.append((c.speaker.start, c.speaker))
+        out.append(c)
+    return out
+
+
+def _latest(
+    history: list[tuple[int, Speaker]], pos: int, types: tuple[str, ...], prefer_unnamed: bool = False
+) -> Speaker | None:
+    best = None
+    for p, s in history:
+        if p < pos and s.type in types:
+            if prefer_unnamed and s.type != "unnamed" and best is not None and best.type == "unnamed":
+                continue
+            best = s
+    if prefer_unnamed:
+        for p, s in reversed(history):
+            if p < pos and s.type == "unnamed":
+                return s
+    return best
+
+
+def _by_title(history: list[tuple[int, Speaker]], mentions: list[Mention], sp: Speaker) -> Speaker | None:
+    def fits(title: str | None, org: str | None) -> bool:
+        if not title or not sp.title:
+            return False
+        same_title = (
+            sp.title in title or title in sp.title or {sp.title, title} <= {"CEO", "首席执行官", "负责人"}
+        )
+        same_org = not sp.org or (org is not None and (sp.org in org or org in sp.org))
+        return bool(same_title and same_org)
+
+    for _p, s in reversed(history):
+        if s.type == "person" and fits(s.title, s.org):
+            return s
+    for m in mentions:
+        if m.label == "PERSON" and fits(m.title, m.org):
+            return Speaker(
+                m.start, m.end, m.text, "person", name=m.text, title=m.title, org=m.org, entity_id=m.entity_id
+            )
+    return None
+
+
+class Attributor:
+    def __init__(self, parser: SpeakerParser, registry: Registry | None):
+        self.parser = parser
+        self.registry = registry
+
+    def statements(
+        self, original: str, cands: list[Candidate], mentions: list[Mention], published: date | None
+    ) -> list[Statement]:
+        persons = [m for m in mentions if m.label == "PERSON"] + [
+            Mention(
+                c.speaker.start,
+                c.speaker.end,
+                c.speaker.name or "",
+                "PERSON",
+                c.speaker.entity_id,
+                c.speaker.title,
+                c.speaker.org,
+            )
+            for c in cands
+            if c.speaker.type == "person" and c.speaker.name
+        ]
+        out: list[Statement] = []
+        seen: set[tuple[int, int]] = set()
+        for c in cands:
+            if (c.start, c.end) in seen or c.end <= c.start:
+                continue
+            seen.add((c.start, c.end))
+            sp = c.speaker
+            st = Statement(
+                text=original[c.start : c.end],
+                start=c.start,
+                end=c.end,
+                kind="direct" if c.kind == "direct" else "indirect",
+                cue=c.cue,
+                speaker=None,
+                speaker_mention=original[sp.start : sp.end]
+                if 0 <= sp.start < sp.end <= len(original)
+                else sp.mention,
+                speaker_type="unnamed",
+            )
+            if sp.type == "unnamed":
+                st.anonymous = True
+            elif sp.type == "person":
+                self._person(st, sp, persons, published)
+            elif sp.type in ("organization", "media"):
+                name = sp.name or sp.mention
+                e = self.parser.entity(name)
+                st.speaker_type = "media" if sp.type == "media" else "organization"
+                if e is not None:
+                    st.speaker, st.speaker_id = e.name, e.id
+                    if getattr(e, "kind", "") == "media":
+                        st.speaker_type = "media"
+                else:
+                    st.speaker = name
+            else:
+                continue
+            out.append(st)
+        return out
+
+    def _person(self, st: Statement, sp: Speaker, persons: list[Mention], published: date | None) -> None:
+        name = sp.canonical or sp.name or sp.mention
+        full = self._full_name(name, persons)
+        e = self.parser.entity(full) or self.parser.entity(name)
+        title, org = sp.title, sp.org
+        if not title:
+            for m in persons:
+                if m.title and _same_person(m.text, full):
+                    title, org = m.title, m.org
+                    break
+        st.speaker_type = "person"
+        if e is not None and getattr(e, "kind", "") == "person":
+            st.speaker, st.speaker_id = e.name, e.id
+            if not title and self.registry is not None:
+                role = _role_on(self.registry, e.id, published)
+                if role is not None:
+                    title = role.title or None
+                    comp = self.registry.get(role.company_id)
+                    org = comp.name if comp is not None else None
+                    st.company_id = role.company_id
+        else:
+            st.speaker = full
+        st.title = title or None
+        st.organization = org or None
+        if st.organization and st.company_id is None:
+            ce = self.parser.entity(st.organization)
+            if ce is not None and getattr(ce, "kind", "") != "person":
+                st.company_id = ce.id
+
+    @staticmethod
+    def _full_name(name: str, persons: list[Mention]) -> str:
+        """The fullest form of a name used in the article ("布罗克曼" -> "格雷格·布罗克曼")."""
+        best = name
+        for m in persons:
+            t = m.text
+            if len(t) > len(best) and _same_person(t, name):
+                best = t
+        return best
+
+
+def _same_person(full: str, short: str) -> bool:
+    if not full or not short:
+        return False
+    a, b = _SEP.sub("", full), _SEP.sub("", short)
+    if a == b:
+        return True
+    parts = [p for p in _SEP.split(full) if p]
+    if len(b) >= 2 and (short in parts or b == a[-len(b) :]) and len(parts) > 1:
+        return True
+    # 蒂姆库克 / 库克 (no separator): a transliterated surname at the end
+    return len(b) >= 2 and a.endswith(b) and len(a) - len(b) >= 2 and not full.isascii()
+
+
+def _role_on(registry: Registry, person_id: str, day: date | None) -> Any:
+    try:
+        return registry.role_on(person_id, day)
+    except Exception:
+        return None
+
+
+def norm_name(s: str | None) -> str:
+    return alias_key(s or "")

@@ -1,0 +1,137 @@
+"""Entity mentions for attribution. Uses engineer D's `EntityTagger` (kb/nlp/ner.py) when present;
+otherwise a minimal finder: registry aliases, well-known organisations and appositives
+("小米集团董事长雷军", "MiniMax CEO闫俊杰")."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from kb.nlp.attribution import Mention
+from kb.nlp.lexicon import Lexicon, looks_like_person
+from kb.nlp.speakers import ORG_HEAD_STRIP
+
+if TYPE_CHECKING:
+    from kb.registry import Registry
+
+NAME_AFTER_TITLE = re.compile(
+    r"([\u4e00-\u9fffA-Za-z]{1,8}[·•‧・][\u4e00-\u9fffA-Za-z]{1,10}|[A-Z][a-zA-Z'\-]+(?: [A-Z][a-zA-Z'\-]+){1,2}|[\u4e00-\u9fff]{2,4})"
+)
+NAME_STOP = re.compile(
+    r"在|于|表示|称|说|认为|透露|指出|强调|也|还|则|曾|对|向|和|与|的|是|将|已|等|（|\(|、|，|。"
+)
+BOUND = "，。！？；：\n“”（）()、"
+
+
+class EntityFinder:
+    def __init__(self, lex: Lexicon, registry: Registry | None):
+        self.lex = lex
+        self.registry = registry
+        self.tagger: Any = None
+        names: list[str] = []
+        if registry is not None:
+            try:
+                from kb.nlp.ner import EntityTagger  # engineer D's tagger, when it has landed
+
+                self.tagger = EntityTagger(registry)
+            except Exception:
+                self.tagger = None
+            try:
+                names = [n for n, _k in registry.names() if len(n) >= 2]
+            except Exception:
+                names = []
+        names += list(lex.known_orgs) + list(lex.known_media)
+        names = sorted({n for n in names if len(n) >= 2}, key=len, reverse=True)
+        self.name_re = re.compile("|".join(re.escape(n) for n in names)) if names else None
+
+    def kind(self, name: str) -> tuple[str | None, str | None]:
+        if self.registry is not None:
+            try:
+                e = self.registry.find(name)
+            except Exception:
+                e = None
+            if e is not None:
+                k = getattr(e, "kind", "")
+                return ("PERSON" if k == "person" else "MEDIA" if k == "media" else "ORG"), e.id
+        if name in self.lex.known_media:
+            return "MEDIA", None
+        if name in self.lex.known_orgs:
+            return "ORG", None
+        return None, None
+
+    def find(self, text: str) -> list[Mention]:
+        out: list[Mention] = []
+        if self.tagger is not None:
+            try:
+                spans, apps = self.tagger.analyse(text)
+                for sp in spans:
+                    if sp.label in ("PERSON", "ORG", "MEDIA"):
+                        out.append(Mention(sp.start, sp.end, text[sp.start : sp.end], sp.label, sp.entity_id))
+                for ap in apps:
+                    p = ap.person
+                    title = text[ap.title.start : ap.title.end] if ap.title is not None else None
+                    org = text[ap.org.start : ap.org.end] if ap.org is not None else None
+                    if title:
+                        out.append(
+                            Mention(
+                                p.start,
+                                p.end,
+                                text[p.start : p.end],
+                                "PERSON",
+                                p.entity_id,
+                                title,
+                                org,
+                                subject=True,
+                            )
+                        )
+                out.sort(key=lambda m: m.start)
+                return out
+            except Exception:  # a tagger bug must not stop extraction: fall back to the own finder
+                out = []
+        if self.name_re is not None:
+            for m in self.name_re.finditer(text):
+                label, eid = self.kind(m.group())
+                if label:
+                    # a Latin alias inside a longer word ("Metal") is not a mention
+                    if m.group().isascii() and (
+                        (m.start() > 0 and text[m.start() - 1].isalnum() and text[m.start() - 1].isascii())
+                        or (m.end() < len(text) and text[m.end()].isalnum() and text[m.end()].isascii())
+                    ):
+                        continue
+                    out.append(Mention(m.start(), m.end(), m.group(), label, eid))
+        out += self.appositives(text)
+        out.sort(key=lambda m: m.start)
+        return out
+
+    def appositives(self, text: str) -> list[Mention]:
+        """TITLE followed by a person's name, with the organisation before the title."""
+        out = []
+        for t in self.lex.title_re.finditer(text):
+            j = t.end()
+            while j < len(text) and text[j] == " ":
+                j += 1
+            m = NAME_AFTER_TITLE.match(text, j)
+            if not m:
+                continue
+            name = m.group(1)
+            if re.match(r"^[\u4e00-\u9fff]+$", name):
+                # cut a Chinese name at the first function word ("雷军表示" -> "雷军")
+                stop = NAME_STOP.search(name, 2)
+                if stop:
+                    name = name[: stop.start()]
+                if len(name) == 4 and not looks_like_person(name, self.lex):
+                    name = name[:3]
+                if len(name) == 3 and not looks_like_person(name, self.lex):
+                    name = name[:2]
+            label, eid = self.kind(name)
+            if label not in (None, "PERSON") or not (eid or looks_like_person(name, self.lex)):
+                continue
+            # organisation: back from the title to a boundary
+            i = t.start()
+            while i > 0 and text[i - 1] not in BOUND and t.start() - i < 20:
+                i -= 1
+            org = ORG_HEAD_STRIP.sub("", text[i : t.start()].strip(" 的")).strip(" 的") or None
+            if org and (org.endswith(("兼", "、")) or org in ("其",)):
+                org = None
+            out.append(Mention(j, j + len(name), name, "PERSON", eid, t.group(), org, subject=True))
+        return out

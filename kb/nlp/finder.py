@@ -1,0 +1,544 @@
+"""Finding what was said: direct quotes, reported speech after cue words, and the frames
+"在X看来", "据X介绍", "X的观点是". Each finder returns `Candidate`s whose speaker is still a parsed
+phrase; coreference and attribution (kb/nlp/attribution.py) turn them into Statements.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kb.nlp.lexicon import Lexicon
+from kb.nlp.speakers import Speaker, SpeakerParser
+
+OPEN_CLOSE = {"“": "”", "「": "」", "『": "』", '"': '"'}
+SENT_END = "。！？!?\n"
+CLAUSE_BOUND = "。！？!?；;，,：:\n"
+MIN_CONTENT = 4
+
+# Cue words that are part of other words ("也就是说", "被称为", "所认为"): checked around a hit.
+BAD_BEFORE = {
+    "说": (
+        "来",
+        "所",
+        "据",
+        "就是",
+        "比如",
+        "再",
+        "小",
+        "游",
+        "听",
+        "虽",
+        "换句话",
+        "可以",
+        "不得不",
+        "应该",
+        "或者",
+        "很难",
+        "不用",
+        "话",
+        "传",
+        "学",
+        "演",
+        "解",
+        "劝",
+        "胡",
+        "乱",
+        "实话实",
+        "总的来",
+        "一般来",
+        "相对来",
+        "简单",
+        "不好",
+        "怎么",
+        "这么",
+        "那么",
+        "难",
+        "会",
+        "能",
+        "要",
+        "敢",
+        "想",
+    ),
+    "称": (
+        "被",
+        "简",
+        "自",
+        "堪",
+        "号",
+        "统",
+        "俗",
+        "昵",
+        "人",
+        "名",
+        "通",
+        "职",
+        "对",
+        "相",
+        "匀",
+        "戏",
+        "尊",
+        "爱",
+        "并",
+        "总",
+        "合",
+        "谓",
+        "改",
+        "宣",
+        "声",
+        "着",
+    ),
+    "道": (
+        "知",
+        "报",
+        "街",
+        "轨",
+        "渠",
+        "通",
+        "频",
+        "车",
+        "难",
+        "味",
+        "赛",
+        "跑",
+        "管",
+        "隧",
+        "航",
+        "一",
+        "大",
+        "正",
+        "霸",
+        "门",
+        "说",
+        "写",
+        "答",
+        "问",
+        "补充",
+        "笑",
+    ),
+    "问": (
+        "访",
+        "疑",
+        "学",
+        "顾",
+        "询",
+        "提",
+        "发",
+        "追",
+        "反",
+        "审",
+        "过",
+        "请",
+        "慰",
+        "质",
+        "拷",
+        "没",
+        "不",
+        "试",
+    ),
+    "认为": ("被", "所", "普遍", "一般"),
+    "表示": ("所", "被", "以", "来"),
+    "介绍": ("自我", "被", "所"),
+    "提到": ("被", "所", "上文", "前面", "前文", "文中"),
+    "预计": ("被", "所", "原"),
+    "估计": ("被", "所", "原"),
+    "报道": ("被", "所", "此前", "相关", "的"),
+    "消息": ("的", "该", "此", "新", "好", "坏", "小道"),
+    "承认": ("被", "所", "不"),
+    "回应": ("被", "所", "未", "没有", "没", "不"),
+    "相信": ("不", "很难", "难以"),
+    "宣布": ("被", "所", "未", "尚未"),
+    "谈到": ("被", "所", "未"),
+    "强调": ("被", "所"),
+}
+BAD_AFTER = {
+    "说": ("明", "法", "服", "话", "辞", "书", "唱", "客", "教", "笑", "三道四", "不定", "好", "出", "过"),
+    "称": ("为", "作", "号", "之", "呼", "谓", "职", "赞", "霸", "雄", "心", "得上", "道"),
+    "道": (
+        "路",
+        "理",
+        "歉",
+        "德",
+        "具",
+        "别",
+        "家",
+        "教",
+        "义",
+        "观",
+        "口",
+        "士",
+        "谢",
+        "路",
+        "上",
+        "中",
+        "题",
+    ),
+    "问": ("题", "世", "责", "询", "候", "卷", "号", "答", "鼎", "诊", "津", "及", "询"),
+    "表示": ("式", "法"),
+    "介绍": ("了", "信", "人", "费"),
+    "提到": ("了",),
+    "预计": ("于", "在"),
+    "报道": ("了", "的"),
+    "消息": ("的", "了"),
+    "回应": ("了", "的"),
+    "说明": ("书", "会", "了", "的"),
+    "宣布": ("了",),
+    "谈到": ("了", "过"),
+}
+# A content whose first clause ends like this is a time clause ("…宣布关停的当晚，"), not what was said.
+TIME_CLAUSE = re.compile(r"(?:时|后|之后|以后|之前|以前|当晚|当天|之际|以来|的同时|期间)$")
+# Cues that only count inside a frame ("据X报道，…") or when followed by 称/表示.
+FRAME_ONLY = {"报道", "报导", "消息", "援引"}
+
+
+@dataclass
+class Candidate:
+    start: int  # content span in the text
+    end: int
+    kind: str  # direct | indirect
+    cue: str | None
+    speaker: Speaker
+    source: str = "speech"  # which finder produced it
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """(open, close) offsets of quotation marks; a quote left open at a paragraph end continues when the
+    next paragraph opens a quote again (the Chinese convention for multi-paragraph quotes)."""
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in OPEN_CLOSE:
+            close = OPEN_CLOSE[c]
+            j = i + 1
+            while j < n:
+                if text[j] == close:
+                    break
+                if text[j] == "\n":
+                    # paragraph break: continue only if the next paragraph opens the same mark
+                    k = j
+                    while k < n and text[k] in "\n \u3000":
+                        k += 1
+                    if k < n and text[k] == c and c != '"':
+                        j = k + 1
+                        continue
+                    j = -1
+                    break
+                if c != '"' and text[j] == c:  # a nested/unbalanced open: give up on this one
+                    j = -1
+                    break
+                j += 1
+            if j != -1 and j < n:
+                spans.append((i, j))
+                i = j + 1
+                continue
+        i += 1
+    return spans
+
+
+class Finder:
+    def __init__(self, lex: Lexicon, parser: SpeakerParser):
+        self.lex = lex
+        self.parser = parser
+
+    # -- helpers ------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _inside(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+        for a, b in spans:
+            if a < pos < b:
+                return (a, b)
+        return None
+
+    def _clause_start(self, text: str, pos: int, quotes: list[tuple[int, int]]) -> int:
+        """Offset where the clause that ends at `pos` begins (skipping over quoted material)."""
+        i = pos - 1
+        while i >= 0:
+            c = text[i]
+            q = next(((a, b) for a, b in quotes if b == i), None)
+            if q is not None:
+                inner = text[q[0] + 1 : q[1]]
+                # a spoken quote ends the clause; a short name in quotes (署名“云盘服务端”的用户) does not
+                if len(inner) > 12 or inner[-1:] in "。！？!?，,…":
+                    return i + 1
+                i = q[0] - 1
+                continue
+            if c in CLAUSE_BOUND:
+                return i + 1
+            i -= 1
+        return 0
+
+    def _sentence_end(self, text: str, pos: int, quotes: list[tuple[int, int]]) -> int:
+        i, n = pos, len(text)
+        while i < n:
+            q = next(((a, b) for a, b in quotes if a == i), None)
+            if q is not None:
+                i = q[1] + 1
+                continue
+            if text[i] in SENT_END:
+                return i
+            i += 1
+        return n
+
+    @staticmethod
+    def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+        while a < b and text[a] in " \u3000\t，,：:":
+            a += 1
+        while b > a and text[b - 1] in " \u3000\t。，,；;！!？?…":
+            b -= 1
+        return a, b
+
+    def _cue_ok(self, text: str, p: int, cue: str) -> bool:
+        for bad in BAD_BEFORE.get(cue, ()):
+            if text[max(0, p - len(bad)) : p] == bad:
+                return False
+        q = p + len(cue)
+        for bad in BAD_AFTER.get(cue, ()):
+            if text[q : q + len(bad)] == bad:
+                return False
+        if cue in self.lex.short:
+            nxt = text[q : q + 1]
+            # one-character cues need a punctuation mark or an opening quote after them
+            if nxt not in ("，", ",", "：", ":", "“", "「", "『", '"', " ") and cue != "称":
+                return False
+        return True
+
+    # -- reported speech and quotes introduced by a cue -------------------------------------------
+
+    def speech(self, text: str, quotes: list[tuple[int, int]]) -> list[Candidate]:
+        out: list[Candidate] = []
+        for m in self.lex.cue_re.finditer(text):
+            p, cue = m.start(), m.group()
+            if self._inside(p, quotes) or not self._cue_ok(text, p, cue):
+                continue
+            cs = self._clause_start(text, p, quotes)
+            if self._headline(text, p):
+                continue
+            region_start = cs
+            speaker = None
+            region = text[cs:p]
+            frame = re.match(r"^\s*(?:据|根据|按照|援引)", region)
+            if cue in FRAME_ONLY and not frame:
+                continue
+            if frame:
+                region_start = cs + frame.end()
+                speaker = self.parser.parse_region(text, region_start, p)
+            elif region.strip() and not re.fullmatch(
+                r"\s*(?:并|并且|同时|还|也|随后|此外|另外|则|而|仅|只|但|但也|也仅|仅仅)?\s*", region
+            ):
+                speaker = self.parser.parse_region(text, cs, p)
+                if speaker is None:
+                    continue
+            if speaker is None:
+                # no subject in this clause ("…，并表示…", "…，称…"): the sentence's subject speaks
+                speaker = self._inherit_subject(text, cs, quotes)
+                if speaker is None:
+                    continue
+            if cue in self.lex.weak and speaker.type in ("ref_person", "person") and cue in ("宣布", "谈到"):
+                pass
+            q = m.end()
+            while q < len(text) and text[q] in " \u3000：:，,":
+                q += 1
+            # block quote: "X表示：" closing a paragraph introduces the next paragraph
+            if q < len(text) and text[q] == "\n" and text[m.end() : q].strip() in ("：", ":"):
+                a = q
+                while a < len(text) and text[a] in "\n \u3000":
+                    a += 1
+                b = text.find("\n", a)
+                b = len(text) if b == -1 else b
+                a, b = self._trim(text, a, b)
+                if b - a >= MIN_CONTENT:
+                    out.append(Candidate(a, b, "direct", cue, speaker, "block"))
+                continue
+            end = self._sentence_end(text, q, quotes)
+            # the content must not itself be a subject clause of a later cue ("…时表示，")
+            first_clause_end = q
+            while first_clause_end < end and text[first_clause_end] not in "，,：:":
+                first_clause_end += 1
+            tail = text[q:first_clause_end]
+            tm = self.lex.cue_re.search(tail)
+            if tm and tm.end() == len(tail) and first_clause_end < end:
+                continue
+            if TIME_CLAUSE.search(tail.rstrip()) and first_clause_end < end:
+                continue
+            if frame and cue in FRAME_ONLY:
+                # "据X报道，Y表示，…": the outlet only relays Y's statement, which the cue of Y yields
+                rest = text[q:end]
+                if any(
+                    self._cue_ok(text, q + mm.start(), mm.group()) for mm in self.lex.cue_re.finditer(rest)
+                ):
+                    continue
+            qq = next(((a, b) for a, b in quotes if a == q), None)
+            if qq is not None:
+                after = text[qq[1] + 1 : end].strip(" 。，,！!？?…")
+                # the quote closes the sentence when it ends with 。！？ inside the marks
+                if not after or text[qq[1] - 1] in "。！？!?…":
+                    a, b = self._trim(text, qq[0] + 1, qq[1])
+                    if b - a >= 2:
+                        out.append(Candidate(a, b, "direct", cue, speaker, "quote_before"))
+                    continue
+            end = self._cut_at_next_speaker(text, q, end, quotes)
+            a, b = self._trim(text, q, end)
+            if b - a >= MIN_CONTENT:
+                out.append(Candidate(a, b, "indirect", cue, speaker, "speech"))
+        return out
+
+    def _inherit_subject(self, text: str, cs: int, quotes: list[tuple[int, int]]) -> Speaker | None:
+        """Subject of a subject-less clause ("…，并表示…", "…，称…"): the nearest clause before it in the
+        same sentence, walking back over continuation clauses (并/还/同时 …) only."""
+        end = cs - 1
+        while end > 0 and text[end] in "，,":
+            a = self._clause_start(text, end, quotes)
+            if a >= end:
+                return None
+            clause = text[a:end]
+            head = clause.lstrip()
+            if head[:1] in ("他", "她") and not head.startswith(("他们", "她们")):
+                return Speaker(
+                    a + len(clause) - len(head), a + len(clause) - len(head) + 1, head[0], "ref_person"
+                )
+            sp = self.parser.parse_region(text, a, end)
+            if sp is not None and sp.type in (
+                "person",
+                "organization",
+                "ref_person",
+                "ref_org",
+                "media",
+                "unnamed",
+            ):
+                return sp
+            if not re.match(r"\s*(?:并|且|同时|还|也|而|但|随后|此后|之后|接着)", clause):
+                return None
+            end = a - 1
+        return None
+
+    def _cut_at_next_speaker(self, text: str, q: int, end: int, quotes: list[tuple[int, int]]) -> int:
+        """An indirect content stops where a later clause of the sentence starts its own statement
+        ("…失败了，不过纳德拉称，微软正进军…")."""
+        for m in self.lex.cue_re.finditer(text, q, end):
+            p = m.start()
+            if self._inside(p, quotes) or not self._cue_ok(text, p, m.group()):
+                continue
+            cs = self._clause_start(text, p, quotes)
+            if cs <= q or text[cs - 1] not in "，,；;":
+                continue
+            if self.parser.parse_region(text, cs, p) is not None:
+                return cs - 1
+        return end
+
+    @staticmethod
+    def _headline(text: str, pos: int) -> bool:
+        """A short paragraph without sentence punctuation is a heading or a caption: skip it."""
+        a = text.rfind("\n", 0, pos) + 1
+        b = text.find("\n", pos)
+        b = len(text) if b == -1 else b
+        para = text[a:b].strip()
+        return len(para) <= 30 and not any(c in para for c in "。！？!?，,：:“”")
+
+    # -- quotes with the speaker after them ---------------------------------------------------------
+
+    def quotes_after(self, text: str, quotes: list[tuple[int, int]], taken: set[int]) -> list[Candidate]:
+        out = []
+        for a, b in quotes:
+            if a in taken:
+                continue
+            k = b + 1
+            while k < len(text) and text[k] in " ，,":
+                k += 1
+            e = k
+            while e < len(text) and text[e] not in CLAUSE_BOUND and text[e] not in '“「『"':
+                e += 1
+            clause = text[k:e]
+            m = self.lex.after_re.search(clause)
+            if not m or not clause:
+                continue
+            sp = self.parser.parse_region(text, k, k + m.start())
+            if sp is None:
+                continue
+            s0, s1 = self._trim(text, a + 1, b)
+            if s1 - s0 >= 2:
+                out.append(Candidate(s0, s1, "direct", m.group(), sp, "quote_after"))
+        return out
+
+    def _continued_quotes(
+        self, text: str, quotes: list[tuple[int, int]], cands: list[Candidate]
+    ) -> list[Candidate]:
+        """A quote that is a sentence of its own, right after a statement of a person, continues it."""
+        out = []
+        covered = [(c.start, c.end) for c in cands]
+        for a, b in quotes:
+            if any(s0 - 1 <= a and b <= e0 + 1 for s0, e0 in covered):
+                continue
+            before = text[max(0, a - 1) : a]
+            after = text[b + 1 : b + 2]
+            if before not in ("。", "！", "？", "") or after not in ("", "\n") and after not in "。！？":
+                continue
+            if text[b - 1] not in "。！？!?…":
+                continue
+            prev = [
+                c
+                for c in cands
+                if c.end <= a and a - c.end <= 3 and c.speaker.type in ("person", "ref_person")
+            ]
+            if not prev:
+                continue
+            s0, s1 = self._trim(text, a + 1, b)
+            if s1 - s0 >= 4:
+                out.append(Candidate(s0, s1, "direct", prev[-1].cue, prev[-1].speaker, "continued"))
+        return out
+
+    # -- frames -----------------------------------------------------------------------------------
+
+    FRAME_KANLAI = re.compile(r"在([^，。！？\n]{1,30}?)看来[，,]")
+    FRAME_SHUOFA = re.compile(
+        r"(?:根据|按照|依照|照)([^，。！？\n]{1,30}?)的(?:说法|介绍|解释|描述|观点)[，,]"
+    )
+    FRAME_GUANDIAN = re.compile(r"([^，。！？\n]{1,30}?)的(?:观点|看法|判断|态度)(?:是|则是|为)[，,：:]?")
+
+    def frames(self, text: str, quotes: list[tuple[int, int]]) -> list[Candidate]:
+        out = []
+        for rx, cue in (
+            (self.FRAME_KANLAI, "看来"),
+            (self.FRAME_SHUOFA, "说法"),
+            (self.FRAME_GUANDIAN, "观点"),
+        ):
+            for m in rx.finditer(text):
+                if self._inside(m.start(), quotes):
+                    continue
+                g0 = m.start(1)
+                if rx is self.FRAME_GUANDIAN:
+                    cs = self._clause_start(text, m.start(1), quotes)
+                    g0 = cs
+                sp = self.parser.parse_region(text, g0, m.end(1))
+                if sp is None:
+                    continue
+                end = self._sentence_end(text, m.end(), quotes)
+                a, b = self._trim(text, m.end(), end)
+                if b - a >= MIN_CONTENT:
+                    out.append(Candidate(a, b, "indirect", cue, sp, "frame"))
+        return out
+
+    def run(self, text: str, quotes: list[tuple[int, int]] | None = None) -> list[Candidate]:
+        quotes = quote_spans(text) if quotes is None else quotes
+        cands = self.speech(text, quotes) + self.frames(text, quotes)
+        taken = {c.start - 1 for c in cands if c.kind == "direct"}
+        # quotes that a reported-speech candidate already covers as a whole are not repeated
+        for c in cands:
+            for a, b in quotes:
+                if c.start <= a and b < c.end:
+                    taken.add(a)
+        cands += self.quotes_after(text, quotes, taken)
+        cands += self._continued_quotes(text, quotes, cands)
+        cands.sort(key=lambda c: (c.start, -c.end))
+        # one statement per span: overlapping candidates keep the first (the longer) one
+        kept: list[Candidate] = []
+        for c in cands:
+            if kept and c.start < kept[-1].end and c.start >= kept[-1].start:
+                prev = kept[-1]
+                # a direct quote found after the fact beats an indirect span that starts at the same place
+                if c.kind == "direct" and prev.kind == "indirect" and c.start == prev.start + 1:
+                    kept[-1] = c
+                continue
+            kept.append(c)
+        return kept

@@ -1,0 +1,170 @@
+"""Word lists the attribution rules use: the cue table in data/cues.json plus name heuristics.
+
+The cue table is data so that it can grow from what the gold set shows without touching code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+CUES_FILE = Path(__file__).resolve().parents[2] / "data" / "cues.json"
+
+# Common Chinese surnames (single and compound): a 2-4 character mention that starts with one of
+# these and is not a known organisation is taken for a person's name.
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施"
+    "文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷"
+    "盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷"
+    "晏席卫米杭洪诸钮"
+)
+COMPOUND_SURNAMES = {
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "令狐",
+    "长孙",
+    "宇文",
+    "司徒",
+}
+# Characters of transliterated foreign names (库克, 纳德拉, 扎克伯格 …).
+TRANSLIT = set(
+    "阿埃艾安奥巴贝本比彼宾波伯布查达戴丹道德迪蒂丁杜多厄恩法菲芬弗福盖冈戈格古哈海汉豪赫亨胡霍基吉加贾杰金卡凯"
+    "坎康科克肯库拉莱兰朗劳勒雷黎里利莉林琳卢鲁路伦罗洛马玛迈麦曼梅蒙米密姆穆纳娜奈南内尼妮宁纽诺欧帕潘佩皮珀普"
+    "奇恰乔切琼萨塞桑瑟森莎沙尚舍施史斯松苏索塔泰坦汤特提图托瓦万威韦维温沃乌伍西希谢辛休雅亚扬耶伊因尤约泽扎詹"
+    "兹佐茨茹姆蕾丽娅琪瑞"
+)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    speech: tuple[str, ...]
+    short: tuple[str, ...]
+    after_quote: tuple[str, ...]
+    media_cues: tuple[str, ...]
+    weak: frozenset[str]
+    titles: tuple[str, ...]
+    unnamed_heads: tuple[str, ...]
+    person_pronouns: tuple[str, ...]
+    person_refs: tuple[str, ...]
+    org_refs: tuple[str, ...]
+    org_suffixes: tuple[str, ...]
+    known_orgs: frozenset[str]
+    known_media: frozenset[str]
+    cue_re: re.Pattern[str]
+    title_re: re.Pattern[str]
+    after_re: re.Pattern[str]
+
+
+def _longest_first(words: list[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=len, reverse=True))
+
+
+def _alt(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in words)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: str | None = None) -> Lexicon:
+    data = json.loads(Path(path or CUES_FILE).read_text(encoding="utf-8"))
+    speech = _longest_first(data["speech"] + data["media"])
+    short = _longest_first(data["short"])
+    titles = _longest_first(data["titles"])
+    after = _longest_first(data["after_quote"])
+    return Lexicon(
+        speech=speech,
+        short=short,
+        after_quote=after,
+        media_cues=_longest_first(data["media"]),
+        weak=frozenset(data.get("weak", [])),
+        titles=titles,
+        unnamed_heads=_longest_first(data["unnamed_heads"]),
+        person_pronouns=_longest_first(data["person_pronouns"]),
+        person_refs=_longest_first(data["person_refs"]),
+        org_refs=_longest_first(data["org_refs"]),
+        org_suffixes=_longest_first(data["org_suffixes"]),
+        known_orgs=frozenset(data["known_orgs"]),
+        known_media=frozenset(data["known_media"]),
+        cue_re=re.compile(_alt(speech + short)),
+        title_re=re.compile(_alt(titles)),
+        after_re=re.compile(rf"(?:{_alt(after)})$"),
+    )
+
+
+LATIN_ORG_WORDS = {
+    "Inc",
+    "Corp",
+    "Ltd",
+    "LLC",
+    "LP",
+    "Group",
+    "Partners",
+    "Capital",
+    "One",
+    "AI",
+    "Labs",
+    "Lab",
+    "Express",
+    "Face",
+    "Technologies",
+    "Motors",
+    "Systems",
+    "Ventures",
+    "Media",
+    "Music",
+    "Cloud",
+    "Pay",
+    "Fiber",
+    "Studio",
+    "Games",
+}
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+_DOT_NAME = re.compile(
+    r"^[\u4e00-\u9fffA-Za-z]{1,8}[·•‧・][\u4e00-\u9fffA-Za-z]{1,10}(?:[·•‧・][\u4e00-\u9fffA-Za-z]{1,10})?$"
+)
+_LATIN_PERSON = re.compile(r"^[A-Z][a-zA-Z'\-]+(?: [A-Z][a-zA-Z'\-\.]+){1,2}$")
+
+
+def looks_like_person(name: str, lex: Lexicon) -> bool:
+    """A bare mention that reads as a person's name (without the registry)."""
+    name = name.strip()
+    if not name or name in lex.known_orgs or name in lex.known_media:
+        return False
+    if _DOT_NAME.match(name):
+        return True
+    if _LATIN_PERSON.match(name):
+        return name.split()[-1] not in LATIN_ORG_WORDS
+    if _HAN.match(name):
+        if any(name.endswith(s) for s in lex.org_suffixes):
+            return False
+        if 2 <= len(name) <= 3 and name[0] in SURNAMES:
+            return True
+        if len(name) == 4 and name[:2] in COMPOUND_SURNAMES:
+            return True
+        if 2 <= len(name) <= 5 and all(c in TRANSLIT for c in name):
+            return True
+    return False
+
+
+def looks_like_org(name: str, lex: Lexicon) -> bool:
+    name = name.strip()
+    if not name or len(name) > 30:
+        return False
+    if name in lex.known_orgs:
+        return True
+    if any(name.endswith(s) for s in lex.org_suffixes) and len(name) > 2:
+        return True
+    # a single Latin token ("Otto", "OpenAI", "Hyperloop One" is two) is a brand, not a person
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9\.\-&]*(?: One| AI| Inc\.?| Labs?| Face)?", name):
+        return True
+    return False

@@ -1,0 +1,229 @@
+"""Who is speaking: parse the phrase before a cue ("小米集团董事长雷军", "一位知情人士", "他", "英伟达方面")
+into a small record, and resolve references to an antecedent.
+
+Everything works on the simplified text; offsets are character offsets into it (and so into the
+original, since t2s keeps lengths).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kb.nlp.lexicon import TRANSLIT, Lexicon, looks_like_org, looks_like_person
+
+if TYPE_CHECKING:
+    from kb.registry import Registry
+
+PARENS = re.compile(r"[（(][^（）()]{0,60}[）)]")
+# Leading words that are not part of a subject: connectives, time expressions, frames.
+LEAD = re.compile(
+    r"^(?:\s|而且|而|但是|但|不过|此外|同时|另外|对此|然而|随后|其中|并且|并|因此|所以|与此同时|另一方面|当然|事实上|其实|"
+    r"据悉|目前|最近|近期|日前|近日|此前|今天|昨天|今日|昨日|当天|当晚|本周|上周|上月|本月|今年|去年|早些时候|"
+    r"北京时间|美国时间|当地时间|\d{1,4}年|\d{1,2}月|\d{1,2}日|\d{1,2}号|[上下]午|早间|晚间|凌晨|周[一二三四五六日末]|"
+    r"星期[一二三四五六日天]|在此之前|与此相对|相比之下|对于此事|就此|针对此事|针对这一问题|毕竟|尽管|虽然|如果|只是|"
+    r"因为|由于|甚至|尤其|特别是|例如|比如|包括|以及|就连|连)+"
+)
+# Where a subject ends: an adverbial or preposition starts the middle part before the cue.
+MIDDLE = re.compile(
+    r"在|于|对|向|也|还|则|曾|并|又|就|已|都|将|亦|再|更|近日|日前|此前|一直|早前|随后|同时|今天|昨天|周[一二三四五六日]|"
+    r"当天|当日|接受|通过|明确|公开|首次|高调|重新|不断|进一步|特别|直接|坦率|私下|同样|随即|立即|最近|近期|本周|上周|"
+    r"上月|\d{1,2}月|\d{1,2}日|昨日|今日|周末|早些时候|当地时间|北京时间|日内|近期|先前|之前|稍后|后来|随之|仍|依然|"
+    r"一再|多次|反复|强烈|正式|据|只|仅|却|便|竟|确实|也曾|始终|坦然|罕见|少见|甚至|率先|再次|专门|紧急|连续|连夜|"
+    r"发文|发帖|撰文|留言|写信|致信|回应|答复|回复|出席|参加|做客|现身|登台|作为|以|从|就此|最新|此前|日前"
+)
+MIDDLE_MAX = 60
+
+MEDIA_TAIL = re.compile(r"^(.+?)\s*(?:杂志|日报|周刊|网站|电视台|通讯社|报)$")
+MEDIA_WRAP = re.compile(r"^《([^》]{1,20})》$")
+ORG_TAIL = re.compile(r"(?:方面|官方|官方人士|发言人|官网|官方微博|官微)$")
+ORG_HEAD_STRIP = re.compile(
+    r"^(?:由于|因为|而且|而|但|据|让|被|与|和|对|向|在|从|其中|包括|以及|作为|随着|是|即|曾任|担任|出任|前任|"
+    r"知名|著名|前|原|现任|时任)*"
+)
+DOT_NAME_TAIL = re.compile(
+    r"([\u4e00-\u9fffA-Za-z]+)([·•‧・][\u4e00-\u9fffA-Za-z]+(?:[·•‧・][\u4e00-\u9fffA-Za-z]+)?)$"
+)
+
+
+@dataclass
+class Speaker:
+    """A parsed speaker phrase."""
+
+    start: int
+    end: int
+    mention: str  # as written (simplified), parentheticals removed
+    type: str  # person | organization | media | unnamed | ref_person | ref_org | title_only
+    name: str | None = None  # the name part for people and organisations
+    title: str | None = None
+    org: str | None = None
+    entity_id: str | None = None
+    canonical: str | None = None
+
+    def copy(self, **kw: Any) -> Speaker:
+        d = dict(self.__dict__)
+        d.update(kw)
+        return Speaker(**d)
+
+
+class SpeakerParser:
+    def __init__(self, lex: Lexicon, registry: Registry | None = None):
+        self.lex = lex
+        self.registry = registry
+
+    # -- lookup helpers ---------------------------------------------------------------------------
+
+    def entity(self, name: str) -> Any:
+        if not self.registry or not name:
+            return None
+        try:
+            return self.registry.find(name)
+        except Exception:  # a half-built registry must not break extraction
+            return None
+
+    def kind_of(self, name: str) -> str | None:
+        """person | organization | media, from the registry first, then the lists and heuristics."""
+        e = self.entity(name)
+        if e is not None:
+            k = getattr(e, "kind", "")
+            return "person" if k == "person" else ("media" if k == "media" else "organization")
+        if name in self.lex.known_media or MEDIA_WRAP.match(name):
+            return "media"
+        if name in self.lex.known_orgs:
+            return "organization"
+        if looks_like_person(name, self.lex):
+            return "person"
+        if looks_like_org(name, self.lex):
+            return "organization"
+        return None
+
+    # -- the parser -------------------------------------------------------------------------------
+
+    def parse_region(self, text: str, start: int, end: int, require_middle_ok: bool = True) -> Speaker | None:
+        """Parse text[start:end] (the words before a cue) as SUBJECT + adverbial middle."""
+        region = text[start:end]
+        m = LEAD.match(region)
+        off = m.end() if m else 0
+        region = region[off:]
+        base = start + off
+        if not region.strip():
+            return None
+        # try the shortest subject first: split at each place where an adverbial could begin
+        splits = sorted({len(region)} | {mm.start() for mm in MIDDLE.finditer(region) if mm.start() > 0})
+        for cut in splits:
+            middle = region[cut:]
+            if len(middle) > MIDDLE_MAX or "。" in middle:
+                continue
+            if middle and not MIDDLE.match(middle):
+                continue
+            if middle.endswith("的") or "，" in middle or "、" in middle:
+                continue
+            sp = self.classify(region[:cut], base)
+            if sp is not None:
+                return sp
+        return None
+
+    def classify(self, raw: str, base: int) -> Speaker | None:
+        """Classify a candidate subject string that starts at offset `base`."""
+        lead_ws = len(raw) - len(raw.lstrip())
+        s = raw.strip()
+        base += lead_ws
+        if not s or len(s) > 40:
+            return None
+        clean = PARENS.sub("", s).strip()
+        clean = clean.strip('“”"「」 ')
+        if not clean:
+            return None
+        end = base + len(s)
+        lex = self.lex
+        # references and pronouns
+        if clean in lex.person_refs or clean in lex.person_pronouns:
+            return Speaker(base, end, clean, "ref_person")
+        if clean in lex.org_refs or re.fullmatch(
+            r"(?:这家|该)[^，。]{0,8}(?:公司|开发商|企业|厂商|机构|平台|创业公司)", clean
+        ):
+            return Speaker(base, end, clean, "ref_org")
+        # media
+        mw = MEDIA_WRAP.match(clean)
+        if mw:
+            return Speaker(base, end, clean, "media", name=mw.group(1))
+        if clean in lex.known_media:
+            return Speaker(base, end, clean, "media", name=clean)
+        mm = MEDIA_TAIL.match(clean)
+        if mm and (
+            mm.group(1) in lex.known_media
+            or re.fullmatch(r"[A-Za-z][A-Za-z\s]*", mm.group(1))
+            or MEDIA_WRAP.match(mm.group(1))
+        ):
+            name = MEDIA_WRAP.sub(r"\1", mm.group(1))
+            return Speaker(base, end, clean, "media", name=name)
+        # organisations speaking as such: "英伟达方面", "字节跳动官方"
+        mt = ORG_TAIL.search(clean)
+        if mt and mt.start() > 0:
+            org = clean[: mt.start()]
+            k = self.kind_of(org)
+            if k in ("organization", None) and len(org) <= 20 and not self._has_unnamed(org):
+                if k == "organization" or looks_like_org(org, lex) or len(org) >= 2:
+                    return Speaker(base, end, clean, "organization", name=org)
+        # known entity
+        k = self.kind_of(clean)
+        e = self.entity(clean)
+        if e is not None:
+            return Speaker(base, end, clean, k or "person", name=clean, entity_id=e.id, canonical=e.name)
+        # appositive: ORG? TITLE(兼TITLE)* NAME
+        app = self._appositive(clean, base, end)
+        if app is None and k == "person":
+            dm = DOT_NAME_TAIL.search(clean)
+            if dm and dm.start() == 0 and len(dm.group(1)) > 4:
+                given = dm.group(1)
+                i = len(given)
+                while i > 0 and given[i - 1] in TRANSLIT and len(given) - i < 4:
+                    i -= 1
+                if i > 0:
+                    return Speaker(base, end, clean, "person", name=given[i:] + dm.group(2))
+        if app is not None:
+            return app
+        # unnamed sources
+        if self._has_unnamed(clean):
+            return Speaker(base, end, clean, "unnamed")
+        if k == "person":
+            return Speaker(base, end, clean, "person", name=clean)
+        if k == "media":
+            return Speaker(base, end, clean, "media", name=clean)
+        if k == "organization":
+            return Speaker(base, end, clean, "organization", name=clean)
+        return None
+
+    def _has_unnamed(self, s: str) -> bool:
+        return any(h in s for h in self.lex.unnamed_heads)
+
+    def _appositive(self, s: str, base: int, end: int) -> Speaker | None:
+        titles = list(self.lex.title_re.finditer(s))
+        if not titles:
+            return None
+        first, last = titles[0], titles[-1]
+        name = s[last.end() :].strip(" 、，")
+        org_raw = (
+            ORG_HEAD_STRIP.sub("", s[: first.start()].strip(" 、的")).removesuffix("旗下").strip(" 、的")
+        )
+        org: str | None = org_raw or None
+        title = s[first.start() : last.end()]
+        # "微软AI CEO、DeepMind联合创始人苏莱曼": keep the first ORG+TITLE pair
+        if "、" in title:
+            title = title.split("、")[0].strip()
+        if not name:
+            # titles only ("微软AI负责人"): a reference to a person named elsewhere, or unnamed
+            if self._has_unnamed(s) and re.search(r"一位|一名|某|多位|多名|有|部分", s):
+                return Speaker(base, end, s, "unnamed")
+            return Speaker(base, end, s, "title_only", title=title, org=org)
+        if org and org in ("其", "该公司", "公司"):
+            org = "@ref"
+        e = self.entity(name)
+        if e is not None and getattr(e, "kind", "") == "person":
+            return Speaker(
+                base, end, s, "person", name=name, title=title, org=org, entity_id=e.id, canonical=e.name
+            )
+        if looks_like_person(name, self.lex):
+            return Speaker(base, end, s, "person", name=name, title=title, org=org)
+        return None

@@ -1,0 +1,239 @@
+"""Every page of the app under Streamlit's AppTest, on a real KB built from tests/fixtures/ui."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "ui" / "app.py")
+
+
+def build_fixture_kb(home: Path) -> None:
+    """The app's fixture KB (tests/fixtures/ui/build_kb.py) written into `home`."""
+    spec = importlib.util.spec_from_file_location("ui_fixture_kb", ROOT / "tests/fixtures/ui/build_kb.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mod.build(home).close()
+
+
+@pytest.fixture
+def kb_home(home: Path) -> Path:
+    build_fixture_kb(home)
+    return home
+
+
+def run_app(page: str | None = None, **query_params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in query_params.items():
+        at.query_params[k] = v
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page shows as text (markdown sources, text, captions, titles)."""
+    parts = [m.value for m in at.markdown] + [t.value for t in at.text] + [c.value for c in at.caption]
+    parts += [t.value for t in at.title] + [h.value for h in at.header] + [h.value for h in at.subheader]
+    return "\n".join(str(p) for p in parts)
+
+
+def unescape(md: str) -> str:
+    return md.replace("\\", "")
+
+
+def test_search_finds_quote_with_speaker_chip_and_syndication(kb_home: Path) -> None:
+    at = run_app()
+    assert "Latest statements" in texts(at)
+    at.text_input(key="q").set_value("王小川 价格战").run()
+    assert not at.exception
+    pills = at.get("button_group")
+    assert pills and any("王小川" in o for o in pills[0].options)  # the parsed speaker, as a chip
+    shown = unescape(texts(at))
+    assert "不建议创业公司参与" in shown and "纯API模式" in shown
+    assert "王小川 · 创始人兼CEO · 百川智能" in shown
+    assert "also in 1 source" in shown  # 36氪 and 虎嗅 carry the same quote: one card
+    assert shown.count("纯API模式在国内很难走通”") == 1
+    assert "价格战**]" in shown  # the matched word is highlighted
+    assert "https://example.com/" in shown  # link to the article
+    csv = at.get("download_button")
+    assert csv, "CSV export button"
+
+
+def test_search_removing_a_chip_widens_the_results(kb_home: Path) -> None:
+    at = run_app()
+    at.text_input(key="q").set_value("李彦宏").run()
+    narrow = unescape(texts(at))
+    assert "闭源模型在能力上会持续领先开源模型" in narrow
+    assert "不建议创业公司参与" not in narrow
+    at.get("button_group")[0].set_value([]).run()  # remove the speaker chip
+    assert not at.exception
+
+
+def test_search_traditional_script_and_english_name(kb_home: Path) -> None:
+    at = run_app()
+    at.text_input(key="q").set_value("价格战 营销").run()
+    assert "價格戰更多是營銷" in unescape(texts(at))  # simplified query finds traditional text
+    at.text_input(key="q").set_value("Robin Li").run()
+    assert "闭源模型在能力上会持续领先开源模型" in unescape(texts(at))
+
+
+def test_search_sidebar_filters_and_nothing_found(kb_home: Path) -> None:
+    at = run_app()
+    at.sidebar.multiselect(key="f_people").set_value(["tan-dai"]).run()
+    shown = unescape(texts(at))
+    assert "成本必须降下来" in shown and "不建议创业公司参与" not in shown
+    at.sidebar.checkbox(key="f_use_dates").check().run()
+    at.sidebar.date_input(key="f_since").set_value(date(2030, 1, 1))
+    at.sidebar.date_input(key="f_until").set_value(date(2030, 12, 31)).run()  # a window with nothing
+    assert not at.exception
+    assert any("No statement matches" in i.value for i in at.info)
+
+
+def test_feed_content_is_text_never_markup(kb_home: Path) -> None:
+    at = run_app()
+    at.text_input(key="q").set_value("雷军").run()
+    md = "\n".join(m.value for m in at.markdown)
+    assert "alert" in md
+    # Every Markdown/HTML special of the hostile statement reaches st.markdown escaped.
+    assert "<script>" not in md and "\\<script\\>" in md
+    assert "**加粗**" not in md and "\\*\\*加粗\\*\\*" in md
+    assert "[点我](javascript" not in md
+    assert ":red[" not in md and ":smile:" not in md
+    assert "$x^2$" not in md
+
+
+def test_people_page_shows_roles_aliases_statements_and_chart(kb_home: Path) -> None:
+    at = run_app("people", id="li-yanhong")
+    shown = unescape(texts(at))
+    assert "李彦宏" in shown and "Robin Li" in shown
+    assert "李彥宏" in shown  # aliases
+    assert "Statements (3), newest first" in shown
+    quotes = [m.value for m in at.markdown if m.value.startswith("#### “")][-3:]  # the list, after the chart
+    assert "闭源模型在能力上会持续领先开源模型" in quotes[-1]  # newest first: April 2024 comes last
+    roles = at.dataframe[0].value
+    assert "百度" in set(roles["company"]) and any("董事长" in t for t in roles["title"])
+    assert at.get("vega_lite_chart"), "stance chart"
+
+
+def test_stance_chart_uses_a_cjk_font(kb_home: Path) -> None:
+    at = run_app("people", id="li-yanhong")
+    spec = at.get("vega_lite_chart")[0].proto.spec
+    assert "Noto Sans CJK SC" in spec
+
+
+def test_companies_page_people_statements_and_compare(kb_home: Path) -> None:
+    at = run_app("companies", id="baichuan")
+    shown = unescape(texts(at))
+    assert "百川智能" in shown and "Baichuan AI" in shown
+    assert "王小川" in "".join(at.dataframe[0].value["name"])
+    assert "不建议创业公司参与价格战" in shown
+    at.selectbox(key="other").set_value("volcano-engine")
+    at.selectbox(key="cmp_topic").set_value("pricing").run()
+    assert not at.exception
+    assert "成本必须降下来" in unescape(texts(at))  # the other company's statement on the topic
+
+
+def test_timelines_page_changes_and_statements_behind_a_bar(kb_home: Path) -> None:
+    at = run_app("timelines")
+    at.radio(key="tl_kind").set_value("person").run()
+    at.selectbox(key="tl_person").set_value("li-yanhong").run()
+    assert not at.exception
+    changes = at.dataframe[0].value
+    assert any("against" in c and "neutral" in c for c in changes["change"])  # stance moved in July
+    bar = at.selectbox(key="bar-tl-li-yanhong")
+    assert bar.options[0].startswith("2024-04") and any(o.startswith("2024-07") for o in bar.options)
+    bar.set_value(0).run()  # the first bar: April 2024, open source, against
+    assert "闭源模型在能力上会持续领先开源模型" in unescape(texts(at))
+
+
+def test_digests_page_add_edit_remove_subscription(kb_home: Path) -> None:
+    at = run_app("digests")
+    at.text_input(key="addr-0").set_value("analyst@example.com")
+    at.multiselect(key="sp-0").set_value(["wang-xiaochuan"])
+    at.button[0].click().run()  # Save (the form's first submit button)
+    assert not at.exception
+    db = sqlite3.connect(kb_home / "kb.sqlite3")
+    rows = db.execute("SELECT id, address, people FROM subscriptions").fetchall()
+    assert rows and rows[0][1] == "analyst@example.com" and "wang-xiaochuan" in rows[0][2]
+    sid = rows[0][0]
+    at.selectbox(key="sub_pick").set_value(sid).run()
+    at.text_input(key=f"sq-{sid}").set_value("价格战")
+    at.button[0].click().run()
+    assert db.execute("SELECT query FROM subscriptions WHERE id = ?", (sid,)).fetchone()[0] == "价格战"
+    at.selectbox(key="sub_pick").set_value(sid).run()
+    at.button[1].click().run()  # Remove
+    assert db.execute("SELECT COUNT(*) FROM subscriptions").fetchone()[0] == 0
+
+
+def test_digests_page_rejects_a_bad_address(kb_home: Path) -> None:
+    at = run_app("digests")
+    at.text_input(key="addr-0").set_value("not an address\r\nBcc: x@y.z")
+    at.button[0].click().run()
+    assert at.error and "Not saved" in at.error[0].value
+    assert (
+        sqlite3.connect(kb_home / "kb.sqlite3").execute("SELECT COUNT(*) FROM subscriptions").fetchone()[0]
+        == 0
+    )
+
+
+def test_sources_page_lists_feeds_errors_and_stale(kb_home: Path) -> None:
+    at = run_app("sources")
+    df = at.dataframe[0].value
+    assert "36氪" in set(df["name"]) and len(df) == 4
+    assert any("HTTP 503" in e for e in df["error"])
+    assert at.error and "\\<b\\>" in at.error[0].value  # the error text is shown as text
+    assert at.metric[0].value == "4"
+
+
+def test_correction_persists_and_is_shown(kb_home: Path) -> None:
+    at = run_app("people", id="tan-dai")
+    assert "成本必须降下来" in unescape(texts(at))
+    # The card in the statement list (not the one behind the chart's bar) of the only statement.
+    fix = next(b for b in at.button if b.key and b.key.startswith("fixbtn-p-") and "-bar-" not in b.key)
+    sid = fix.key[len("fixbtn-p-") :]
+    fix.click().run()  # opens the correction form of that card
+    at.text_input(key=f"org-p-{sid}").set_value("字节跳动")
+    at.selectbox(key=f"tp-p-{sid}").set_value("pricing")
+    at.selectbox(key=f"st-p-{sid}").set_value("mixed")
+    save = next(b for b in at.button if b.key == f"FormSubmitter:fix-p-{sid}-Save correction")
+    save.click().run()
+    assert not at.exception
+    db = sqlite3.connect(kb_home / "kb.sqlite3")
+    fixes = db.execute("SELECT field, old, new FROM corrections WHERE statement_id = ?", (sid,)).fetchall()
+    assert ("organization", "火山引擎", "字节跳动") in fixes and ("stance:pricing", "for", "mixed") in fixes
+    row = db.execute("SELECT organization, corrected FROM statements WHERE id = ?", (sid,)).fetchone()
+    assert row == ("字节跳动", 1)
+    assert db.execute("SELECT stance, origin FROM statement_topics WHERE statement_id = ? AND topic = 'pricing'",
+                      (sid,)).fetchone() == ("mixed", "manual")  # fmt: skip
+    shown = texts(at)
+    assert ":orange-badge[corrected]" in shown and "Saved correction" in "".join(s.value for s in at.success)
+    at.switch_page("pages/corrections.py").run()
+    assert "字节跳动" in set(at.dataframe[0].value["now"])
+
+
+def test_every_page_opens_on_an_empty_kb(home: Path) -> None:
+    for page in [None, "people", "companies", "timelines", "digests", "sources", "corrections"]:
+        run_app(page)
+
+
+def test_md_text_escapes_everything_markdown_acts_on() -> None:
+    spec = importlib.util.find_spec("ui.components")
+    assert spec is not None
+    from ui.components import md_text, safe_url
+
+    out = md_text("<img src=x onerror=alert(1)> # h1 *a* _b_ `c` ~~d~~ :blue[e] :rocket: $f$ |g|")
+    assert re.search(r"(?<!\\)[<>*_`~\[\]$#|]", out) is None, out  # every special is escaped
+    assert ":rocket:" not in out.replace("\\", "")  # the emoji short code is broken up
+    assert safe_url("javascript:alert(1)") is None and safe_url("data:text/html,x") is None
+    assert safe_url("https://example.com/a b)") == "https://example.com/a%20b%29"

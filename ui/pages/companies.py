@@ -1,0 +1,88 @@
+"""A company: aliases, its people, stance timeline by topic, statements, and a comparison with
+another company on one topic."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui import components
+from ui.components import md_text, stance_chart, statement_card, statements_behind, topic_name
+from ui.data import q
+from ui.layout import clean_label, entity_link, page
+
+page("Companies")
+
+companies = q("companies")
+if not companies:
+    st.info("No companies yet: ingest some articles (`kb ingest …`) or add feeds on the Sources page.")
+    st.stop()
+ids = [c["id"] for c in companies]
+by_id = {c["id"]: c for c in companies}
+wanted = st.query_params.get("id")
+cid = st.selectbox(
+    "Company", ids, index=ids.index(wanted) if wanted in ids else 0, key="company",
+    format_func=lambda i: clean_label(f"{by_id[i]['name']} ({by_id[i]['statements']})"),
+)  # fmt: skip
+if cid != wanted:
+    st.query_params["id"] = cid
+info = q("company", cid)
+if info is None:
+    st.warning("Unknown company.")
+    st.stop()
+
+st.header(md_text(info["name"]) + (f" · {md_text(info['name_en'])}" if info.get("name_en") else ""))
+if info["aliases"]:
+    st.markdown("**Also written** " + " · ".join(md_text(a) for a in info["aliases"]))
+
+tab_overview, tab_compare = st.tabs(["Overview", "Compare"])
+with tab_overview:
+    st.subheader("People")
+    if info["people"]:
+        st.dataframe(
+            pd.DataFrame([{"name": p["name"], "title": p.get("title") or "", "since": p.get("since") or "?",
+                           "until": p.get("until") or "now"} for p in info["people"]]),
+            hide_index=True, width="stretch",
+        )  # fmt: skip
+        cols = st.columns(4)
+        for i, p in enumerate(info["people"][:12]):
+            with cols[i % 4]:
+                entity_link("person", p["id"], p["name"])
+    else:
+        st.caption("No people known.")
+
+    st.subheader("Stance by topic")
+    rows = q("timeline", company_id=cid, by="month")
+    if rows:
+        state = stance_chart(rows, key=f"chart-{cid}")
+        with st.expander("Statements behind a bar"):
+            statements_behind(rows, state, key=f"c-{cid}")
+    else:
+        st.caption("No statement on a known topic yet.")
+
+    stmts = q("statements_of", company_id=cid, limit=300)
+    st.subheader(f"Statements ({len(stmts)}), newest first")
+    for s in stmts[:20]:
+        statement_card(s, key="c-")
+
+with tab_compare:
+    others = [i for i in ids if i != cid]
+    catalog = components.TOPICS
+    if not others or not catalog:
+        st.caption("Needs a second company and at least one topic.")
+    else:
+        c1, c2 = st.columns(2)
+        other = c1.selectbox("Compare with", others, key="other",
+                             format_func=lambda i: clean_label(by_id[i]["name"]))  # fmt: skip
+        topic = c2.selectbox("On topic", list(catalog), key="cmp_topic", format_func=topic_name)
+        left, right = st.columns(2)
+        for col, c in ((left, cid), (right, other)):
+            with col:
+                st.markdown(f"**{md_text(by_id[c]['name'])}**")
+                crow = q("timeline", company_id=c, topic=topic, by="month")
+                if crow:
+                    stance_chart(crow, key=f"cmp-{c}-{topic}", height=120)
+                else:
+                    st.caption("No statement on this topic.")
+                for s in q("statements_of", company_id=c, topic=topic, limit=5):
+                    statement_card(s, key=f"cmp-{c}-", corrections=False)
