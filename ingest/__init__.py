@@ -97,8 +97,9 @@ def _read(
     fetch_full_text: bool,
 ) -> SourceRead:
     label = _label(spec.location)
-    out = SourceRead(spec=spec, name=source_name or spec.name or "")
-    if spec.error:
+    spec_name = getattr(spec, "name", "") or ""
+    out = SourceRead(spec=spec, name=source_name or spec_name)
+    if getattr(spec, "error", None):
         out.error = spec.error
         return out
     max_bytes = int(getattr(settings, "max_bytes", 20_000_000))
@@ -127,7 +128,7 @@ def _read(
         except OSError as e:
             out.error = f"{label}: cannot read ({e.strerror or e})"
             return out
-        if spec.kind == "article":
+        if getattr(spec, "kind", "feed") == "article":
             item, errors, error = parse_article(data, path=path, published=published, source_name=source_name)
             out.errors, out.error = errors, error
             out.items = [item] if item else []
@@ -146,7 +147,7 @@ def _read(
     if res.error:
         out.error = res.error
         return out
-    out.name = source_name or spec.name or res.title or label  # a curated OPML title wins
+    out.name = source_name or spec_name or res.title or label  # a curated OPML title wins
     for item in res.items:
         item.source = out.name
     out.items = res.items

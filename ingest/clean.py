@@ -38,9 +38,8 @@ READ_MORE = frozenset(
      "阅读全文»", "[...]", "[…]", "…", "..."}  # fmt: skip
 _LABEL_NOTE = re.compile(r"^\s*\[[A-Za-z_-]{2,20}\]")
 # Anything that still looks like a tag after cleaning (e.g. double-escaped HTML) is removed.
-TAG_RE = re.compile(
-    r"<\s*/?\s*[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?\s*>|<!--.*?-->|<![^<>]*>|<\?[^<>]*\?>", re.S
-)
+# Every alternative stops at the next "<" or ">", so matching stays linear on hostile text.
+TAG_RE = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?\s*>|<![^<>]*>|<\?[^<>]*\?>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _CJK = r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]"
 _CJK_WRAP = re.compile(rf"(?<={_CJK})[ \t\r\f\v]*\n\s*(?={_CJK})")
@@ -188,15 +187,15 @@ def clean_title(raw: object) -> str:
 
 _MD_RULES = [
     (re.compile(r"^```.*?$", re.M), ""),  # code fences (their content stays)
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links → their text
+    (re.compile(r"!\[[^\]\[\n]{0,300}\]\([^()\n]{0,500}\)"), ""),  # images
+    (re.compile(r"\[([^\]\[\n]{1,300})\]\([^()\n]{0,500}\)"), r"\1"),  # links → their text
     (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*", re.M), ""),  # headings
     (re.compile(r"^[ \t]{0,3}>[ \t]?", re.M), ""),  # block quotes
     (re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+", re.M), ""),  # list markers
     (re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.M), ""),  # horizontal rules
-    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),  # bold
-    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),  # italic
-    (re.compile(r"`([^`]+)`"), r"\1"),  # inline code
+    (re.compile(r"(\*\*|__)(.{1,300}?)\1"), r"\2"),  # bold
+    (re.compile(r"(?<![\w*])\*(?!\s)(.{1,300}?)(?<!\s)\*(?![\w*])"), r"\1"),  # italic
+    (re.compile(r"`([^`\n]{1,300})`"), r"\1"),  # inline code
 ]
 
 

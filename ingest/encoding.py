@@ -116,6 +116,12 @@ def decode(data: bytes, http_charset: str | None = None) -> tuple[str, str, list
                 codec.replace("-le", "").replace("-be", ""),
                 notes,
             )
+    # UTF-16 without a BOM still shows itself: "<" next to a zero byte (XML 1.0 appendix F).
+    start = data[:4]
+    if start[:2] == b"<\x00" and start[2:4] != b"\x00\x00":
+        return data.decode("utf-16-le", errors="replace"), "utf-16", notes
+    if start[:2] == b"\x00<":
+        return data.decode("utf-16-be", errors="replace"), "utf-16", notes
     for label, source in ((http_charset, "HTTP charset"), (declared_encoding(data), "declared encoding")):
         if not label:
             continue

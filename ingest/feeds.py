@@ -25,8 +25,11 @@ from kb.records import ParsedItem
 
 SUMMARY_CHARS = 200  # an item whose only text is shorter than this is a summary, not an article
 
-_DOCTYPE = re.compile(r"<!DOCTYPE\b(?:[^\[>]*)(?:\[.*?\]\s*)?>", re.I | re.S)
-_ENTITY_DECL = re.compile(r"<!ENTITY\b[^>]*>", re.I)
+_ROOT_START = re.compile(r"<[A-Za-z_]")
+_XML_DECL = re.compile(r"\s*<\?xml[^<>]*\?>")
+_DOCTYPE_START = re.compile(r"<!DOCTYPE", re.I)
+_ENTITY_START = re.compile(r"<!ENTITY", re.I)
+_STRAY_DECL = re.compile(r"<!(?:DOCTYPE|ENTITY|ELEMENT|ATTLIST)[^<>]*>?", re.I)
 _ROOT = re.compile(r"<([A-Za-z_][\w:.-]*)")
 _ITEM_CLOSE = re.compile(r"</\s*(?:[\w.-]+:)?(?:item|entry)\s*>", re.I)
 _FEED_ROOTS = ("rss", "feed", "rdf:rdf", "rdf", "channel")
@@ -44,14 +47,22 @@ class FeedResult:
 
 
 def _defuse(text: str) -> tuple[str, bool]:
-    """Remove DOCTYPE declarations (and any stray ENTITY declarations); True when entities were declared."""
-    had_entities = bool(_ENTITY_DECL.search(text[:1_000_000]))
-    head, rest = text[:2_000_000], text[2_000_000:]
-    head = _DOCTYPE.sub("", head)
-    text = head + rest
-    if "<!" in text and re.search(r"<!(?:DOCTYPE|ENTITY)", text, re.I):
-        text = _ENTITY_DECL.sub("", text)
-        text = re.sub(r"<!DOCTYPE\b[^>]*>", "", text, flags=re.I)
+    """Remove any DOCTYPE (and stray ENTITY declarations); True when entities were declared.
+
+    A DOCTYPE may only stand in the prolog, before the root element, so when there is one the
+    whole prolog except the XML declaration is dropped: linear time whatever the input, and no
+    internal subset survives to be parsed. Stray declarations later on are invalid XML anyway.
+    """
+    root = _ROOT_START.search(text)
+    cut = root.start() if root else len(text)
+    prolog = text[:cut]
+    had_entities = bool(_ENTITY_START.search(prolog))
+    if "<!" in prolog and _DOCTYPE_START.search(prolog):
+        decl = _XML_DECL.match(prolog)
+        text = (decl.group(0) if decl else "") + "\n" + text[cut:]
+    if _ENTITY_START.search(text) or _DOCTYPE_START.search(text):
+        had_entities = had_entities or bool(_ENTITY_START.search(text))
+        text = _STRAY_DECL.sub("", text)
     return text, had_entities
 
 
@@ -79,8 +90,8 @@ def _root_name(text: str) -> str:
 
 def _is_binary(data: bytes) -> bool:
     head = data[:4096]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
-        return False
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"<\x00", b"\x00<")):
+        return False  # UTF-16/32, with or without a byte-order mark
     if b"\x00" in head:
         return True
     controls = sum(1 for b in head if b < 9 or 13 < b < 32)

@@ -72,7 +72,7 @@ def reindex(kb: KnowledgeBase, *, batch: int = 256, progress: Any = None) -> int
             [(search_tokens(" ".join(x for x in (r[1], r[2], r[3], r[4]) if x)), r[0]) for r in rows],
         )
     store.mark_all_unindexed()
-    kb.index.reset()
+    _fresh_index(kb)
     total = len(rows)
     done = 0
     bar = progress(total) if progress else None
@@ -87,3 +87,19 @@ def reindex(kb: KnowledgeBase, *, batch: int = 256, progress: Any = None) -> int
         bar.close()
     store.set_meta("index_model", kb.embedder.name)
     return done
+
+
+def _fresh_index(kb: KnowledgeBase) -> None:
+    """An empty index for the current model, whatever model built the old one."""
+    from kb.errors import KbError
+    from kb.index import VectorIndex
+
+    kb.store.set_meta("index_model", None)
+    try:
+        index = VectorIndex(kb.settings)  # opens the old collection as it is, without a model check
+    except KbError:  # there is none yet
+        index = kb.index
+    index.model_name, index.dim = kb.embedder.name, kb.embedder.dim
+    index.reset()
+    kb.__dict__["index"] = index
+    kb.store.set_meta("index_model", kb.embedder.name)

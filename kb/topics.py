@@ -116,7 +116,11 @@ def topic_mentions(text: str) -> list[tuple[str, int, int]]:
     simp = to_simplified(text).lower()
     found: list[tuple[str, int, int]] = []
     names = sorted(
-        ((to_simplified(a).lower(), t.id) for t in load_taxonomy() for a in [*t.aliases, t.label_zh, t.label_en]),
+        (
+            (to_simplified(a).lower(), t.id)
+            for t in load_taxonomy()
+            for a in [*t.aliases, t.label_zh, t.label_en]
+        ),
         key=lambda x: -len(x[0]),
     )
     taken = [False] * len(simp)
@@ -126,7 +130,8 @@ def topic_mentions(text: str) -> list[tuple[str, int, int]]:
             end = start + len(name)
             ascii_word = name.isascii()
             bounded = not ascii_word or (
-                (start == 0 or not simp[start - 1].isalnum()) and (end == len(simp) or not simp[end].isalnum())
+                (start == 0 or not simp[start - 1].isalnum())
+                and (end == len(simp) or not simp[end].isalnum())
             )
             if bounded and not any(taken[start:end]):
                 found.append((tid, start, end))
@@ -171,7 +176,9 @@ class TopicTagger:
     """Tags simplified statement texts with topics. `mode`: "combined" (default), "keyword" or
     "embedding" (the last two for measurement)."""
 
-    def __init__(self, embedder: Embedder | None, *, mode: str = "combined", taxonomy: list[Topic] | None = None):
+    def __init__(
+        self, embedder: Embedder | None, *, mode: str = "combined", taxonomy: list[Topic] | None = None
+    ):
         self.topics = taxonomy or load_taxonomy()
         self.embedder = embedder
         name = getattr(embedder, "name", "")
@@ -200,7 +207,9 @@ class TopicTagger:
         return out
 
     def scores(self, texts_simplified: Sequence[str], vectors: np.ndarray | None) -> np.ndarray:
-        kw = np.stack([keyword_scores(t, self.topics) for t in texts_simplified]) if texts_simplified else None
+        kw = (
+            np.stack([keyword_scores(t, self.topics) for t in texts_simplified]) if texts_simplified else None
+        )
         if kw is None:
             return np.zeros((0, len(self.topics)), dtype=np.float32)
         if self.mode == "keyword" or vectors is None or self._centroids is None:
@@ -210,7 +219,9 @@ class TopicTagger:
             return sim
         return self.params["kw_weight"] * kw + sim
 
-    def tag(self, texts_simplified: Sequence[str], vectors: np.ndarray | None) -> list[list[tuple[str, float]]]:
+    def tag(
+        self, texts_simplified: Sequence[str], vectors: np.ndarray | None
+    ) -> list[list[tuple[str, float]]]:
         """Per text: [(topic_id, score)], best first, at most MAX_TOPICS."""
         s = self.scores(texts_simplified, vectors)
         if self.mode == "keyword" or self._centroids is None or vectors is None:

@@ -387,3 +387,10 @@ def test_dedupe_by_url_when_no_guid() -> None:
     )
     r = parse_feed(f"<rss version='2.0'><channel>{items}</channel></rss>".encode(), label="u.xml")
     assert [i.title for i in r.items] == ["甲", "乙"] and len(r.errors) == 1
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom(codec: str) -> None:
+    doc = "<?xml version='1.0' encoding='UTF-16'?>" + FEED.format(t=TITLE_S, d=DESC_S)
+    r = parse_feed(doc.encode(codec), label="u16.xml")
+    assert r.error is None and r.items[0].title == TITLE_S

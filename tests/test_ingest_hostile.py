@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import resource
 import string
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -234,3 +235,39 @@ def test_any_item_text_round_trips_through_a_feed(texts: list[str]) -> None:
     assert r.error is None and len(r.items) == len(texts)
     for it in r.items:
         assert not TAG_RE.search(it.text)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<div>" * 100_000 + "x",
+        "&lt;!--" * 50_000,
+        "&lt;a " * 50_000,
+        "<" * 200_000,
+        "[a](" * 50_000,
+        "![a](" * 50_000,
+        "**a" * 50_000 + "__" * 50_000,
+    ],
+    ids=["nested", "escaped-comments", "escaped-tags", "lt", "md-links", "md-images", "md-bold"],
+)
+def test_pathological_markup_stays_linear(markup: str) -> None:
+    t = time.perf_counter()
+    assert not TAG_RE.search(clean_html(markup)[0])
+    assert not TAG_RE.search(markdown_to_text(markup))
+    assert time.perf_counter() - t < 5  # quadratic regexes took minutes here
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        "<!DOCTYPE x [" * 50_000 + "<rss></rss>",
+        "<rss>" + "<!ENTITY " * 50_000 + "</rss>",
+        "<rss>" + "</aaaa" * 50_000 + "</rss>",
+    ],
+    ids=["doctypes", "stray-entities", "close-tags"],
+)
+def test_pathological_feeds_stay_linear(doc: str) -> None:
+    t = time.perf_counter()
+    r = parse_feed(doc.encode(), label="p.xml")
+    assert r.error is None or "\n" not in r.error
+    assert time.perf_counter() - t < 5

@@ -150,7 +150,7 @@ def test_timelines_page_changes_and_statements_behind_a_bar(kb_home: Path) -> No
     at.selectbox(key="tl_person").set_value("li-yanhong").run()
     assert not at.exception
     changes = at.dataframe[0].value
-    assert any("against" in c and "neutral" in c for c in changes["change"])  # stance moved in July
+    assert "stance against → for" in set(changes["change"])  # the stance moved in July
     bar = at.selectbox(key="bar-tl-li-yanhong")
     assert bar.options[0].startswith("2024-04") and any(o.startswith("2024-07") for o in bar.options)
     bar.set_value(0).run()  # the first bar: April 2024, open source, against
@@ -237,3 +237,12 @@ def test_md_text_escapes_everything_markdown_acts_on() -> None:
     assert ":rocket:" not in out.replace("\\", "")  # the emoji short code is broken up
     assert safe_url("javascript:alert(1)") is None and safe_url("data:text/html,x") is None
     assert safe_url("https://example.com/a b)") == "https://example.com/a%20b%29"
+
+
+def test_digests_page_previews_the_digest_as_sent(kb_home: Path) -> None:
+    pytest.importorskip("kb.digest")
+    at = run_app("digests")
+    shown = "\n".join(t.value for t in at.text)
+    assert "言论周报" in shown  # the subject line of the e-mail
+    assert "开源能让生态更快成长" in shown  # the plain-text part: the newest week's statements
+    assert any(b.label == "Download as .eml" for b in at.get("download_button"))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.base import KnowledgeBase
+from kb.errors import KbError
 from kb.store.db import now_iso
 from kb.textnorm import alias_key, search_tokens, to_simplified
 
@@ -85,6 +86,11 @@ def _with_stances(kbase: KnowledgeBase, stmts: list[dict[str, Any]]) -> list[dic
 
 def stats(kbase: KnowledgeBase) -> dict[str, Any]:
     return kbase.store.stats()
+
+
+def newest_statement_day(kbase: KnowledgeBase) -> date | None:
+    row = kbase.store.db.execute("SELECT MAX(published) FROM statements").fetchone()
+    return datetime.fromisoformat(row[0]).date() if row and row[0] else None
 
 
 def topics_catalog(kbase: KnowledgeBase) -> dict[str, dict[str, str]]:
@@ -508,24 +514,13 @@ def statements_of(
     topic: str | None = None, since: str | None = None, until: str | None = None, limit: int = 200,
 ) -> list[dict[str, Any]]:  # fmt: skip
     """A person's or a company's statements, newest first."""
-    people_f, companies_f = [], []
-    extra, args = "1", []
-    if person_id:
-        if person_id.startswith("name:"):
-            extra, args = "s.speaker = ?", [person_id[5:]]
-        else:
-            people_f = [person_id]
-    if company_id:
-        if company_id.startswith("name:"):
-            extra, args = "s.organization = ?", [company_id[5:]]
-        else:
-            companies_f = [company_id]
-    cond, fargs = _filters_sql(people_f, companies_f, [topic] if topic else [], since, until)
+    cond, args = _who_sql(person_id, company_id, topic)
+    dates, dargs = _filters_sql([], [], [], since, until)
     rows = kbase.store.db.execute(
-        f"{_STATEMENT_SQL} WHERE {cond} AND {extra} ORDER BY s.published DESC, s.seq LIMIT ?",
-        [*fargs, *args, limit],
+        f"{_STATEMENT_SQL} WHERE {cond} AND {dates} ORDER BY s.published DESC, s.seq LIMIT ?",
+        [*args, *dargs, limit],
     ).fetchall()
-    return _with_stances(kbase, [_statement(r) for r in rows])
+    return _with_stances(kbase, _with_flags(kbase, [_statement(r) for r in rows]))
 
 
 def statements_by_ids(kbase: KnowledgeBase, ids: list[str]) -> list[dict[str, Any]]:
@@ -551,56 +546,80 @@ def timeline(
 ) -> list[dict[str, Any]]:  # fmt: skip
     """Rows {period, topic, stance, count, statement_ids}, oldest period first."""
     tl = lib("kb.timeline")
-    fn = getattr(tl, "timeline", None) if tl else None
-    plain_id = lambda x: None if not x or x.startswith("name:") else x  # noqa: E731
-    if fn is not None and (plain_id(person_id) or plain_id(company_id)):
+    who = {"person": _registry_id(person_id), "company": _registry_id(company_id)}
+    if tl is not None and any(who.values()):
         try:
-            rows = fn(kbase, person=plain_id(person_id), company=plain_id(company_id), topic=topic, by=by)
-            return [plain(r) for r in rows]
-        except TypeError:
-            pass
-    stmts = statements_of(kbase, person_id=person_id, company_id=company_id, topic=topic, limit=100_000)
-    groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for s in stmts:
-        for t, stance in (s["stances"] or {}).items():
-            if topic and t != topic:
-                continue
-            groups[(_period(s["published"], by), t, stance or "neutral")].append(s["id"])
+            rows = tl.timeline(kbase.store, topic=topic, by=by, registry=registry(kbase), **who)
+            return [r for r in (plain(x) for x in rows) if r.get("topic")]
+        except KbError:
+            pass  # not in the registry (a speaker the press named): count from the store below
+    # Counted in SQL: a busy company has tens of thousands of statements.
+    cond, args = _who_sql(person_id, company_id, topic)
+    period = "substr(s.published, 1, 7)" if by == "month" else "strftime('%Y-W%W', s.published)"
+    rows = kbase.store.db.execute(
+        f"SELECT COALESCE({period}, 'unknown'), t.topic, COALESCE(t.stance, 'neutral'), COUNT(*), "
+        f"group_concat(s.id) FROM statements s JOIN statement_topics t ON t.statement_id = s.id "
+        f"WHERE {cond} {'AND t.topic = ?' if topic else ''} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        [*args, *([topic] if topic else [])],
+    ).fetchall()
     return [
-        {"period": p, "topic": t, "stance": st, "count": len(ids), "statement_ids": ids}
-        for (p, t, st), ids in sorted(groups.items())
+        {"period": p, "topic": t, "stance": st, "count": n, "statement_ids": ids.split(",")}
+        for p, t, st, n, ids in rows
     ]
 
 
+def _who_sql(person_id: str | None, company_id: str | None, topic: str | None) -> tuple[str, list[Any]]:
+    """The WHERE condition (over `s`) for a person's or a company's statements."""
+    people_f, companies_f = [], []
+    extra, args = "1", []
+    if person_id:
+        if person_id.startswith("name:"):
+            extra, args = "s.speaker = ?", [person_id[5:]]
+        else:
+            people_f = [person_id]
+    if company_id:
+        if company_id.startswith("name:"):
+            extra, args = "s.organization = ?", [company_id[5:]]
+        else:
+            companies_f = [company_id]
+    cond, fargs = _filters_sql(people_f, companies_f, [topic] if topic else [], None, None)
+    return f"{cond} AND {extra}", [*fargs, *args]
+
+
 def changes(kbase: KnowledgeBase, rows: list[dict[str, Any]], **who: Any) -> list[dict[str, Any]]:
-    """'What changed': first statement on a topic, and a stance that differs from the previous
-    period's (the majority stance per period and topic)."""
+    """'What changed': the first statement on a topic, and a dominant stance that differs from the
+    previous period's. Items: {period, topic, change, stance, previous_stance, statement_ids}."""
     tl = lib("kb.timeline")
-    fn = getattr(tl, "changes", None) if tl else None
-    if fn is not None and any(v and not str(v).startswith("name:") for v in who.values()):
+    ids = {"person": _registry_id(who.get("person_id")), "company": _registry_id(who.get("company_id"))}
+    if tl is not None and any(ids.values()):
         try:
-            return [plain(r) for r in fn(kbase, **who)]
-        except TypeError:
+            return [plain(x) for x in tl.changes(kbase.store, by=who.get("by", "month"), topic=who.get("topic"),
+                                                 registry=registry(kbase), **ids)]  # fmt: skip
+        except KbError:
             pass
     per: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
-    ids: dict[tuple[str, str], list[str]] = defaultdict(list)
+    sids: dict[tuple[str, str], list[str]] = defaultdict(list)
     for r in rows:
         per[r["topic"]][r["period"]][r["stance"]] += r["count"]
-        ids[(r["topic"], r["period"])] += r["statement_ids"]
+        sids[(r["topic"], r["period"])] += r["statement_ids"]
     out = []
     for topic, periods in per.items():
         prev = None
         for i, period in enumerate(sorted(periods)):
             major = periods[period].most_common(1)[0][0]
+            base = {"period": period, "topic": topic, "stance": major, "statement_ids": sids[(topic, period)]}
             if i == 0:
-                out.append({"period": period, "topic": topic, "change": "first statement on the topic",
-                            "stance": major, "previous": None, "statement_ids": ids[(topic, period)]})  # fmt: skip
-            elif major != prev:
-                out.append({"period": period, "topic": topic, "change": f"stance {prev} → {major}",
-                            "stance": major, "previous": prev, "statement_ids": ids[(topic, period)]})  # fmt: skip
-            prev = major
+                out.append({**base, "change": "first", "previous_stance": None})
+            elif major not in (None, "neutral") and prev not in (None, "neutral") and major != prev:
+                out.append({**base, "change": "shift", "previous_stance": prev})
+            if major not in (None, "neutral"):
+                prev = major
     out.sort(key=lambda r: r["period"], reverse=True)
     return out
+
+
+def _registry_id(eid: str | None) -> str | None:
+    return None if not eid or eid.startswith("name:") else eid
 
 
 # -- corrections ---------------------------------------------------------------------------------
@@ -702,6 +721,9 @@ def corrections(kbase: KnowledgeBase, limit: int = 200) -> list[dict[str, Any]]:
 
 
 def subscriptions(kbase: KnowledgeBase) -> list[dict[str, Any]]:
+    digest = lib("kb.digest")
+    if digest is not None:
+        return [plain(x.to_dict()) for x in digest.list_subscriptions(kbase.store)]
     out = []
     for r in kbase.store.db.execute("SELECT * FROM subscriptions ORDER BY address, id"):
         d = plain(r)
@@ -711,16 +733,34 @@ def subscriptions(kbase: KnowledgeBase) -> list[dict[str, Any]]:
     return out
 
 
+def _display_name(kbase: KnowledgeBase, kind: str, eid: str) -> str:
+    """What the digest library resolves through the registry: the entity's name, not our page id."""
+    if eid.startswith("name:"):
+        return eid[5:]
+    return _entity_name(kbase, kind, eid) or eid
+
+
 def save_subscription(
     kbase: KnowledgeBase, address: str, people: list[str], companies: list[str], topics: list[str],
     query: str | None, sub_id: int | None = None,
 ) -> int:  # fmt: skip
-    """Add (sub_id None) or edit a subscription. The address is validated by the digest library."""
+    """Add (sub_id None) or edit a subscription; the digest library validates the address and
+    resolves the names (one subscription per address)."""
     digest = lib("kb.digest")
-    validate = getattr(digest, "validate_address", None) if digest else None
-    if validate is not None:
-        address = validate(address) or address
-    elif not re.fullmatch(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+", address.strip()):
+    if digest is not None:
+        addr = digest.validate_address(address)
+        if sub_id is not None:
+            old = digest.get_subscription(kbase.store, sub_id)
+            if old is not None and old.address.lower() != addr.lower():
+                digest.unsubscribe(kbase.store, sub_id)
+        sub = digest.subscribe(
+            kbase.store, addr,
+            people=[_display_name(kbase, "person", p) for p in people],
+            companies=[_display_name(kbase, "company", c) for c in companies],
+            topics=list(topics), query=query or None,
+        )  # fmt: skip
+        return int(sub.id)
+    if not re.fullmatch(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+", address.strip()):
         raise ValueError(f"not an e-mail address: {address!r}")
     vals = (address.strip(), json.dumps(people, ensure_ascii=False), json.dumps(companies, ensure_ascii=False),
             json.dumps(topics, ensure_ascii=False), query or None)  # fmt: skip
@@ -740,6 +780,10 @@ def save_subscription(
 
 
 def remove_subscription(kbase: KnowledgeBase, sub_id: int) -> None:
+    digest = lib("kb.digest")
+    if digest is not None:
+        digest.unsubscribe(kbase.store, sub_id)
+        return
     with kbase.store.transaction() as db:
         db.execute("DELETE FROM subscriptions WHERE id = ?", (sub_id,))
 
@@ -747,25 +791,24 @@ def remove_subscription(kbase: KnowledgeBase, sub_id: int) -> None:
 def digest_preview(
     kbase: KnowledgeBase, address: str | None, since: date, until: date
 ) -> dict[str, Any] | None:
-    """The next digest as it will be sent: {"subject", "html", "text"}; None when the digest
-    library is not there yet."""
+    """The next digest exactly as it will be sent (the rendered e-mail's parts):
+    {"subject", "html", "text", "statements"}; None while the digest library is absent."""
     digest = lib("kb.digest")
     if digest is None:
         return None
-    for name in ("preview", "render_preview"):
-        fn = getattr(digest, name, None)
-        if fn is not None:
-            return plain(fn(kbase, address=address, since=since, until=until))
-    build, render = getattr(digest, "build_digest", None), getattr(digest, "render", None)
-    if build is None or render is None:
-        return None
-    msg = render(build(kbase, address=address, since=since, until=until))
-    if hasattr(msg, "get_body"):  # an EmailMessage
-        html = msg.get_body(("html",))
-        text = msg.get_body(("plain",))
-        return {"subject": str(msg["Subject"]), "html": html.get_content() if html else "",
-                "text": text.get_content() if text else ""}  # fmt: skip
-    return plain(msg)
+    sub = None
+    if address:
+        sub = next((x for x in digest.list_subscriptions(kbase.store) if x.address == address), None)
+    d = digest.build_digest(kbase.store, since, until, sub)
+    msg = digest.render(d, to=address, mail_from=kbase.settings.mail_from)
+    html, text = msg.get_body(("html",)), msg.get_body(("plain",))
+    return {
+        "subject": str(msg["Subject"]),
+        "html": html.get_content() if html else "",
+        "text": text.get_content() if text else "",
+        "statements": d.statement_count,
+        "eml": digest.eml_bytes(msg),
+    }
 
 
 # -- sources -----------------------------------------------------------------------------------

@@ -190,31 +190,35 @@ def cjk_chart(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
-def stance_chart(rows: list[dict[str, Any]], *, key: str, height: int = 60) -> Any:
-    """Statements per period, one row per topic, coloured by stance; click a bar to see its statements.
+def stance_chart(rows: list[dict[str, Any]], *, key: str, height: int | None = None) -> Any:
+    """A stance matrix over time: one row per topic, one column per period, a dot per stance sized
+    by its number of statements. Clicking a dot selects it (see `statements_behind`).
     Returns Streamlit's selection state."""
     df = pd.DataFrame(
         [{"period": r["period"], "topic": topic_name(r["topic"]), "topic_id": r["topic"],
           "stance": r["stance"] or "neutral", "count": r["count"]} for r in rows]
     )  # fmt: skip
     pick = alt.selection_point(name="bar", fields=["period", "topic_id", "stance"])
+    stance_scale = alt.Scale(domain=list(STANCE_COLORS), range=list(STANCE_COLORS.values()))
     chart = (
         alt.Chart(df)
-        .mark_bar()
+        .mark_circle(opacity=0.9, stroke="white", strokeWidth=1)
         .encode(
-            x=alt.X("period:O", title=None, sort="ascending"),
-            y=alt.Y("count:Q", title="statements"),
-            color=alt.Color(
-                "stance:N",
-                scale=alt.Scale(domain=list(STANCE_COLORS), range=list(STANCE_COLORS.values())),
-                legend=alt.Legend(title="stance", orient="top"),
-            ),
-            row=alt.Row("topic:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
-            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
+            x=alt.X("period:O", title=None, sort="ascending", axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("stance:N", scale=alt.Scale(domain=list(STANCE_COLORS))),
+            y=alt.Y("topic:N", title=None, axis=alt.Axis(labelLimit=260)),
+            size=alt.Size(
+                "count:Q",
+                title="statements",
+                scale=alt.Scale(domainMin=0, range=[0, 900]),
+                legend=alt.Legend(orient="top", format="d", values=sorted({1, int(df["count"].max())})),
+            ),  # fmt: skip
+            color=alt.Color("stance:N", scale=stance_scale, legend=alt.Legend(title="stance", orient="top")),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),
             tooltip=["period", "topic", "stance", "count"],
         )
         .add_params(pick)
-        .properties(height=height)
+        .properties(height=alt.Step(height or 46))
     )
     return st.altair_chart(
         cjk_chart(chart), key=key, on_select="rerun", selection_mode="bar", width="stretch"
@@ -245,7 +249,7 @@ def statements_behind(rows: list[dict[str, Any]], state: Any, key: str) -> None:
                 picked.get("stance"),
             ):
                 index = i
-    choice = st.selectbox("Statements behind a bar (or click a bar)", range(len(rows)), index=index,
+    choice = st.selectbox("Period · topic · stance (or click a dot in the chart)", range(len(rows)), index=index,
                           format_func=lambda i: labels[i], key=f"bar-{key}")  # fmt: skip
     for s in backend.statements_by_ids(kb(), rows[choice]["statement_ids"]):
         statement_card(s, key=f"{key}-bar-")
@@ -255,8 +259,17 @@ def changes_table(items: list[dict[str, Any]]) -> None:
     if not items:
         st.info("Nothing changed in this window.")
         return
+
+    def what(c: dict[str, Any]) -> str:
+        if c.get("change") == "first":
+            return "first statement on the topic"
+        if c.get("change") == "shift":
+            return f"stance {c.get('previous_stance') or '—'} → {c.get('stance') or '—'}"
+        return str(c.get("change") or "")
+
     df = pd.DataFrame(
-        [{"period": c["period"], "topic": topic_name(c["topic"]), "change": c["change"],
-          "stance": c.get("stance"), "statements": len(c.get("statement_ids") or [])} for c in items]
+        [{"period": c["period"], "topic": topic_name(c["topic"]), "change": what(c),
+          "stance": c.get("stance") or "", "statements": len(c.get("statement_ids") or [])}
+         for c in sorted(items, key=lambda c: c["period"], reverse=True)]
     )  # fmt: skip
     st.dataframe(df, hide_index=True, width="stretch")

@@ -40,6 +40,10 @@ def seed_kb() -> Path:
     """The real KB the replicas come from: the search evaluation's (built once, cached)."""
     from kb.eval.search import build_kb, load_gold, shared_data
 
+    # Any evaluation KB already built will do: replicas need real statements, not current ones.
+    built = sorted((cache_dir() / "eval-search").glob("*/built.ok"), key=lambda p: p.stat().st_mtime)
+    if built:
+        return built[-1].parent
     feeds = sorted({shared_data() / "feeds" / r["feed"] for q in load_gold() for r in q.relevant})
     return build_kb(feeds)
 
@@ -61,7 +65,13 @@ def build(size: int, *, rebuild: bool = False, notify: Any = None) -> Path:
     with KnowledgeBase(load_settings(seed_home), readonly=True) as seed:
         arts = {r["id"]: dict(r) for r in seed.store.db.execute("SELECT * FROM articles")}
         stmts = [dict(r) for r in seed.store.db.execute("SELECT * FROM statements ORDER BY article_id, seq")]
-        vecs = seed.embedder.embed_passages([s["text"] for s in stmts])  # once per seed, then copied
+        # The seed vectors are copied from the seed's index (embedding is measured elsewhere).
+        stored = seed.index.get_vectors([s["id"] for s in stmts])
+        missing = [s["text"] for s in stmts if s["id"] not in stored]
+        extra = iter(seed.embedder.embed_passages(missing)) if missing else iter(())
+        vecs = np.asarray(
+            [stored[s["id"]] if s["id"] in stored else next(extra) for s in stmts], dtype=np.float32
+        )
         topics = {
             (r[0], r[1]): r[2]
             for r in seed.store.db.execute("SELECT statement_id, topic, stance FROM statement_topics")

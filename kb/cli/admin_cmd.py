@@ -113,7 +113,6 @@ def register(group: click.Group) -> None:
             )
 
         with _open(ctx) as kb, ingest_lock(ctx.home, notify=ctx.info):
-            kb.store.set_meta("index_model", None)  # the new model becomes the index's model
             n = rebuild(kb, progress=bar)
         if ctx.json:
             ctx.emit({"reindexed": n, "model": kb.embedder.name})

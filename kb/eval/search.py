@@ -136,7 +136,12 @@ def _mean(rows: list[dict[str, float]]) -> dict[str, float]:
 
 
 def evaluate(
-    *, model: str | None = None, rebuild: bool = False, notify: Any = None, fusion: Any = None
+    *,
+    model: str | None = None,
+    rebuild: bool = False,
+    notify: Any = None,
+    fusion: Any = None,
+    modes: tuple[str, ...] = MODES,
 ) -> dict[str, Any]:
     """Score every mode on the gold set. Returns {"modes": {mode: metrics}, "by_kind": …, …}."""
     from kb.base import KnowledgeBase
@@ -159,7 +164,7 @@ def evaluate(
         kw: dict[str, Any] = {"fusion": fusion} if fusion is not None else {}
         for q in scored:
             row: dict[str, Any] = {"id": q.id, "query": q.query, "kind": q.kind}
-            for mode in MODES:
+            for mode in modes:
                 res = search(
                     kb.store, kb.index, kb.embedder, kb.registry, q.query,
                     limit=10, mode=mode, as_of=AS_OF, context=False, **kw,
@@ -177,10 +182,24 @@ def evaluate(
         "statements": stats["statements"],
         "kb": str(home),
         "seconds": round(time.perf_counter() - t0, 1),
-        "modes": {m: _mean(per[m]) for m in MODES},
+        "modes": {m: _mean(per[m]) for m in modes},
         "by_kind": {f"{k}/{m}": {**_mean(v), "n": len(v)} for (k, m), v in sorted(per_kind.items())},
         "per_query": per_query,
     }
+
+
+def fusion_grid() -> list[Any]:
+    """The fusion variants `kb eval search --grid` compares (hybrid mode only)."""
+    from kb.search.engine import Fusion
+
+    grid = [Fusion("rrf", k=k) for k in (5, 10, 20, 60)]
+    grid += [
+        Fusion("rrf", k=60, w_keyword=1.5, w_vector=1.0),
+        Fusion("rrf", k=60, w_keyword=1.0, w_vector=1.5),
+    ]
+    grid += [Fusion("minmax", w_keyword=a, w_vector=round(1 - a, 2)) for a in (0.3, 0.4, 0.5, 0.6, 0.7)]
+    grid += [Fusion("minmax", topic_boost=0.0), Fusion("minmax", topic_boost=0.3)]
+    return grid
 
 
 def register(group: click.Group) -> None:
@@ -190,7 +209,8 @@ def register(group: click.Group) -> None:
     @click.option("--rebuild", is_flag=True, help="Rebuild the cached evaluation KB.")
     @click.option("--model", help="Embedding model for the evaluation KB (default: the KB default).")
     @click.option("--per-query", is_flag=True, help="Also print nDCG@10 per query and mode.")
-    def eval_search(ctx: Ctx, rebuild: bool, model: str | None, per_query: bool) -> None:
+    @click.option("--grid", is_flag=True, help="Compare fusion methods and weights (hybrid mode).")
+    def eval_search(ctx: Ctx, rebuild: bool, model: str | None, per_query: bool, grid: bool) -> None:
         """Score keyword, vector and hybrid search (Recall@5, MRR, nDCG@10) on the query set.
 
         Builds (once, cached) a KB of the feeds the query set needs from ../shared/data.
@@ -200,6 +220,16 @@ def register(group: click.Group) -> None:
           kb eval search
           kb eval search --json
         """
+        if grid:
+            for f in fusion_grid():
+                m = evaluate(model=model, fusion=f, modes=("hybrid",))["modes"]["hybrid"]
+                label = {"method": f.method, "k": f.k, "w_keyword": f.w_keyword, "w_vector": f.w_vector,
+                         "topic_boost": f.topic_boost}  # fmt: skip
+                if ctx.json:
+                    ctx.emit({**label, **m})
+                else:
+                    click.echo(" ".join(f"{k}={v}" for k, v in {**label, **m}.items()))
+            return
         r = evaluate(model=model, rebuild=rebuild, notify=ctx.info)
         if ctx.json:
             for mode, m in r["modes"].items():

@@ -206,13 +206,13 @@ def score_article(
             rep.errors.append(
                 {
                     "ref": ref,
-                    "kind": "missed" if pi is None else "missed_speaker",
+                    "kind": "missed" if fpi is None else "missed_speaker",
                     "anchor": g["anchor"],
                     "gold_speaker": g.get("speaker"),
                 }
             )
-        if ok and pi is not None:
-            p = preds[pi]
+        if ok and fpi is not None:
+            p = preds[fpi]
             if g.get("title"):
                 rep.title[1] += 1
                 rep.title[0] += int(bool(p.title) and same_name(p.title, g["title"]))

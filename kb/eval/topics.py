@@ -27,7 +27,7 @@ _TAG = re.compile(r"<[^>]+>")
 _BLOCK = re.compile(r"</?(p|div|br|li|h\d|blockquote)[^>]*>", re.I)
 _SMALL = re.compile(r"<small[^>]*>.*?</small>", re.I | re.S)
 _SENT_END = re.compile(r"[。！？!?\n]")
-_CLOSERS = "”’」』\"）)"
+_CLOSERS = '”’」』"）)'
 
 
 def shared_data_dir() -> Path:
@@ -131,7 +131,9 @@ def prf(gold: Sequence[set[str]], pred: Sequence[set[str]], topics: Sequence[str
     }
 
 
-def evaluate(split: str = "test", modes: Sequence[str] = ("keyword", "embedding", "combined")) -> dict[str, Any]:
+def evaluate(
+    split: str = "test", modes: Sequence[str] = ("keyword", "embedding", "combined")
+) -> dict[str, Any]:
     """Scores of the tagger in each mode on one split of the gold set."""
     from kb.stance import cached_passages, default_embedder
     from kb.textnorm import to_simplified
@@ -156,8 +158,8 @@ def evaluate(split: str = "test", modes: Sequence[str] = ("keyword", "embedding"
 def register(group: click.Group) -> None:
     from kb.cli.common import Ctx, kb_command
 
-    @click.option("--split", type=click.Choice(["dev", "test", "all"]), default="test", show_default=True)
     @kb_command(group, "topics")
+    @click.option("--split", type=click.Choice(["dev", "test", "all"]), default="test", show_default=True)
     def topics_cmd(ctx: Ctx, split: str) -> None:
         """Per-topic precision and recall of the topic tagger (keyword, embedding, combined).
 
@@ -172,7 +174,9 @@ def register(group: click.Group) -> None:
         if ctx.json:
             ctx.emit(res)
             return
-        click.echo(f"topics gold ({res['split'] or 'all'}): {res['statements']} statements, model {res['model']}")
+        click.echo(
+            f"topics gold ({res['split'] or 'all'}): {res['statements']} statements, model {res['model']}"
+        )
         for mode in ("keyword", "embedding", "combined"):
             m = res[mode]
             click.echo(
@@ -182,4 +186,6 @@ def register(group: click.Group) -> None:
             )
         click.echo("  per topic (combined):")
         for t, v in res["combined"]["per_topic"].items():
-            click.echo(f"    {t:<15} P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f} n={v['support']}")
+            click.echo(
+                f"    {t:<15} P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f} n={v['support']}"
+            )

@@ -41,7 +41,9 @@ def _client(settings: Settings) -> Any:
     logging.getLogger("chromadb").setLevel(logging.ERROR)
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_url:
-        url = urlparse(settings.chroma_url if "://" in settings.chroma_url else f"http://{settings.chroma_url}")
+        url = urlparse(
+            settings.chroma_url if "://" in settings.chroma_url else f"http://{settings.chroma_url}"
+        )
         if url.scheme not in {"http", "https"} or not url.hostname:
             raise KbError(f"KB_CHROMA_URL must look like http://host:port, not {settings.chroma_url!r}")
         ssl = url.scheme == "https"
@@ -110,8 +112,7 @@ class VectorIndex:
         built_model, built_dim = meta.get("model"), meta.get("dim")
         if self.model_name is not None and built_model not in (None, self.model_name):
             raise KbError(
-                f"index built with {built_model}; settings use {self.model_name}; "
-                "run `kb reindex` to switch"
+                f"index built with {built_model}; settings use {self.model_name}; run `kb reindex` to switch"
             )
         if self.dim is not None and built_dim not in (None, self.dim):
             raise KbError(
@@ -178,7 +179,9 @@ class VectorIndex:
             return []
         vec = np.asarray(vector, dtype=np.float32).reshape(1, -1)
         try:
-            res = self._col.query(query_embeddings=vec, n_results=int(k), where=where or None, include=["distances"])
+            res = self._col.query(
+                query_embeddings=vec, n_results=int(k), where=where or None, include=["distances"]
+            )
         except Exception as err:
             if _is_empty_error(err):
                 return []

@@ -56,10 +56,15 @@ def resolve(
     events.sort(key=lambda t: (t[0], t[1]))
     org_counts = Counter(m.text for m in mentions if m.label == "ORG")
     out: list[Candidate] = []
+    spoken: list[tuple[int, int]] = []  # speaker phrases of candidates already taken
     for _pos, kind, obj in events:
         if kind == 0:
             assert isinstance(obj, Mention)
             m = obj
+            # a name inside a speaker phrase that was parsed whole ("阿里云智能集团资深副总裁、公共云
+            # 事业部总裁刘伟光") keeps that parse: the tagger's nearest-title reading must not replace it
+            if m.label != "REF" and any(a <= m.start and m.end <= b for a, b in spoken[-3:]):
+                continue
             if m.label == "REF":
                 unnamed_head = bool(UNNAMED_REF.search(m.text))
                 ant = _latest(
@@ -94,6 +99,11 @@ def resolve(
         c = obj
         assert isinstance(c, Candidate)
         sp = c.speaker
+        if sp.type == "organization" and _LATIN_WORD.fullmatch(sp.name or ""):
+            # "Ron 还透露" after "Otto 联合创始人 Lior Ron": a surname, not a brand
+            per = _person_by_part(history, mentions, sp.name or "", sp.start)
+            if per is not None:
+                c.speaker = sp = per.copy(start=sp.start, end=sp.end, mention=sp.mention)
         if sp.type == "ref_person":
             unnamed_head = bool(UNNAMED_REF.search(sp.mention))
             types = ("unnamed",) if unnamed_head else ("person", "unnamed")
@@ -126,8 +136,28 @@ def resolve(
             o = _latest(history, c.speaker.start, ("organization",))
             c.speaker = c.speaker.copy(org=o.name if o else None)
         history.append((c.speaker.start, c.speaker))
+        spoken.append((sp.start, sp.end))
         out.append(c)
     return out
+
+
+_LATIN_WORD = re.compile(r"[A-Z][a-zA-Z'\-]+")
+
+
+def _person_by_part(
+    history: list[tuple[int, Speaker]], mentions: list[Mention], word: str, pos: int
+) -> Speaker | None:
+    """The person named before `pos` whose multi-part Latin name has `word` as a part."""
+    for _p, s in reversed(history):
+        parts = (s.name or "").split()
+        if _p < pos and s.type == "person" and len(parts) > 1 and word in parts:
+            return s
+    for m in reversed(mentions):
+        if m.start < pos and m.label == "PERSON" and len(m.text.split()) > 1 and word in m.text.split():
+            return Speaker(
+                m.start, m.end, m.text, "person", name=m.text, title=m.title, org=m.org, entity_id=m.entity_id
+            )
+    return None
 
 
 def _latest(
@@ -239,13 +269,19 @@ class Attributor:
         st.speaker_type = "person"
         if e is not None and getattr(e, "kind", "") == "person":
             st.speaker, st.speaker_id = e.name, e.id
-            if not title and self.registry is not None:
+            if (not title or not org) and self.registry is not None:
                 role = _role_on(self.registry, e.id, published)
                 if role is not None:
-                    title = role.title or None
                     comp = self.registry.get(role.company_id)
-                    org = comp.name if comp is not None else None
-                    st.company_id = role.company_id
+                    if not title:
+                        title = role.title or None
+                        org = comp.name if comp is not None else None
+                        st.company_id = role.company_id
+                    elif comp is not None:
+                        # the article gives the title only ("CEO孙正义"): the company is the one the
+                        # registry knows for that date
+                        org = comp.name
+                        st.company_id = role.company_id
         else:
             st.speaker = full
         st.title = title or None

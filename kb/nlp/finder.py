@@ -175,6 +175,10 @@ BAD_AFTER = {
     ),
     "问": ("题", "世", "责", "询", "候", "卷", "号", "答", "鼎", "诊", "津", "及", "询"),
     "表示": ("式", "法"),
+    # "指出了问题", "强调了重要性": an object noun phrase, not what was said
+    "指出": ("了",),
+    "强调": ("了",),
+    "承认": ("了",),
     "介绍": ("了", "信", "人", "费"),
     "提到": ("了",),
     "预计": ("于", "在"),
@@ -187,6 +191,7 @@ BAD_AFTER = {
 }
 # A content whose first clause ends like this is a time clause ("…宣布关停的当晚，"), not what was said.
 TIME_CLAUSE = re.compile(r"(?:时|后|之后|以后|之前|以前|当晚|当天|之际|以来|的同时|期间)$")
+NOUN_TIME = re.compile(r"的(?:当晚|当天|当日|同时|时候|之际|时|后|之后|前|之前)$")
 # Cues that only count inside a frame ("据X报道，…") or when followed by 称/表示.
 FRAME_ONLY = {"报道", "报导", "消息", "援引"}
 
@@ -202,39 +207,53 @@ class Candidate:
     extra: dict[str, object] = field(default_factory=dict)
 
 
+_OPEN_RE = re.compile("[" + "".join(OPEN_CLOSE) + "]")
+# per opening mark: what ends the scan inside the quote (its close, a paragraph break, and for the
+# paired marks a second opening mark, which means the quote is unbalanced)
+_STOP_RE = {
+    o: re.compile("[" + re.escape(c) + "\n" + ("" if o == c else re.escape(o)) + "]")
+    for o, c in OPEN_CLOSE.items()
+}
+
+
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """(open, close) offsets of quotation marks; a quote left open at a paragraph end continues when the
     next paragraph opens a quote again (the Chinese convention for multi-paragraph quotes)."""
     spans: list[tuple[int, int]] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c in OPEN_CLOSE:
-            close = OPEN_CLOSE[c]
-            j = i + 1
-            while j < n:
-                if text[j] == close:
-                    break
-                if text[j] == "\n":
-                    # paragraph break: continue only if the next paragraph opens the same mark
-                    k = j
-                    while k < n and text[k] in "\n \u3000":
-                        k += 1
-                    if k < n and text[k] == c and c != '"':
-                        j = k + 1
-                        continue
-                    j = -1
-                    break
-                if c != '"' and text[j] == c:  # a nested/unbalanced open: give up on this one
-                    j = -1
-                    break
-                j += 1
-            if j != -1 and j < n:
-                spans.append((i, j))
-                i = j + 1
-                continue
-        i += 1
-    return spans
+    n = len(text)
+    i = 0
+    while True:
+        om = _OPEN_RE.search(text, i)
+        if om is None:
+            return spans
+        i = om.start()
+        c = om.group()
+        close, stop = OPEN_CLOSE[c], _STOP_RE[c]
+        j = i + 1
+        while True:
+            sm = stop.search(text, j)
+            if sm is None:
+                j = -1  # never closed
+                break
+            j = sm.start()
+            ch = sm.group()
+            if ch == close:
+                break
+            if ch == "\n":
+                # paragraph break: continue only if the next paragraph opens the same mark
+                k = j
+                while k < n and text[k] in "\n \u3000":
+                    k += 1
+                if k < n and text[k] == c and c != '"':
+                    j = k + 1
+                    continue
+            j = -1  # a paragraph break, or a nested/unbalanced open: give up on this one
+            break
+        if j != -1:
+            spans.append((i, j))
+            i = j + 1
+        else:
+            i += 1
 
 
 class Finder:
@@ -253,10 +272,11 @@ class Finder:
 
     def _clause_start(self, text: str, pos: int, quotes: list[tuple[int, int]]) -> int:
         """Offset where the clause that ends at `pos` begins (skipping over quoted material)."""
+        by_close = {b: (a, b) for a, b in quotes}
         i = pos - 1
         while i >= 0:
             c = text[i]
-            q = next(((a, b) for a, b in quotes if b == i), None)
+            q = by_close.get(i)
             if q is not None:
                 inner = text[q[0] + 1 : q[1]]
                 # a spoken quote ends the clause; a short name in quotes (署名“云盘服务端”的用户) does not
@@ -270,9 +290,10 @@ class Finder:
         return 0
 
     def _sentence_end(self, text: str, pos: int, quotes: list[tuple[int, int]]) -> int:
+        by_open = {a: (a, b) for a, b in quotes}
         i, n = pos, len(text)
         while i < n:
-            q = next(((a, b) for a, b in quotes if a == i), None)
+            q = by_open.get(i)
             if q is not None:
                 i = q[1] + 1
                 continue
@@ -290,12 +311,19 @@ class Finder:
         return a, b
 
     def _cue_ok(self, text: str, p: int, cue: str) -> bool:
+        if len(cue) >= 2 and text[p - 1 : p] == "的":
+            return False  # a noun here ("专业医生的回答", "他的介绍"), not a verb of saying
         for bad in BAD_BEFORE.get(cue, ()):
             if text[max(0, p - len(bad)) : p] == bad:
                 return False
         q = p + len(cue)
         for bad in BAD_AFTER.get(cue, ()):
             if text[q : q + len(bad)] == bad:
+                return False
+        if cue in self.lex.weak and cue not in self.lex.short:
+            # "宣布将收购…", "否认了传闻": a weak cue introduces speech only after a pause or a quote
+            nxt = text[q : q + 1]
+            if nxt not in ("，", ",", "：", ":", "“", "「", "『", '"'):
                 return False
         if cue in self.lex.short:
             nxt = text[q : q + 1]
@@ -361,7 +389,14 @@ class Finder:
             if tm and tm.end() == len(tail) and first_clause_end < end:
                 continue
             if TIME_CLAUSE.search(tail.rstrip()) and first_clause_end < end:
-                continue
+                # "…宣布关停的当晚，X表示…": the time clause belongs to a later statement or is the cue's
+                # object; a statement that opens with a time clause ("微软表示，该模型…使用时，…") stays
+                later = text[first_clause_end:end]
+                if cue in self.lex.weak or NOUN_TIME.search(tail.rstrip()) or any(
+                    self._cue_ok(text, first_clause_end + mm.start(), mm.group())
+                    for mm in self.lex.cue_re.finditer(later)
+                ):
+                    continue
             if frame and cue in FRAME_ONLY:
                 # "据X报道，Y表示，…": the outlet only relays Y's statement, which the cue of Y yields
                 rest = text[q:end]
@@ -496,13 +531,23 @@ class Finder:
     )
     FRAME_GUANDIAN = re.compile(r"([^，。！？\n]{1,30}?)的(?:观点|看法|判断|态度)(?:是|则是|为)[，,：:]?")
 
+    # the literal core of each frame: the frame regexes (slow, with a lazy group at every position)
+    # only run on a text that has it
+    FRAME_KEYS = (
+        re.compile(r"看来[，,]"),
+        re.compile(r"的(?:说法|介绍|解释|描述|观点)[，,]"),
+        re.compile(r"的(?:观点|看法|判断|态度)(?:是|则是|为)"),
+    )
+
     def frames(self, text: str, quotes: list[tuple[int, int]]) -> list[Candidate]:
         out = []
-        for rx, cue in (
-            (self.FRAME_KANLAI, "看来"),
-            (self.FRAME_SHUOFA, "说法"),
-            (self.FRAME_GUANDIAN, "观点"),
+        for rx, cue, key in (
+            (self.FRAME_KANLAI, "看来", self.FRAME_KEYS[0]),
+            (self.FRAME_SHUOFA, "说法", self.FRAME_KEYS[1]),
+            (self.FRAME_GUANDIAN, "观点", self.FRAME_KEYS[2]),
         ):
+            if key.search(text) is None:
+                continue
             for m in rx.finditer(text):
                 if self._inside(m.start(), quotes):
                     continue

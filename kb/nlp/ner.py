@@ -175,6 +175,9 @@ class EntityTagger:
         self._ci: dict[str, tuple[str, str | None, str]] = {}
         self._cs: dict[str, tuple[str, str | None, str]] = {}
         self._lens: dict[str, list[int]] = {}
+        # Built on first use (after every alias is in): see _prefilter().
+        self._starts: tuple[re.Pattern[str], dict[str, list[int]], frozenset[str]] | None = None
+        self._surname_starts: re.Pattern[str] | None = None
         for t in [*self.lex.titles, *extra_titles]:
             self._add(t, "TITLE", None, "title")
         if registry is not None:
@@ -205,6 +208,7 @@ class EntityTagger:
         if prev is not None and (prev[2] == "registry" or source != "registry"):
             return
         table[key] = (label, eid, source)
+        self._starts = None
         first = key[0].lower()
         lens = self._lens.setdefault(first, [])
         if len(key) not in lens:
@@ -213,13 +217,37 @@ class EntityTagger:
 
     # -- step 1: dictionary ---------------------------------------------------------------------
 
+    def _prefilter(self) -> tuple[re.Pattern[str], dict[str, list[int]], frozenset[str]]:
+        """Where a key can start: a regex over the first characters (one C-level scan instead of a
+        Python step per character), the key lengths per two-character prefix (longest first), and
+        the one-character keys."""
+        if self._starts is None:
+            firsts = "".join(re.escape(c) for c in sorted(self._lens))
+            by2: dict[str, set[int]] = {}
+            for k in self._ci:
+                by2.setdefault(k[:2], set()).add(len(k))
+            for k in self._cs:
+                by2.setdefault(k[:2].lower(), set()).add(len(k))
+            ones = {k.lower() for k in (*self._ci, *self._cs) if len(k) == 1}
+            rx = re.compile(f"[{firsts}]" if firsts else r"(?!)")
+            lens2 = {p: sorted(v, reverse=True) for p, v in by2.items() if len(p) == 2}
+            self._starts = (rx, lens2, frozenset(ones))
+        return self._starts
+
     def _dictionary(self, text: str) -> list[EntitySpan]:
         low = _lower(text)
         n = len(text)
         out: list[EntitySpan] = []
+        starts, lens2, ones = self._prefilter()
         i = 0
-        while i < n:
-            lens = self._lens.get(low[i])
+        for sm in starts.finditer(low):
+            if sm.start() < i:
+                continue
+            i = sm.start()
+            # only the lengths of keys that share this position's first two characters can match
+            lens = lens2.get(low[i : i + 2])
+            if low[i] in ones:
+                lens = [*(lens or []), 1]
             hit = None
             if lens:
                 for L in lens:
@@ -238,8 +266,6 @@ class EntityTagger:
             if hit is not None:
                 out.append(hit)
                 i = hit.end
-            else:
-                i += 1
         return out
 
     # -- the whole tagger ----------------------------------------------------------------------
@@ -443,7 +469,15 @@ class EntityTagger:
             if d is not None and free(d.start, d.end):
                 claim(d)
         # "彭小军认为": a name at a clause start, right before a reporting verb.
-        for i, c in enumerate(text):
+        if self._surname_starts is None:
+            chars = {c for c in self.lex.surnames if len(c) == 1} | {
+                c[0] for c in self.lex.compound_surnames if c
+            }
+            self._surname_starts = re.compile(
+                "[" + "".join(re.escape(c) for c in sorted(chars)) + "]" if chars else r"(?!)"
+            )
+        for sm in self._surname_starts.finditer(text):
+            i, c = sm.start(), sm.group()
             if taken[i] or (c not in self.lex.surnames and text[i : i + 2] not in self.lex.compound_surnames):
                 continue
             if i > 0 and text[i - 1] not in PUNCT and text[i - 1] not in "据而但":

@@ -23,7 +23,7 @@ LEAD = re.compile(
     r"据悉|目前|最近|近期|日前|近日|此前|今天|昨天|今日|昨日|当天|当晚|本周|上周|上月|本月|今年|去年|早些时候|"
     r"北京时间|美国时间|当地时间|\d{1,4}年|\d{1,2}月|\d{1,2}日|\d{1,2}号|[上下]午|早间|晚间|凌晨|周[一二三四五六日末]|"
     r"星期[一二三四五六日天]|在此之前|与此相对|相比之下|对于此事|就此|针对此事|针对这一问题|毕竟|尽管|虽然|如果|只是|"
-    r"因为|由于|甚至|尤其|特别是|例如|比如|包括|以及|就连|连)+"
+    r"因为|由于|甚至|尤其|特别是|例如|比如|包括|以及|就连)+"
 )
 # Where a subject ends: an adverbial or preposition starts the middle part before the cue.
 MIDDLE = re.compile(
@@ -31,9 +31,22 @@ MIDDLE = re.compile(
     r"当天|当日|接受|通过|明确|公开|首次|高调|重新|不断|进一步|特别|直接|坦率|私下|同样|随即|立即|最近|近期|本周|上周|"
     r"上月|\d{1,2}月|\d{1,2}日|昨日|今日|周末|早些时候|当地时间|北京时间|日内|近期|先前|之前|稍后|后来|随之|仍|依然|"
     r"一再|多次|反复|强烈|正式|据|只|仅|却|便|竟|确实|也曾|始终|坦然|罕见|少见|甚至|率先|再次|专门|紧急|连续|连夜|"
-    r"发文|发帖|撰文|留言|写信|致信|回应|答复|回复|出席|参加|做客|现身|登台|作为|以|从|就此|最新|此前|日前"
+    r"发文|发帖|撰文|留言|写信|致信|回应|答复|回复|出席|参加|做客|现身|登台|作为|以|从|就此|最新|此前|日前|"
+    r"发言|最先|最早|首先|公告|发布公告|发表声明|声明|发微博|不仅|不但"
 )
 MIDDLE_MAX = 60
+# A scene before the subject ("在演讲中孙正义还说", "在发布会上，…"): tried only when the plain parse fails.
+SCENE = re.compile(r"^\s*在[^，。；：:\s“”]{1,14}?(?:中|上|时|期间|之际|现场)")
+# An organisation name ended by a strong suffix, then a short qualifier of the title that follows
+# ("阿里云智能集团|资深", "蚂蚁集团|首席").
+ORG_THEN_QUAL = re.compile(
+    r"^(.{2,20}?(?:集团|公司|科技|银行|基金会|委员会|研究院|实验室|大学|学院|工作室|事业群|事业部))"
+    r"([\u4e00-\u9fff]{1,4})$"
+)
+# A qualifier of a title after a known organisation's name ("微软|安全负责人", "谷歌|中国区总裁").
+QUAL = re.compile(r"[\u4e00-\u9fff]{1,6}")
+# What may follow a known organisation's name inside one (product or unit) name: "华为网盘", "腾讯微云".
+ORG_UNIT = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,4}$")
 
 MEDIA_TAIL = re.compile(r"^(.+?)\s*(?:杂志|日报|周刊|网站|电视台|通讯社|报)$")
 MEDIA_WRAP = re.compile(r"^《([^》]{1,20})》$")
@@ -102,6 +115,14 @@ class SpeakerParser:
 
     def parse_region(self, text: str, start: int, end: int, require_middle_ok: bool = True) -> Speaker | None:
         """Parse text[start:end] (the words before a cue) as SUBJECT + adverbial middle."""
+        sp = self._parse_region(text, start, end)
+        if sp is None:
+            sc = SCENE.match(text, start, end)
+            if sc is not None and sc.end() < end:
+                sp = self._parse_region(text, sc.end(), end)
+        return sp
+
+    def _parse_region(self, text: str, start: int, end: int) -> Speaker | None:
         region = text[start:end]
         m = LEAD.match(region)
         off = m.end() if m else 0
@@ -193,6 +214,36 @@ class SpeakerParser:
             return Speaker(base, end, clean, "media", name=clean)
         if k == "organization":
             return Speaker(base, end, clean, "organization", name=clean)
+        # a unit or product of a known organisation ("华为网盘公告称", "腾讯微云宣布")
+        org = self.known_org_prefix(clean)
+        if org and ORG_UNIT.match(clean[len(org) :]) and not looks_like_person(clean[len(org) :], lex):
+            return Speaker(base, end, clean, "organization", name=clean)
+        return None
+
+    def split_org(self, org: str) -> tuple[str, str]:
+        """ORG stretch before a title -> (organisation, qualifier of the title)."""
+        m = ORG_THEN_QUAL.match(org)
+        if m and not self._has_unnamed(m.group(2)):
+            return m.group(1), m.group(2)
+        head = self.known_org_prefix(org)
+        if head and head != org:
+            rest = org[len(head) :]
+            if QUAL.fullmatch(rest):
+                return head, rest
+        return org, ""
+
+    def known_org_prefix(self, s: str) -> str | None:
+        """The longest known organisation (registry or list) that `s` starts with, if any."""
+        for n in range(min(len(s), 16), 1, -1):
+            head = s[:n]
+            if head[-1] == " ":
+                continue
+            if n < len(s) and head[-1].isascii() and head[-1].isalnum() and s[n].isascii() and s[n].isalnum():
+                continue  # "Chain" must not split "Chains"
+            if self.kind_of(head) == "organization" and (
+                head in self.lex.known_orgs or self.entity(head) is not None
+            ):
+                return head
         return None
 
     def _has_unnamed(self, s: str) -> bool:
@@ -212,6 +263,11 @@ class SpeakerParser:
         # "微软AI CEO、DeepMind联合创始人苏莱曼": keep the first ORG+TITLE pair
         if "、" in title:
             title = title.split("、")[0].strip()
+        # "阿里云智能集团资深副总裁", "微软安全负责人": the organisation ends at its suffix or known name;
+        # what follows it qualifies the title
+        if org:
+            org, qual = self.split_org(org)
+            title = qual + title
         if not name:
             # titles only ("微软AI负责人"): a reference to a person named elsewhere, or unnamed
             if self._has_unnamed(s) and re.search(r"一位|一名|某|多位|多名|有|部分", s):

@@ -30,22 +30,38 @@ MAX_TERMS = 32  # keyword terms kept from a long query (FTS5 cost grows with OR 
 
 @dataclass
 class Fusion:
-    """Weighted reciprocal rank fusion: score = Σ w_r / (k + rank_r), ranks from 1.
+    """How the keyword and vector rankings are combined.
 
-    RRF needs no score calibration between BM25 and cosine similarity, which live on unrelated
-    scales; the weights and k were chosen on the search evaluation set (kb eval search).
+    method "minmax" (default): each retriever's scores (-BM25, cosine) are min-max normalised over
+    its own candidates and summed with weights w_keyword/w_vector. It keeps how far ahead a
+    strong match is, which reciprocal rank throws away (a BM25 winner far ahead of the rest should
+    not lose to a statement that is merely second in both lists).
+    method "rrf": weighted reciprocal rank fusion, score = sum of w / (k + rank).
+    Measured on the search evaluation set (kb eval search; see kb/eval/search.py FUSION_GRID):
+    minmax 0.5/0.5 and RRF with small k score about the same and clearly above RRF k=60; equal
+    weights were kept rather than the set's best weights, to avoid fitting 50 queries.
     """
 
+    method: str = "minmax"
     k: float = 60.0
-    w_keyword: float = 1.0
-    w_vector: float = 1.0
+    w_keyword: float = 0.5
+    w_vector: float = 0.5
     topic_boost: float = 0.15  # relative boost for a statement tagged with a topic of the query
 
     def fuse(self, keyword: list[tuple[str, float]], vector: list[tuple[str, float]]) -> dict[str, float]:
         scores: dict[str, float] = {}
         for weight, ranking in ((self.w_keyword, keyword), (self.w_vector, vector)):
-            for rank, (sid, _) in enumerate(ranking, start=1):
-                scores[sid] = scores.get(sid, 0.0) + weight / (self.k + rank)
+            if not ranking:
+                continue
+            if self.method == "rrf":
+                for rank, (sid, _) in enumerate(ranking, start=1):
+                    scores[sid] = scores.get(sid, 0.0) + weight / (self.k + rank)
+                continue
+            lo = min(x for _, x in ranking)
+            hi = max(x for _, x in ranking)
+            for sid, x in ranking:
+                norm = (x - lo) / (hi - lo) if hi > lo else 1.0
+                scores[sid] = scores.get(sid, 0.0) + weight * norm
         return scores
 
 
@@ -177,9 +193,7 @@ def search(
         order = [sid for sid, _ in ranked]
     else:
         kw = keyword_search(store, pq, CANDIDATES, rv) if mode in ("hybrid", "keyword") else []
-        vec = (
-            vector_search(index, embedder, pq, CANDIDATES, rv) if mode in ("hybrid", "vector") else []
-        )
+        vec = vector_search(index, embedder, pq, CANDIDATES, rv) if mode in ("hybrid", "vector") else []
         if mode == "keyword":
             scores = dict(kw)
         elif mode == "vector":

@@ -105,9 +105,7 @@ def resolve(registry: Any, pq: ParsedQuery) -> Resolved:
                             day_start(hi + timedelta(days=1)) if hi else None,
                         )
                     )
-    return Resolved(
-        list(pq.speaker_ids), _names(registry, pq.speaker_ids), ids, _names(registry, ids), spans
-    )
+    return Resolved(list(pq.speaker_ids), _names(registry, pq.speaker_ids), ids, _names(registry, ids), spans)
 
 
 def sql_condition(pq: ParsedQuery, rv: Resolved | None = None) -> tuple[str, list[Any]]:
@@ -172,7 +170,10 @@ def chroma_where(pq: ParsedQuery, rv: Resolved | None = None) -> dict[str, Any] 
     if rv.speaker_ids:
         conds.append({"speaker_id": {"$in": list(rv.speaker_ids)}})
     if rv.company_ids:
-        ors: list[dict[str, Any]] = [{"company_id": {"$in": rv.company_ids}}, {"speaker_id": {"$in": rv.company_ids}}]
+        ors: list[dict[str, Any]] = [
+            {"company_id": {"$in": rv.company_ids}},
+            {"speaker_id": {"$in": rv.company_ids}},
+        ]
         for sp in rv.spans:
             c: list[dict[str, Any]] = [{"speaker_id": sp.person_id}]
             if sp.lo:

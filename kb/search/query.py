@@ -163,7 +163,7 @@ class NameMatcher:
                 continue
             hit = None
             for n in range(min(self.max_han, len(simp) - i), 1, -1):
-                if any(taken[i : i + n]):
+                if any(taken[i : i + n]) or not simp[i + n - 1].isalnum():
                     continue
                 key = alias_key(simp[i : i + n])
                 if key in self.han:

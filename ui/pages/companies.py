@@ -55,7 +55,7 @@ with tab_overview:
     rows = q("timeline", company_id=cid, by="month")
     if rows:
         state = stance_chart(rows, key=f"chart-{cid}")
-        with st.expander("Statements behind a bar"):
+        with st.expander("Statements behind a dot"):
             statements_behind(rows, state, key=f"c-{cid}")
     else:
         st.caption("No statement on a known topic yet.")
@@ -81,7 +81,7 @@ with tab_compare:
                 st.markdown(f"**{md_text(by_id[c]['name'])}**")
                 crow = q("timeline", company_id=c, topic=topic, by="month")
                 if crow:
-                    stance_chart(crow, key=f"cmp-{c}-{topic}", height=120)
+                    stance_chart(crow, key=f"cmp-{c}-{topic}")
                 else:
                     st.caption("No statement on this topic.")
                 for s in q("statements_of", company_id=c, topic=topic, limit=5):

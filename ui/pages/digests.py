@@ -58,7 +58,7 @@ if save:
         backend.save_subscription(
             kb(), address, f_people, f_companies, f_topics, query, None if cur is None else sid
         )
-    except (ValueError, Exception) as e:  # noqa: BLE001 - shown to the user as one line
+    except Exception as e:  # noqa: BLE001 - KbError, ValueError: shown to the user as one line
         st.error(md_text(f"Not saved: {e}"))
     else:
         clear_data()
@@ -71,11 +71,17 @@ if remove and cur is not None:
     st.rerun()
 
 st.subheader("Preview of the next digest")
+# The next digest covers last week (Monday to Sunday). On a KB whose newest statement is older
+# (demo data, a paused feed), the week of the newest statement is the useful default.
 today = date.today()
-monday = today - timedelta(days=today.weekday())
+week_start = today - timedelta(days=today.weekday()) - timedelta(days=7)
+newest = q("newest_statement_day")
+if newest and newest < week_start:
+    week_start = newest - timedelta(days=newest.weekday())
+    st.caption(f"Nothing newer than {newest}: showing the week of the newest statements.")
 c1, c2, c3 = st.columns(3)
-since = c1.date_input("Since", value=monday - timedelta(days=7), key="d_since")
-until = c2.date_input("Until", value=monday - timedelta(days=1), key="d_until")
+since = c1.date_input("Since", value=week_start, key="d_since")
+until = c2.date_input("Until", value=week_start + timedelta(days=6), key="d_until")
 recipients = [None, *sorted({s["address"] for s in subs})]
 to = c3.selectbox("For", recipients, format_func=lambda a: "everything (no subscription)" if a is None else a,
                   key="d_to")  # fmt: skip
@@ -87,8 +93,10 @@ except Exception as e:  # noqa: BLE001 - the preview must not break the page
 if preview is None:
     st.info("The digest library is not available in this build yet; subscriptions are stored already.")
 else:
-    st.markdown("**Subject** ")
+    st.markdown("**Subject**")
     st.text(preview.get("subject") or "")
+    st.download_button("Download as .eml", preview["eml"], file_name=f"digest-{since}-{until}.eml",
+                       mime="message/rfc822", key="eml")  # fmt: skip
     tab_html, tab_text = st.tabs(["HTML", "Plain text"])
     with tab_html:
         html = CSP + (preview.get("html") or "")

@@ -59,7 +59,7 @@ by = st.segmented_control("Period", ["month", "week"], default="month", key="by"
 rows = q("timeline", person_id=pid, by=by)
 if rows:
     state = stance_chart(rows, key=f"chart-{pid}-{by}")
-    with st.expander("Statements behind a bar"):
+    with st.expander("Statements behind a dot"):
         statements_behind(rows, state, key=f"p-{pid}")
 else:
     st.caption("No statement on a known topic yet.")

@@ -10,7 +10,7 @@ from ui.components import changes_table, stance_chart, statements_behind, topic_
 from ui.data import q
 from ui.layout import clean_label, page
 
-page("Timelines", "How positions move: per period, topic and stance; click a bar for its statements.")
+page("Timelines", "How positions move: per period, topic and stance; click a dot for its statements.")
 
 c1, c2, c3, c4 = st.columns([1, 2, 2, 1])
 kind = c1.radio("For", ["company", "person"], key="tl_kind", horizontal=False)
@@ -33,12 +33,8 @@ if not rows:
     st.info("No statement on a known topic in this timeline.")
     st.stop()
 
-state = stance_chart(rows, key=f"tl-{kind}-{eid}-{topic}-{by}", height=70)
-left, right = st.columns([1, 1])
-with left:
-    st.subheader("What changed")
-    items = q("changes", rows, **who)
-    changes_table(items)
-with right:
-    st.subheader("Statements behind a bar")
-    statements_behind(rows, state, key=f"tl-{eid}")
+state = stance_chart(rows, key=f"tl-{kind}-{eid}-{topic}-{by}")
+st.subheader("What changed")
+changes_table(q("changes", rows, topic=topic, by=by, **who))
+st.subheader("Statements behind a dot")
+statements_behind(rows, state, key=f"tl-{eid}")

@@ -1,0 +1,129 @@
+"""`kb eval stance`: the stance model on the team's labelled statements and on NLPCC 2016 Task 4A.
+
+Own set: data/gold/stance-{dev,test}.jsonl (feed + guid + anchor + topic + stance; the sentence is
+read from ../shared/data/feeds). The model is trained on the taxonomy's examples plus the dev split
+and scored on the test split: accuracy and macro-F1 over the stances present.
+
+NLPCC: the same kind of model (logistic regression over multilingual-e5-small embeddings, per
+target, averaged with a character n-gram model) trained on train.tsv and scored on test-gold.tsv
+with the official metric, the mean of F1(FAVOR) and F1(AGAINST). Hyper-parameters were chosen by
+5-fold cross-validation on train.tsv only (see NLPCC_PARAMS). Embeddings are cached under
+kb.config.cache_dir(), so a repeated run takes seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from kb.errors import KbError
+
+# Chosen by 5-fold cross-validation on train.tsv (never on the test file).
+NLPCC_PARAMS: dict[str, float] = {"C": 10.0, "C_chars": 3.0, "chars_weight": 0.3, "none_factor": 1.0}
+
+
+def f1_table(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
+    labels = sorted(set(gold) | set(pred))
+    per: dict[str, dict[str, float]] = {}
+    for lab in labels:
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == p == lab)
+        fp = sum(1 for g, p in zip(gold, pred, strict=True) if p == lab and g != lab)
+        fn = sum(1 for g, p in zip(gold, pred, strict=True) if g == lab and p != lab)
+        pr = tp / (tp + fp) if tp + fp else 0.0
+        rc = tp / (tp + fn) if tp + fn else 0.0
+        per[lab] = {"precision": pr, "recall": rc, "f1": 2 * pr * rc / (pr + rc) if pr + rc else 0.0,
+                    "support": tp + fn}  # fmt: skip
+    present = [lab for lab in labels if per[lab]["support"]]
+    acc = sum(1 for g, p in zip(gold, pred, strict=True) if g == p) / max(1, len(gold))
+    return {
+        "n": len(gold),
+        "accuracy": acc,
+        "macro_f1": sum(per[lab]["f1"] for lab in present) / max(1, len(present)),
+        "per_stance": per,
+    }
+
+
+def evaluate_own(embedder: Any = None) -> dict[str, Any]:
+    """Train on taxonomy examples + gold dev, score on gold test; plus the majority baseline."""
+    from kb.stance import cached_passages, default_embedder, gold_examples, taxonomy_examples, train
+
+    embedder = embedder or default_embedder()
+    test = gold_examples(("test",))
+    if not test:
+        raise KbError("the stance gold set needs ../shared/data (its sentences live in the feeds)")
+    model = train(embedder, taxonomy_examples() + gold_examples(("dev",)))
+    texts = [e.text for e in test]
+    vecs = cached_passages(embedder, texts, "gold-stance-test")
+    pred = model.predict(texts, vecs, [e.topic for e in test])
+    gold = [e.stance for e in test]
+    out = f1_table(gold, pred)
+    out["train_examples"] = model.n_train
+    out["majority_baseline"] = f1_table(gold, ["neutral"] * len(gold))
+    return out
+
+
+def evaluate_nlpcc(embedder: Any = None, params: dict[str, float] | None = None) -> dict[str, Any]:
+    from kb.eval.topics import shared_data_dir
+    from kb.stance import cached_passages, default_embedder, fit_nlpcc, nlpcc_score, read_nlpcc
+    from kb.textnorm import to_simplified
+
+    base = shared_data_dir() / "stance-nlpcc2016"
+    if not (base / "train.tsv").exists():
+        raise KbError(f"{base} is absent (../shared/data is needed for NLPCC)")
+    embedder = embedder or default_embedder()
+    tr, te = read_nlpcc(base / "train.tsv"), read_nlpcc(base / "test-gold.tsv")
+    xtr = cached_passages(embedder, [to_simplified(r.text) for r in tr], "nlpcc-train")
+    xte = cached_passages(embedder, [to_simplified(r.text) for r in te], "nlpcc-test")
+    p = params or NLPCC_PARAMS
+    pred = fit_nlpcc(tr, xtr, te, xte, **p)
+    gold = [r.stance for r in te]
+    out: dict[str, Any] = {"model": embedder.name, "params": p, **nlpcc_score(gold, pred), "per_target": {}}
+    for t in sorted({r.target for r in te}):
+        idx = [i for i, r in enumerate(te) if r.target == t]
+        out["per_target"][t] = nlpcc_score([gold[i] for i in idx], [pred[i] for i in idx])
+    # The same without the n-gram model: the plain per-target LR on embeddings.
+    plain = fit_nlpcc(tr, xtr, te, xte, C=p["C"], chars_weight=0.0)
+    out["embedding_only_score"] = nlpcc_score(gold, plain)["score"]
+    return out
+
+
+def register(group: click.Group) -> None:
+    from kb.cli.common import Ctx, kb_command
+
+    @kb_command(group, "stance")
+    @click.option("--skip-nlpcc", is_flag=True, help="Only the team's own labelled set.")
+    def stance_cmd(ctx: Ctx, skip_nlpcc: bool) -> None:
+        """Stance quality: own labelled statements (accuracy, macro-F1) and NLPCC 2016 Task 4A
+        (official metric: mean F1 of FAVOR and AGAINST, per target). Needs ../shared/data.
+
+        \b
+        Example:
+          kb eval stance
+          kb eval stance --json
+        """
+        from kb.stance import default_embedder
+
+        embedder = default_embedder(ctx.settings)
+        own = evaluate_own(embedder)
+        nlpcc = None if skip_nlpcc else evaluate_nlpcc(embedder)
+        if ctx.json:
+            ctx.emit({"own": own, "nlpcc": nlpcc})
+            return
+        base = own["majority_baseline"]
+        click.echo(
+            f"own set (test split, {own['n']} statement-topic pairs, trained on {own['train_examples']}): "
+            f"accuracy {own['accuracy']:.3f}, macro-F1 {own['macro_f1']:.3f} "
+            f"(all-neutral baseline: accuracy {base['accuracy']:.3f}, macro-F1 {base['macro_f1']:.3f})"
+        )
+        for lab, v in own["per_stance"].items():
+            click.echo(f"  {lab:<8} P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f} n={v['support']}")
+        if nlpcc:
+            click.echo(
+                f"NLPCC 2016 Task 4A ({nlpcc['model']}): official score {nlpcc['score']:.4f} "
+                f"(F1 FAVOR {nlpcc['f1_favor']:.4f}, AGAINST {nlpcc['f1_against']:.4f}; "
+                f"embedding-only LR {nlpcc['embedding_only_score']:.4f}; best 2016 system 0.7106)"
+            )
+            for t, v in nlpcc["per_target"].items():
+                click.echo(f"  {t:<14} {v['score']:.4f}")

@@ -1,0 +1,57 @@
+"""Stance: the NLPCC reader and metric, cue features, the model's save/load and the fallback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kb.embed.fake import FakeEmbedder
+from kb.stance import (
+    Example, StanceModel, cue_features, nlpcc_score, nlpcc_target, read_nlpcc, taxonomy_examples, train,
+)  # fmt: skip
+
+
+def test_nlpcc_metric_ignores_none() -> None:
+    gold = ["FAVOR", "AGAINST", "NONE", "FAVOR"]
+    pred = ["FAVOR", "AGAINST", "FAVOR", "NONE"]
+    s = nlpcc_score(gold, pred)
+    assert s["f1_against"] == 1.0
+    assert s["f1_favor"] == pytest.approx(0.5)
+    assert s["score"] == pytest.approx(0.75)
+
+
+def test_nlpcc_reader_handles_bom_quotes_and_target_names(tmp_path: Path) -> None:
+    p = tmp_path / "t.tsv"
+    p.write_text('\ufeffID\tTARGET\tTEXT\tSTANCE\n1\tIphoneSE\t好看\tFAVOR\n2\t深圳禁摩限电\t"两行\n文字"\tAGAINST\n'
+                 "3\t开放二胎\t没标注\t\n", encoding="utf-8")  # fmt: skip
+    rows = read_nlpcc(p)
+    assert [(r.target, r.text, r.stance) for r in rows] == [("iPhone SE", "好看", "FAVOR"),
+                                                            ("深圳禁摩限电", "两行\n文字", "AGAINST")]  # fmt: skip
+    assert nlpcc_target("俄罗斯在叙利亚的反恐行动") == nlpcc_target("俄罗斯叙利亚反恐行动")
+
+
+def test_cue_features_see_polarity() -> None:
+    assert cue_features("我们支持降价")[0] > 0
+    assert cue_features("价格战不可持续")[1] > 0
+    assert cue_features("但是")[2] > 0
+
+
+def test_model_trains_predicts_and_roundtrips(tmp_path: Path) -> None:
+    emb = FakeEmbedder()
+    ex = taxonomy_examples()
+    assert len(ex) >= 36
+    model = train(emb, ex)
+    texts = [e.text for e in ex]
+    pred = model.predict(texts, emb.embed_passages(texts), [e.topic for e in ex])
+    # the training examples themselves are mostly recovered
+    assert np.mean([p == e.stance for p, e in zip(pred, ex, strict=True)]) > 0.7
+    model.save(tmp_path / "m.pkl")
+    again = StanceModel.load(tmp_path / "m.pkl")
+    assert again.predict(texts[:3], emb.embed_passages(texts[:3]), [e.topic for e in ex[:3]]) == pred[:3]
+
+
+def test_untrained_model_says_neutral() -> None:
+    m = StanceModel("fake", ["pricing"]).fit([Example("a", "pricing", "for")], np.zeros((1, 64)))
+    assert m.predict(["x"], np.zeros((1, 64)), ["pricing"]) == ["neutral"]
