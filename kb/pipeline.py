@@ -55,6 +55,7 @@ class IngestReport:
     sources: int = 0
     items: int = 0  # items read from all sources
     new_articles: int = 0
+    upgraded: int = 0  # summary-only articles replaced by their full text
     duplicates: int = 0
     statements: int = 0
     reindexed: int = 0  # statements committed by an earlier, interrupted run and indexed now
@@ -169,8 +170,12 @@ class Ingestor:
 
     # -- one batch ---------------------------------------------------------------------------------
 
-    def process_batch(self, items: Sequence[ParsedItem], source_id: int | None) -> int:
-        """NLP, embed, store and index one batch of new articles. Returns articles stored."""
+    def process_batch(
+        self, items: Sequence[ParsedItem], source_id: int | None, replaces: dict[int, int] | None = None
+    ) -> int:
+        """NLP, embed, store and index one batch of new articles. Returns articles stored.
+        `replaces` maps id(item) to a stored summary-only article that the item supersedes."""
+        replaces = replaces or {}
         store = self.kb.store
         per_item = self.annotate(items)
         flat = [s for stmts in per_item for s in stmts]
@@ -181,7 +186,13 @@ class Ingestor:
         stored: list[tuple[ParsedItem, list[Statement]]] = []
         with store.transaction():
             for item, stmts in zip(items, per_item, strict=True):
-                if store.add_article(item, stmts, source_id) is not None:
+                old_id = replaces.get(id(item))
+                if old_id is not None:
+                    new_id = store.replace_article(old_id, item, stmts, source_id)
+                    self.report.upgraded += 1
+                else:
+                    new_id = store.add_article(item, stmts, source_id)
+                if new_id is not None:
                     stored.append((item, stmts))
             self._discover(stored)
         self.report.times.store += time.perf_counter() - t
@@ -204,8 +215,9 @@ class Ingestor:
         if ids:
             self.kb.index.upsert(ids, np.asarray(vecs, dtype=np.float32), metas)
             store.mark_indexed(ids)
+        self.flush_tombstones()
         self.report.times.index += time.perf_counter() - t
-        self.report.new_articles += len(stored)
+        self.report.new_articles += len(stored) - sum(1 for it, _ in stored if id(it) in replaces)
         self.report.statements += sum(len(st) for _, st in stored)
         return len(stored)
 
@@ -230,9 +242,18 @@ class Ingestor:
 
     # -- crash recovery -------------------------------------------------------------------------
 
-    def resume_indexing(self) -> int:
-        """Embed and index statements that an interrupted run committed but did not index."""
+    def flush_tombstones(self) -> None:
+        """Delete from the index the vectors of statements that the store has dropped."""
         store = self.kb.store
+        while ids := store.tombstones():
+            self.kb.index.delete(ids)
+            store.clear_tombstones(ids)
+
+    def resume_indexing(self) -> int:
+        """Finish what an interrupted run committed: index its statements, drop stale vectors."""
+        store = self.kb.store
+        if store.tombstones(limit=1):
+            self.flush_tombstones()
         done = 0
         while rows := store.unindexed(limit=512):
             vectors = self.kb.embedder.embed_passages([r["text"] for r in rows])
@@ -282,18 +303,29 @@ class Ingestor:
 
         # Skip what is stored already, before any NLP or embedding work.
         fresh: list[ParsedItem] = []
+        replaces: dict[int, int] = {}
         seen: set[str] = set()
         for item in read.items:
             chash = content_hash(item.title, item.text)
-            if chash in seen or store.find_article(guid=item.guid, url=item.url, chash=chash) is not None:
+            if chash in seen:
                 self.report.duplicates += 1
                 continue
+            if store.find_article(guid=item.guid, url=item.url, chash=chash) is not None:
+                # Snapshots of a feed often carry an article first as a summary, later in full:
+                # the full text replaces the summary and its statements.
+                old_id = (
+                    None if item.summary_only else store.summary_only_article(guid=item.guid, url=item.url)
+                )
+                if old_id is None or store.find_article(guid=None, url=None, chash=chash) is not None:
+                    self.report.duplicates += 1
+                    continue
+                replaces[id(item)] = old_id
             seen.add(chash)
             fresh.append(item)
 
         new = 0
         for i in range(0, len(fresh), BATCH_ARTICLES):
-            new += self.process_batch(fresh[i : i + BATCH_ARTICLES], source_id)
+            new += self.process_batch(fresh[i : i + BATCH_ARTICLES], source_id, replaces)
         self.report.duplicates += len(fresh) - new
         store.record_source_read(
             spec.location,

@@ -235,7 +235,9 @@ class Example:
     source: str = "gold"  # taxonomy | gold | correction
 
 
-def features(texts: Sequence[str], vectors: np.ndarray, topics: Sequence[str], topic_ids: Sequence[str]) -> np.ndarray:
+def features(
+    texts: Sequence[str], vectors: np.ndarray, topics: Sequence[str], topic_ids: Sequence[str]
+) -> np.ndarray:
     """[embedding | cue features | topic one-hot]: the topic tells the model which proposition the
     same words are judged against."""
     onehot = np.zeros((len(texts), len(topic_ids)), dtype=np.float32)
@@ -274,7 +276,11 @@ class StanceModel:
         return self
 
     def predict(
-        self, texts: Sequence[str], vectors: np.ndarray | None, topics: Sequence[str], rows: Sequence[int] | None = None
+        self,
+        texts: Sequence[str],
+        vectors: np.ndarray | None,
+        topics: Sequence[str],
+        rows: Sequence[int] | None = None,
     ) -> list[str]:
         """Stance per (text, topic) pair; `rows[i]` picks the vector row of pair i (default i)."""
         if self.clf is None or vectors is None or not topics:
@@ -320,7 +326,10 @@ def gold_examples(splits: Sequence[str] = ("dev", "test")) -> list[Example]:
         return []
     out = []
     for sp in splits:
-        out += [Example(to_simplified(r["text"]), r["topic"], r["stance"], "gold") for r in load_gold("stance", sp)]
+        out += [
+            Example(to_simplified(r["text"]), r["topic"], r["stance"], "gold")
+            for r in load_gold("stance", sp)
+        ]
     return out
 
 
@@ -337,7 +346,9 @@ def train(embedder: Embedder, examples: Sequence[Example]) -> StanceModel:
     from kb.topics import topic_ids
 
     texts = [e.text for e in examples]
-    vecs = cached_passages(embedder, texts, "stance-train") if texts else np.zeros((0, embedder.dim), np.float32)
+    vecs = (
+        cached_passages(embedder, texts, "stance-train") if texts else np.zeros((0, embedder.dim), np.float32)
+    )
     return StanceModel(embedder.name, topic_ids()).fit(examples, vecs)
 
 
@@ -358,7 +369,9 @@ def base_model(embedder: Embedder) -> StanceModel:
     if embedder.name in _BASE:
         return _BASE[embedder.name]
     ex = base_examples(embedder)
-    h = hashlib.sha1(json.dumps([(e.text, e.topic, e.stance) for e in ex], ensure_ascii=False).encode()).hexdigest()[:12]
+    h = hashlib.sha1(
+        json.dumps([(e.text, e.topic, e.stance) for e in ex], ensure_ascii=False).encode()
+    ).hexdigest()[:12]
     path = cache_dir() / f"stance-base-{embedder.name.replace('/', '_')}-{h}.pkl"
     model: StanceModel | None = None
     if path.exists():
@@ -402,7 +415,9 @@ def retrain(store: Store, embedder: Embedder, home: str | Path) -> StanceModel:
 _WORD = re.compile(r"^[a-z_]+$")
 
 
-def label_statement(store: Store, statement_id: str, topic: str, stance: str, note: str | None = None) -> dict[str, Any]:
+def label_statement(
+    store: Store, statement_id: str, topic: str, stance: str, note: str | None = None
+) -> dict[str, Any]:
     """Store an analyst's stance (and topic) for a statement: a row in `corrections`, the
     statement_topics row marked origin 'manual' (so re-annotation keeps it), and the statement's
     own `stance` when the topic is its first one. Returns what changed."""
@@ -410,7 +425,9 @@ def label_statement(store: Store, statement_id: str, topic: str, stance: str, no
 
     if stance not in STANCES:
         raise KbError(f"unknown stance {stance!r}; use one of: {', '.join(STANCES)}")
-    row = store.db.execute("SELECT id, topics, stance FROM statements WHERE id = ?", (statement_id,)).fetchone()
+    row = store.db.execute(
+        "SELECT id, topics, stance FROM statements WHERE id = ?", (statement_id,)
+    ).fetchone()
     if row is None:
         raise KbError(f"no statement with id {statement_id!r} (see `kb search --json` for ids)")
     topics = json.loads(row["topics"] or "[]")
@@ -436,4 +453,24 @@ def label_statement(store: Store, statement_id: str, topic: str, stance: str, no
             "UPDATE statements SET topics = ?, stance = ?, corrected = 1 WHERE id = ?",
             (json.dumps(topics, ensure_ascii=False), new_stance, statement_id),
         )
-    return {"id": statement_id, "topic": topic, "stance": stance, "previous": old["stance"] if old else None, "topics": topics}
+    return {
+        "id": statement_id,
+        "topic": topic,
+        "stance": stance,
+        "previous": old["stance"] if old else None,
+        "topics": topics,
+    }
+
+
+def apply_correction(
+    store: Store, statement_id: str, field: str, new: str | None, note: str = ""
+) -> dict[str, Any]:
+    """The app's entry point for a stance fix: field "stance:<topic>" and the new stance. Other
+    fields (speaker, organization) are not stance corrections: TypeError lets the caller route
+    them elsewhere. The model is refitted by `kb label --retrain` (or the next `kb label`)."""
+    if not field.startswith("stance:") or not new:
+        raise TypeError(f"not a stance correction: {field}")
+    from kb.topics import find_topic
+
+    topic = find_topic(field.split(":", 1)[1]) or field.split(":", 1)[1]
+    return label_statement(store, statement_id, topic, new, note or None)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from kb.errors import KbError
@@ -72,7 +72,7 @@ def _local_day(published: str | None, tz: str | None) -> date | None:
     except ValueError:
         return None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     try:
         sign = -1 if (tz or "+08:00").startswith("-") else 1
         hh, mm = (tz or "+08:00").lstrip("+-").split(":")
@@ -111,7 +111,9 @@ _SELECT = (
 )
 
 
-def _hits(rows: Any, topic: str | None, since: date | None, until: date | None, keep: Any = None) -> list[Hit]:
+def _hits(
+    rows: Any, topic: str | None, since: date | None, until: date | None, keep: Any = None
+) -> list[Hit]:
     out: list[Hit] = []
     for r in rows:
         day = _local_day(r["published"], r["tz"])
@@ -229,7 +231,9 @@ def compare(
     out: list[dict[str, Any]] = []
     for name in companies:
         ent = resolve_company(store, name, reg)
-        for row in timeline(store, company=ent.id, topic=topic, by=by, since=since, until=until, registry=reg):
+        for row in timeline(
+            store, company=ent.id, topic=topic, by=by, since=since, until=until, registry=reg
+        ):
             out.append({"company": ent.name, "company_id": ent.id, **row})
     order = {c: i for i, c in enumerate(dict.fromkeys(r["company_id"] for r in out))}
     out.sort(key=lambda r: (r["period"], order[r["company_id"]]))
@@ -282,7 +286,11 @@ def changes(
             if prev_period is None:
                 out.append({**base, "change": "first", "previous_stance": None, "previous_period": None,
                             "statement_ids": ids})  # fmt: skip
-            elif stance not in (None, "neutral") and prev_stance not in (None, "neutral") and stance != prev_stance:
+            elif (
+                stance not in (None, "neutral")
+                and prev_stance not in (None, "neutral")
+                and stance != prev_stance
+            ):
                 out.append({**base, "change": "shift", "previous_stance": prev_stance,
                             "previous_period": prev_stance_period,
                             "statement_ids": by_stance.get(stance, ids)})  # fmt: skip

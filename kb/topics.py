@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -30,7 +30,7 @@ from kb.textnorm import alias_key, to_simplified
 
 if TYPE_CHECKING:
     from kb.embed.base import Embedder
-    from kb.records import Statement
+    from kb.records import Stance, Statement
 
 TAXONOMY_FILE = Path(__file__).resolve().parents[1] / "data" / "topics.json"
 
@@ -285,7 +285,7 @@ def annotate(
         s.topics = [tid for tid, _ in row]
         s.stances = {}
     for (i, tid), stance in zip(pairs, preds, strict=True):
-        statements[i].stances[tid] = stance
+        statements[i].stances[tid] = cast("Stance", stance)
     for s in statements:
         s.stance = s.stances.get(s.topics[0]) if s.topics else None
 

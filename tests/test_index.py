@@ -259,3 +259,60 @@ def test_statement_metadata_shape() -> None:
         "topic_pricing": True,
         "topic_x": True,
     }
+
+
+# ------------------------------------------------------------------------ filtered query paths
+
+
+def test_filtered_query_paths_agree_with_brute_force(
+    make_index: Callable[..., VectorIndex], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Post-filtering over-fetched neighbours, exact ranking of few matches and Chroma's own
+    filtered search all give the brute-force answer."""
+    import kb.index.chroma as chroma_mod
+
+    n = 300
+    vecs = unit_vectors(n, seed=7)
+    metas = [
+        statement_metadata(
+            f"p{i % 50}", "c1" if i % 3 else "c2", "person", "direct", T0 + i * DAY, ["t"] if i % 4 else []
+        )
+        for i in range(n)
+    ]
+    ix = make_index()
+    ix.upsert([f"s{i}" for i in range(n)], vecs, metas)
+    wheres = [
+        where_clause(speaker_ids=["p3"]),  # 2%: few matches
+        where_clause(topics=["t"], company_ids=["c1"]),  # ~50%: broad
+        where_clause(since=T0 + 100 * DAY, until=T0 + 140 * DAY, speaker_types=["person"]),
+    ]
+    q = unit_vectors(1, seed=99)[0]
+
+    def brute(where: dict | None) -> list[str]:
+        from kb.index.filters import matches
+
+        keep = [i for i in range(n) if matches(where, metas[i])]
+        return [f"s{i}" for i in sorted(keep, key=lambda i: -float(vecs[i] @ q))[:10]]
+
+    expected = [brute(w) for w in wheres]
+    assert [[i for i, _ in ix.query(q, 10, w)] for w in wheres] == expected
+    monkeypatch.setattr(chroma_mod, "OVERFETCH_MIN", 1)
+    monkeypatch.setattr(chroma_mod, "OVERFETCH", 1)  # step 1 finds too few ...
+    assert [[i for i, _ in ix.query(q, 10, w)] for w in wheres] == expected  # ... step 2 ranks exactly
+    monkeypatch.setattr(chroma_mod, "EXACT_MAX", 0)  # ... and without step 2, Chroma filters
+    assert [[i for i, _ in ix.query(q, 10, w)] for w in wheres] == expected
+
+
+def test_matches_follows_chroma_semantics() -> None:
+    from kb.index.filters import matches
+
+    meta = {"speaker_id": "a", "published": 10, "topic_x": True}
+    assert matches(None, meta) and matches({}, meta)
+    assert matches({"speaker_id": "a"}, meta) and not matches({"speaker_id": "b"}, meta)
+    assert matches({"speaker_id": {"$in": ["a", "b"]}}, meta)
+    assert matches({"published": {"$gte": 10}}, meta) and not matches({"published": {"$gt": 10}}, meta)
+    assert not matches({"topic_y": True}, meta)  # a missing key matches nothing
+    assert matches({"topic_y": {"$ne": True}}, meta)
+    assert matches({"$or": [{"topic_y": True}, {"topic_x": True}]}, meta)
+    assert not matches({"$and": [{"speaker_id": "a"}, {"published": {"$lt": 5}}]}, meta)
+    assert not matches({"speaker_id": {"$gt": 3}}, meta)  # str vs int never matches

@@ -112,3 +112,36 @@ def test_commands_on_a_missing_kb_say_so(tmp_path: Path, cmd: str) -> None:
     assert proc.returncode != 0
     assert proc.stderr.startswith("kb: no knowledge base")
     assert "Traceback" not in proc.stderr
+
+
+def _feed(body: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>快讯</title>'
+        "<item><title>谭待谈降价</title><link>https://test.kb.invalid/b/9</link><guid>b-9</guid>"
+        "<pubDate>Wed, 15 May 2024 10:00:00 +0800</pubDate>"
+        f"<description><![CDATA[{body}]]></description></item></channel></rss>"
+    )
+
+
+def test_full_text_replaces_an_earlier_summary(home: Path, tmp_path: Path) -> None:
+    """Feed snapshots carry an article first as a summary, later in full (as cnBeta's do)."""
+    summary = tmp_path / "day1.xml"
+    summary.write_text(_feed("<p>火山引擎总裁谭待表示，降价是为了让更多人用上大模型。</p>"), encoding="utf-8")
+    full = tmp_path / "day2.xml"
+    paragraphs = "".join(
+        f"<p>火山引擎总裁谭待表示，降价是为了让更多人用上大模型，第{i}段。他认为，成本下降是长期趋势。</p>"
+        for i in range(6)
+    )
+    full.write_text(_feed(paragraphs), encoding="utf-8")
+
+    kb(home, "ingest", str(summary), "--no-fetch")
+    first = jsonl(kb(home, "stats", "--json"))[0]
+    report = jsonl(kb(home, "ingest", str(full), "--no-fetch", "--json"))[0]
+    assert report["upgraded"] == 1 and report["new_articles"] == 0
+    after = jsonl(kb(home, "stats", "--json"))[0]
+    assert after["articles"] == first["articles"] == 1
+    assert after["statements"] > first["statements"]
+    assert jsonl(kb(home, "doctor", "--json"))[0]["ok"] is True  # old vectors are gone too
+    # Seeing the summary again later changes nothing.
+    again = jsonl(kb(home, "ingest", str(summary), "--no-fetch", "--json"))[0]
+    assert again["upgraded"] == 0 and again["new_articles"] == 0

@@ -9,7 +9,14 @@ import pytest
 
 from kb.embed.fake import FakeEmbedder
 from kb.stance import (
-    Example, StanceModel, cue_features, nlpcc_score, nlpcc_target, read_nlpcc, taxonomy_examples, train,
+    Example,
+    StanceModel,
+    cue_features,
+    nlpcc_score,
+    nlpcc_target,
+    read_nlpcc,
+    taxonomy_examples,
+    train,
 )  # fmt: skip
 
 

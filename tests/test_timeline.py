@@ -74,7 +74,12 @@ def test_company_counts_people_while_they_held_a_role(store: Store) -> None:
     rows = timeline(store, company="阿里巴巴", topic="pricing")
     got = {(r["period"], r["stance"]): r["count"] for r in rows}
     # 2023-06 张勇 (CEO then); 2024-01 吴泳铭 only (张勇 had left); 2024-02 the company itself.
-    assert got == {("2023-06", "for"): 1, ("2024-01", "against"): 1, ("2024-02", "for"): 1, ("2024-03", "against"): 1}
+    assert got == {
+        ("2023-06", "for"): 1,
+        ("2024-01", "against"): 1,
+        ("2024-02", "for"): 1,
+        ("2024-03", "against"): 1,
+    }
     jan = next(r for r in rows if r["period"] == "2024-01")
     assert jan["statement_ids"] == [ids_by(store, "价格战不可持续")]
     assert set(rows[0]) == {"period", "topic", "stance", "count", "statement_ids"}
@@ -129,7 +134,9 @@ def test_changes_first_and_shift(store: Store) -> None:
 
 def test_cli_timeline_json_csv_and_errors(store: Store, home: Path) -> None:
     runner = CliRunner()
-    res = runner.invoke(cli, ["timeline", "--company", "阿里巴巴", "--topic", "pricing", "--json", "--home", str(home)])
+    res = runner.invoke(
+        cli, ["timeline", "--company", "阿里巴巴", "--topic", "pricing", "--json", "--home", str(home)]
+    )
     assert res.exit_code == 0, res.output
     rows = [json.loads(line) for line in res.output.splitlines()]
     assert rows[0]["period"] == "2023-06" and rows[0]["count"] == 1
@@ -157,13 +164,21 @@ def test_label_stores_correction_and_retrains(store: Store, home: Path) -> None:
 
     sid = ids_by(store, "我们不参与价格战")
     runner = CliRunner()
-    res = runner.invoke(cli, ["label", sid, "--topic", "价格战", "--stance", "mixed", "--json", "--home", str(home)])
+    res = runner.invoke(
+        cli, ["label", sid, "--topic", "价格战", "--stance", "mixed", "--json", "--home", str(home)]
+    )
     assert res.exit_code == 0, res.output
     row = store.db.execute("SELECT stance, origin FROM statement_topics WHERE statement_id = ? AND topic = 'pricing'",
                            (sid,)).fetchone()  # fmt: skip
     assert (row["stance"], row["origin"]) == ("mixed", "manual")
-    assert store.db.execute("SELECT stance, corrected FROM statements WHERE id = ?", (sid,)).fetchone()[:] == ("mixed", 1)
-    assert store.db.execute("SELECT field, old, new FROM corrections").fetchone()[:] == ("stance:pricing", "against", "mixed")
+    assert store.db.execute("SELECT stance, corrected FROM statements WHERE id = ?", (sid,)).fetchone()[
+        :
+    ] == ("mixed", 1)
+    assert store.db.execute("SELECT field, old, new FROM corrections").fetchone()[:] == (
+        "stance:pricing",
+        "against",
+        "mixed",
+    )
     assert (home / MODEL_FILE).exists()  # retrained by default (fake embedder in this KB)
     res = runner.invoke(cli, ["label", "--retrain", "--json", "--home", str(home)])
     assert res.exit_code == 0 and '"correction": 1' in res.output

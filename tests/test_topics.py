@@ -61,8 +61,16 @@ def test_tagger_keywords_with_fake_embedder() -> None:
 def test_annotate_sets_topics_and_stances() -> None:
     emb = FakeEmbedder()
     stmts = [
-        Statement(text=t, start=0, end=len(t), kind="indirect", cue="表示", speaker=None, speaker_mention="x",
-                  speaker_type="person")  # fmt: skip
+        Statement(
+            text=t,
+            start=0,
+            end=len(t),
+            kind="indirect",
+            cue="表示",
+            speaker=None,
+            speaker_mention="x",
+            speaker_type="person",
+        )  # fmt: skip
         for t in ["我们不会参与價格戰，降价只会烧钱", "今天天气很好"]
     ]
     annotate(stmts, emb.embed_passages([s.text for s in stmts]), emb)

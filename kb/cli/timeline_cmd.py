@@ -49,7 +49,9 @@ def _print_rows(ctx: Ctx, rows: list[dict[str, Any]], as_csv: bool, fields: list
     for r in rows:
         ids = r.get("statement_ids", [])
         shown = ", ".join(ids[:3]) + (f" … (+{len(ids) - 3})" if len(ids) > 3 else "")
-        lead = "  ".join(str(r.get(f) if r.get(f) is not None else "-") for f in fields if f not in ("statement_ids",))
+        lead = "  ".join(
+            str(r.get(f) if r.get(f) is not None else "-") for f in fields if f not in ("statement_ids",)
+        )
         click.echo(f"{lead}  [{shown}]")
 
 
@@ -81,7 +83,9 @@ def register(group: click.Group) -> None:
         if bool(company) == bool(person):
             raise KbError("give exactly one of --company or --person")
         with _store(ctx) as store:
-            rows = timeline(store, company=company, person=person, topic=topic, by=by, since=since, until=until)
+            rows = timeline(
+                store, company=company, person=person, topic=topic, by=by, since=since, until=until
+            )
         _print_rows(ctx, rows, as_csv, ["period", "topic", "stance", "count", "statement_ids"],
                     "no statements in this window")  # fmt: skip
 
@@ -131,15 +135,21 @@ def register(group: click.Group) -> None:
         if bool(company) == bool(person):
             raise KbError("give exactly one of --company or --person")
         with _store(ctx) as store:
-            rows = changes(store, company=company, person=person, by=by, since=since, until=until, topic=topic)
+            rows = changes(
+                store, company=company, person=person, by=by, since=since, until=until, topic=topic
+            )
         fields = ["period", "topic", "change", "previous_stance", "stance", "count", "statement_ids"]
         _print_rows(ctx, rows, as_csv, fields, "nothing changed in this window")
 
     @kb_command(group, "label")
     @click.option("--no-retrain", is_flag=True, help="Store the correction without refitting the model.")
-    @click.option("--retrain", is_flag=True, help="Refit the stance model on all corrections (alone: just that).")
+    @click.option(
+        "--retrain", is_flag=True, help="Refit the stance model on all corrections (alone: just that)."
+    )
     @click.option("--note", help="Why (kept with the correction).")
-    @click.option("--stance", type=click.Choice(["for", "against", "neutral", "mixed"]), help="The right stance.")
+    @click.option(
+        "--stance", type=click.Choice(["for", "against", "neutral", "mixed"]), help="The right stance."
+    )
     @click.option("--topic", help="The topic the stance is about (id or name).")
     @click.argument("statement_id", required=False)
     def label_cmd(ctx: Ctx, statement_id: str | None, topic: str | None, stance: str | None, note: str | None,

@@ -118,7 +118,9 @@ def register(group: click.Group) -> None:
             f"(all-neutral baseline: accuracy {base['accuracy']:.3f}, macro-F1 {base['macro_f1']:.3f})"
         )
         for lab, v in own["per_stance"].items():
-            click.echo(f"  {lab:<8} P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f} n={v['support']}")
+            click.echo(
+                f"  {lab:<8} P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f} n={v['support']}"
+            )
         if nlpcc:
             click.echo(
                 f"NLPCC 2016 Task 4A ({nlpcc['model']}): official score {nlpcc['score']:.4f} "

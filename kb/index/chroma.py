@@ -22,6 +22,7 @@ import numpy as np
 
 from kb.config import Settings
 from kb.errors import KbError
+from kb.index.filters import matches
 
 COLLECTION = "statements"
 INDEX_VERSION = 1
@@ -29,6 +30,10 @@ INDEX_VERSION = 1
 # closing note): M=16 with ef_search=64 keeps recall@10 above 0.99 at ~1 ms per query; a larger
 # ef_construction buys recall at search time for a one-off cost at build time.
 HNSW = {"space": "cosine", "max_neighbors": 16, "ef_construction": 128, "ef_search": 64}
+# Filtered queries (see VectorIndex.query): how many unfiltered neighbours to over-fetch per
+# requested hit, and up to how many matching records are ranked exactly here.
+OVERFETCH, OVERFETCH_MIN = 20, 200
+EXACT_MAX = 2000
 
 # Chroma's own telemetry goes nowhere here; keep it off before chromadb is imported.
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -174,14 +179,36 @@ class VectorIndex:
     def query(
         self, vector: np.ndarray | Sequence[float], k: int = 10, where: dict | None = None
     ) -> list[tuple[str, float]]:
-        """The k nearest statements (that match `where`), best first, as (id, cosine similarity)."""
+        """The k nearest statements (that match `where`), best first, as (id, cosine similarity).
+
+        Chroma's own filtered search is slow at scale (measured at 100k vectors: 0.3-1 s, whether
+        the filter keeps 0.1% or 100% of the records, against ~5 ms unfiltered), so a filter is
+        applied in up to three steps, each exact up to HNSW's recall:
+        1. over-fetch unfiltered neighbours and keep those that match (broad filters);
+        2. few matching records: fetch exactly those vectors and rank them here (narrow filters);
+        3. otherwise Chroma's filtered search."""
         if k <= 0:
             return []
         vec = np.asarray(vector, dtype=np.float32).reshape(1, -1)
+        if not where:
+            return self._knn(vec, k)
+        total = self.count()
+        if total == 0:
+            return []
+        n = min(total, max(OVERFETCH_MIN, OVERFETCH * k))
+        hits, seen = self._knn_post_filtered(vec, n, where)
+        if len(hits) >= k or n >= total:
+            return hits[:k]
+        # Estimate how many records match from the sample; narrow filters go the exact way.
+        if len(hits) * total <= EXACT_MAX * seen:
+            exact = self._exact(vec, k, where)
+            if exact is not None:
+                return exact
+        return self._knn(vec, k, where)
+
+    def _knn(self, vec: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
         try:
-            res = self._col.query(
-                query_embeddings=vec, n_results=int(k), where=where or None, include=["distances"]
-            )
+            res = self._col.query(query_embeddings=vec, n_results=int(k), where=where, include=["distances"])
         except Exception as err:
             if _is_empty_error(err):
                 return []
@@ -189,6 +216,26 @@ class VectorIndex:
         ids = res["ids"][0] if res["ids"] else []
         dists = res["distances"][0] if res.get("distances") else []
         return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=False)]
+
+    def _knn_post_filtered(self, vec: np.ndarray, n: int, where: dict) -> tuple[list[tuple[str, float]], int]:
+        res = self._col.query(query_embeddings=vec, n_results=int(n), include=["distances", "metadatas"])
+        ids, dists, metas = res["ids"][0], res["distances"][0], res["metadatas"][0]
+        hits = [(i, 1.0 - float(d)) for i, d, m in zip(ids, dists, metas, strict=False) if matches(where, m)]
+        return hits, len(ids)
+
+    def _exact(self, vec: np.ndarray, k: int, where: dict) -> list[tuple[str, float]] | None:
+        got = self._col.get(where=where, include=["embeddings"], limit=EXACT_MAX + 1)
+        if len(got["ids"]) > EXACT_MAX:
+            return None
+        if not got["ids"]:
+            return []
+        emb = np.asarray(got["embeddings"], dtype=np.float32)
+        # The index space is cosine: normalise both sides, so unnormalised vectors rank alike.
+        emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+        q = vec[0] / max(float(np.linalg.norm(vec[0])), 1e-12)
+        sims = emb @ q
+        order = np.argsort(-sims, kind="stable")[:k]
+        return [(got["ids"][i], float(sims[i])) for i in order]
 
     def count(self) -> int:
         return int(self._col.count())

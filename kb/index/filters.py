@@ -108,3 +108,46 @@ def statement_metadata(
     for t in topics:
         meta[topic_key(t)] = True
     return meta
+
+
+_CMP = {
+    "$eq": lambda a, b: a == b,
+    "$ne": lambda a, b: a != b,
+    "$gt": lambda a, b: a is not None and a > b,
+    "$gte": lambda a, b: a is not None and a >= b,
+    "$lt": lambda a, b: a is not None and a < b,
+    "$lte": lambda a, b: a is not None and a <= b,
+    "$in": lambda a, b: a in b,
+    "$nin": lambda a, b: a not in b,
+}
+
+
+def matches(where: dict | None, meta: dict | None) -> bool:
+    """Whether one record's metadata satisfies a Chroma `where` filter, evaluated in Python (the
+    index post-filters over-fetched neighbours with it). A key the record lacks matches nothing
+    but `$ne`/`$nin`, as in Chroma."""
+    if not where:
+        return True
+    meta = meta or {}
+    for key, cond in where.items():
+        if key == "$and":
+            if not all(matches(c, meta) for c in cond):
+                return False
+        elif key == "$or":
+            if not any(matches(c, meta) for c in cond):
+                return False
+        elif isinstance(cond, dict):
+            value = meta.get(key)
+            for op, arg in cond.items():
+                if op not in _CMP:
+                    raise ValueError(f"unsupported filter operator {op}")
+                if value is None and op not in ("$ne", "$nin"):
+                    return False
+                try:
+                    if not _CMP[op](value, arg):
+                        return False
+                except TypeError:  # e.g. comparing a str with an int
+                    return False
+        elif meta.get(key) != cond or key not in meta:
+            return False
+    return True

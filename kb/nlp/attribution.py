@@ -35,6 +35,13 @@ class Mention:
     subject: bool = False  # stands where a subject stands (appositive with a title, clause start)
 
 
+# "中国民用航空局（以下简称民航局）": the article's own short name for an organisation
+SHORT_NAME = re.compile(
+    r"([\u4e00-\u9fffA-Za-z0-9]{2,20})[（(](?:以下简称|下称|简称)[“\"「]?([^）)”\"」，。]{1,12})[”\"」]?[）)]"
+)
+GENERIC_MEDIA = frozenset(
+    "外媒 国外媒体 海外媒体 境外媒体 媒体 有媒体 多家媒体 相关媒体 当地媒体 韩媒 日媒 美媒 英媒 港媒 台媒 外电".split()
+)
 UNNAMED_REF = re.compile(r"(?:人士|网友|用户|高管|机主|楼主|员工)$")
 
 
@@ -203,8 +210,20 @@ class Attributor:
         self.registry = registry
 
     def statements(
-        self, original: str, cands: list[Candidate], mentions: list[Mention], published: date | None
+        self,
+        original: str,
+        cands: list[Candidate],
+        mentions: list[Mention],
+        published: date | None,
+        text: str | None = None,
     ) -> list[Statement]:
+        """`text` is the simplified text (default: the original), read for "X（以下简称Y）"."""
+        src = text or original
+        short_of = (
+            {m.group(2): m.group(1) for m in SHORT_NAME.finditer(src)}
+            if "简称" in src or "下称" in src
+            else {}
+        )
         persons = [m for m in mentions if m.label == "PERSON"] + [
             Mention(
                 c.speaker.start,
@@ -243,6 +262,9 @@ class Attributor:
                 self._person(st, sp, persons, published)
             elif sp.type in ("organization", "media"):
                 name = sp.name or sp.mention
+                name = short_of.get(name, name)
+                if sp.type == "media" and name in GENERIC_MEDIA:
+                    continue  # "据外媒报道": no outlet named, nothing to attribute
                 e = self.parser.entity(name)
                 st.speaker_type = "media" if sp.type == "media" else "organization"
                 if e is not None:

@@ -13,7 +13,7 @@ from kb.nlp.attribution import Attributor, resolve
 from kb.nlp.entities import EntityFinder
 from kb.nlp.finder import Finder, quote_spans
 from kb.nlp.lexicon import Lexicon, load_lexicon
-from kb.nlp.speakers import SpeakerParser
+from kb.nlp.speakers import LOCAL_NAMES, SpeakerParser, local_names
 
 if TYPE_CHECKING:
     from kb.registry import Registry
@@ -84,7 +84,12 @@ def make_speech(nlp: Language, name: str) -> SpeechStage:
 
 class SpeechStage(_Stage):
     def __call__(self, doc: Doc) -> Doc:
-        doc._.kb_candidates = self.ctx.finder.run(doc_text(doc), doc._.kb_quotes)
+        names = local_names(doc._.kb_mentions or [], self.ctx.lex.org_suffixes)
+        token = LOCAL_NAMES.set(names)
+        try:
+            doc._.kb_candidates = self.ctx.finder.run(doc_text(doc), doc._.kb_quotes)
+        finally:
+            LOCAL_NAMES.reset(token)
         return doc
 
 
@@ -113,6 +118,6 @@ class AttributionStage(_Stage):
         original = doc.user_data.get("original", doc_text(doc))
         published: date | None = doc.user_data.get("published")
         doc._.statements = self.ctx.attributor.statements(
-            original, doc._.kb_candidates or [], doc._.kb_mentions or [], published
+            original, doc._.kb_candidates or [], doc._.kb_mentions or [], published, doc_text(doc)
         )
         return doc

@@ -191,6 +191,13 @@ BAD_AFTER = {
 }
 # A content whose first clause ends like this is a time clause ("…宣布关停的当晚，"), not what was said.
 TIME_CLAUSE = re.compile(r"(?:时|后|之后|以后|之前|以前|当晚|当天|之际|以来|的同时|期间)$")
+# After a weak cue, content with a subject of its own ("宣布公司将向海外扩张") is what was said; a bare
+# verb phrase ("宣布将收购…", "宣布关闭…") is an action.
+WEAK_CLAUSE = re.compile(
+    r"(?:公司|该公司|本公司|我们|我|他们|她们|自己|集团|平台)(?:将|会|已|已经|正在|计划|打算|仍|不会)"
+)
+FRAME_OPEN = re.compile(r"^\s*(?:但|而|不过|另外|此外|同时)?\s*(?:据|根据|按照|援引)")
+OUTLET = re.compile(r"\s*([\u4e00-\u9fffA-Za-z0-9·《》][\u4e00-\u9fffA-Za-z0-9·《》 ]{1,15})\s*")
 NOUN_TIME = re.compile(r"的(?:当晚|当天|当日|同时|时候|之际|时|后|之后|前|之前)$")
 # Cues that only count inside a frame ("据X报道，…") or when followed by 称/表示.
 FRAME_ONLY = {"报道", "报导", "消息", "援引"}
@@ -323,7 +330,7 @@ class Finder:
         if cue in self.lex.weak and cue not in self.lex.short:
             # "宣布将收购…", "否认了传闻": a weak cue introduces speech only after a pause or a quote
             nxt = text[q : q + 1]
-            if nxt not in ("，", ",", "：", ":", "“", "「", "『", '"'):
+            if nxt not in ("，", ",", "：", ":", "“", "「", "『", '"') and not WEAK_CLAUSE.match(text, q):
                 return False
         if cue in self.lex.short:
             nxt = text[q : q + 1]
@@ -346,12 +353,18 @@ class Finder:
             region_start = cs
             speaker = None
             region = text[cs:p]
-            frame = re.match(r"^\s*(?:据|根据|按照|援引)", region)
+            frame = FRAME_OPEN.match(region)
             if cue in FRAME_ONLY and not frame:
                 continue
             if frame:
                 region_start = cs + frame.end()
                 speaker = self.parser.parse_region(text, region_start, p)
+                if speaker is None and (cue in FRAME_ONLY or cue in self.lex.media_cues):
+                    # "据印度经济时报报道": in a report frame, a short name is the outlet
+                    om = OUTLET.fullmatch(text, region_start, p)
+                    if om and not self.parser._has_unnamed(om.group(1)):
+                        name = om.group(1).strip("《》")
+                        speaker = Speaker(om.start(1), om.end(1), om.group(1), "media", name=name)
             elif region.strip() and not re.fullmatch(
                 r"\s*(?:并|并且|同时|还|也|随后|此外|另外|则|而|仅|只|但|但也|也仅|仅仅)?\s*", region
             ):
@@ -392,9 +405,13 @@ class Finder:
                 # "…宣布关停的当晚，X表示…": the time clause belongs to a later statement or is the cue's
                 # object; a statement that opens with a time clause ("微软表示，该模型…使用时，…") stays
                 later = text[first_clause_end:end]
-                if cue in self.lex.weak or NOUN_TIME.search(tail.rstrip()) or any(
-                    self._cue_ok(text, first_clause_end + mm.start(), mm.group())
-                    for mm in self.lex.cue_re.finditer(later)
+                if (
+                    cue in self.lex.weak
+                    or NOUN_TIME.search(tail.rstrip())
+                    or any(
+                        self._cue_ok(text, first_clause_end + mm.start(), mm.group())
+                        for mm in self.lex.cue_re.finditer(later)
+                    )
                 ):
                     continue
             if frame and cue in FRAME_ONLY:

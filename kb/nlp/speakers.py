@@ -8,6 +8,7 @@ original, since t2s keeps lengths).
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -32,11 +33,11 @@ MIDDLE = re.compile(
     r"上月|\d{1,2}月|\d{1,2}日|昨日|今日|周末|早些时候|当地时间|北京时间|日内|近期|先前|之前|稍后|后来|随之|仍|依然|"
     r"一再|多次|反复|强烈|正式|据|只|仅|却|便|竟|确实|也曾|始终|坦然|罕见|少见|甚至|率先|再次|专门|紧急|连续|连夜|"
     r"发文|发帖|撰文|留言|写信|致信|回应|答复|回复|出席|参加|做客|现身|登台|作为|以|从|就此|最新|此前|日前|"
-    r"发言|最先|最早|首先|公告|发布公告|发表声明|声明|发微博|不仅|不但"
+    r"发言|最先|最早|首先|公告|发布公告|发表声明|声明|发微博|不仅|不但|发布报告|在报告中|发表文章"
 )
 MIDDLE_MAX = 60
 # A scene before the subject ("在演讲中孙正义还说", "在发布会上，…"): tried only when the plain parse fails.
-SCENE = re.compile(r"^\s*在[^，。；：:\s“”]{1,14}?(?:中|上|时|期间|之际|现场)")
+SCENE = re.compile(r"\s*在[^，。；：:\s“”]{1,14}?(?:中|上|时|期间|之际|现场)")
 # An organisation name ended by a strong suffix, then a short qualifier of the title that follows
 # ("阿里云智能集团|资深", "蚂蚁集团|首席").
 ORG_THEN_QUAL = re.compile(
@@ -58,6 +59,39 @@ ORG_HEAD_STRIP = re.compile(
 DOT_NAME_TAIL = re.compile(
     r"([\u4e00-\u9fffA-Za-z]+)([·•‧・][\u4e00-\u9fffA-Za-z]+(?:[·•‧・][\u4e00-\u9fffA-Za-z]+)?)$"
 )
+
+
+# Names the article itself establishes ("慧科集团" earlier makes "慧科" an organisation): set by the speech
+# stage for the Doc at hand (a ContextVar, so that threads sharing the parser don't mix articles).
+LOCAL_NAMES: ContextVar[dict[str, str] | None] = ContextVar("kb_local_names", default=None)
+HONORIFIC = re.compile(r"^(.{2,4}?)(?:博士|先生|女士|教授|老师)$")
+# "调研公司Counterpoint Research", "国外科技媒体 Edsurge": a description, then the Latin name
+DESCRIBED_LATIN = re.compile(
+    r"^([\u4e00-\u9fff]{0,10}(?:公司|机构|媒体|网站|杂志|平台|基金|资本))\s*([A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*){0,3})$"
+)
+_TR = "".join(sorted(TRANSLIT))
+TAIL_NAME = re.compile(
+    rf"(?:[{_TR}]{{1,6}}[·•‧・][\u4e00-\u9fff]{{1,8}}|[A-Z][a-z'\-]+(?: [A-Z][a-zA-Z'\-]+){{1,2}})$"
+)
+HONOR_TAIL = re.compile(r"(?:博士|先生|女士|教授|老师)$")
+
+
+def local_names(mentions: list[Any], suffixes: tuple[str, ...]) -> dict[str, str]:
+    """Article-local names from the entity mentions: organisations, and their stems without a suffix
+    ("慧科集团" -> "慧科"); people named with a title."""
+    out: dict[str, str] = {}
+    long_sufs = tuple(x for x in suffixes if len(x) >= 2)
+    for m in mentions:
+        if m.label == "ORG" and len(m.text) >= 2:
+            out.setdefault(m.text, "organization")
+            if m.text.endswith(long_sufs):
+                for suf in long_sufs:
+                    if m.text.endswith(suf) and len(m.text) - len(suf) >= 2:
+                        out.setdefault(m.text[: -len(suf)], "organization")
+                        break
+        elif m.label == "PERSON" and m.title and len(m.text) >= 2:
+            out.setdefault(m.text, "person")
+    return out
 
 
 @dataclass
@@ -84,6 +118,7 @@ class SpeakerParser:
     def __init__(self, lex: Lexicon, registry: Registry | None = None):
         self.lex = lex
         self.registry = registry
+        self._orgs: frozenset[str] | None = None
 
     # -- lookup helpers ---------------------------------------------------------------------------
 
@@ -105,6 +140,9 @@ class SpeakerParser:
             return "media"
         if name in self.lex.known_orgs:
             return "organization"
+        local = LOCAL_NAMES.get()
+        if local and name in local:
+            return local[name]
         if looks_like_person(name, self.lex):
             return "person"
         if looks_like_org(name, self.lex):
@@ -150,7 +188,7 @@ class SpeakerParser:
         lead_ws = len(raw) - len(raw.lstrip())
         s = raw.strip()
         base += lead_ws
-        if not s or len(s) > 40:
+        if not s or len(s) > 70:
             return None
         clean = PARENS.sub("", s).strip()
         clean = clean.strip('“”"「」 ')
@@ -187,6 +225,25 @@ class SpeakerParser:
             if k in ("organization", None) and len(org) <= 20 and not self._has_unnamed(org):
                 if k == "organization" or looks_like_org(org, lex) or len(org) >= 2:
                     return Speaker(base, end, clean, "organization", name=org)
+        if len(clean) > 40 and not lex.title_re.search(clean):
+            return None
+        # "陈滢博士": a name with an honorific
+        hm = HONORIFIC.match(clean)
+        if hm and self.kind_of(hm.group(1)) == "person":
+            e = self.entity(hm.group(1))
+            return Speaker(
+                base,
+                end,
+                clean,
+                "person",
+                name=hm.group(1),
+                entity_id=e.id if e else None,
+                canonical=e.name if e else None,
+            )
+        dl = DESCRIBED_LATIN.match(clean)
+        if dl and dl.group(2).split()[-1] not in ("CEO", "CTO", "CFO", "COO", "VP"):
+            media = any(w in dl.group(1) for w in ("媒体", "网站", "杂志"))
+            return Speaker(base, end, clean, "media" if media else "organization", name=dl.group(2))
         # known entity
         k = self.kind_of(clean)
         e = self.entity(clean)
@@ -215,8 +272,8 @@ class SpeakerParser:
         if k == "organization":
             return Speaker(base, end, clean, "organization", name=clean)
         # a unit or product of a known organisation ("华为网盘公告称", "腾讯微云宣布")
-        org = self.known_org_prefix(clean)
-        if org and ORG_UNIT.match(clean[len(org) :]) and not looks_like_person(clean[len(org) :], lex):
+        head = self.known_org_prefix(clean)
+        if head and ORG_UNIT.match(clean[len(head) :]) and not looks_like_person(clean[len(head) :], lex):
             return Speaker(base, end, clean, "organization", name=clean)
         return None
 
@@ -225,6 +282,8 @@ class SpeakerParser:
         m = ORG_THEN_QUAL.match(org)
         if m and not self._has_unnamed(m.group(2)):
             return m.group(1), m.group(2)
+        if org.endswith(self.lex.org_suffixes):
+            return org, ""  # "商汤科技": the suffix belongs to the name
         head = self.known_org_prefix(org)
         if head and head != org:
             rest = org[len(head) :]
@@ -234,17 +293,27 @@ class SpeakerParser:
 
     def known_org_prefix(self, s: str) -> str | None:
         """The longest known organisation (registry or list) that `s` starts with, if any."""
+        orgs = self._org_names()
         for n in range(min(len(s), 16), 1, -1):
             head = s[:n]
-            if head[-1] == " ":
+            if head[-1] == " " or head not in orgs:
                 continue
             if n < len(s) and head[-1].isascii() and head[-1].isalnum() and s[n].isascii() and s[n].isalnum():
                 continue  # "Chain" must not split "Chains"
-            if self.kind_of(head) == "organization" and (
-                head in self.lex.known_orgs or self.entity(head) is not None
-            ):
-                return head
+            return head
         return None
+
+    def _org_names(self) -> frozenset[str]:
+        """Known organisation names and aliases (the list and the registry), built once."""
+        if self._orgs is None:
+            names = set(self.lex.known_orgs)
+            if self.registry is not None:
+                try:
+                    names |= {n for n, k in self.registry.names() if k not in ("person", "media")}
+                except Exception:
+                    pass
+            self._orgs = frozenset(names)
+        return self._orgs
 
     def _has_unnamed(self, s: str) -> bool:
         return any(h in s for h in self.lex.unnamed_heads)
@@ -275,6 +344,13 @@ class SpeakerParser:
             return Speaker(base, end, s, "title_only", title=title, org=org)
         if org and org in ("其", "该公司", "公司"):
             org = "@ref"
+        bare = HONOR_TAIL.sub("", name)
+        if (
+            bare != name
+            and len(bare) >= 2
+            and (self.entity(bare) is not None or looks_like_person(bare, self.lex))
+        ):
+            name = bare  # "院长陈滢博士"
         e = self.entity(name)
         if e is not None and getattr(e, "kind", "") == "person":
             return Speaker(
@@ -282,4 +358,8 @@ class SpeakerParser:
             )
         if looks_like_person(name, self.lex):
             return Speaker(base, end, s, "person", name=name, title=title, org=org)
+        # a long chain ("Color Genomics创始人、Airbnb和Pinterest投资者埃拉德·吉尔"): the name that ends it
+        tm = TAIL_NAME.search(name)
+        if tm and tm.start() > 0 and name[tm.start() - 1] not in "的和与及":
+            return Speaker(base, end, s, "person", name=tm.group(), title=title, org=org)
         return None

@@ -241,6 +241,42 @@ class Store:
                 (search_tokens(words), sid),
             )
 
+    def replace_article(
+        self, old_id: int, item: ParsedItem, statements: Sequence[Statement], source_id: int | None = None
+    ) -> int | None:
+        """Swap a stored article for a fuller copy (a feed first carried only its summary). The old
+        statements go, their vectors are queued for deletion from the index; one transaction."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO index_tombstones SELECT id FROM statements WHERE article_id = ?",
+                (old_id,),
+            )
+            db.execute(
+                "DELETE FROM statements_fts WHERE statement_id IN (SELECT id FROM statements WHERE article_id = ?)",
+                (old_id,),
+            )
+            db.execute("DELETE FROM articles WHERE id = ?", (old_id,))
+            new_id = self.add_article(item, statements, source_id)
+            # A statement kept at the same offsets keeps its id: it must not be deleted then.
+            db.execute("DELETE FROM index_tombstones WHERE statement_id IN (SELECT id FROM statements)")
+            return new_id
+
+    def tombstones(self, limit: int = 1000) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT statement_id FROM index_tombstones LIMIT ?", (limit,))]
+
+    def clear_tombstones(self, ids: Sequence[str]) -> None:
+        with self.transaction() as db:
+            db.executemany("DELETE FROM index_tombstones WHERE statement_id = ?", [(i,) for i in ids])
+
+    def summary_only_article(self, *, guid: str | None, url: str | None) -> int | None:
+        """The id of a stored summary-only article with this guid or URL, if any."""
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE summary_only = 1 AND ((guid IS NOT NULL AND guid = ?) "
+            "OR (url IS NOT NULL AND url = ?)) LIMIT 1",
+            (guid, url),
+        ).fetchone()
+        return int(row[0]) if row else None
+
     def article(self, article_id: int) -> sqlite3.Row | None:
         return self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
 

@@ -199,4 +199,11 @@ def m002_fulltext(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_create_tables, m002_fulltext]
+def m003_index_tombstones(db: sqlite3.Connection) -> None:
+    # Vectors to delete from the index, written in the same transaction that deletes their
+    # statements (an outbox): a crash before Chroma has deleted them leaves the ids here, and the
+    # next run finishes the job, so the index never keeps vectors of statements that are gone.
+    run_script(db, "CREATE TABLE index_tombstones (statement_id TEXT PRIMARY KEY);")
+
+
+MIGRATIONS: list[Migration] = [m001_create_tables, m002_fulltext, m003_index_tombstones]
