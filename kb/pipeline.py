@@ -185,6 +185,7 @@ class Ingestor:
         t = time.perf_counter()
         stored: list[tuple[ParsedItem, list[Statement]]] = []
         with store.transaction():
+            self._link_speakers(items, per_item)
             for item, stmts in zip(items, per_item, strict=True):
                 old_id = replaces.get(id(item))
                 if old_id is not None:
@@ -194,7 +195,6 @@ class Ingestor:
                     new_id = store.add_article(item, stmts, source_id)
                 if new_id is not None:
                     stored.append((item, stmts))
-            self._discover(stored)
         self.report.times.store += time.perf_counter() - t
 
         # Vectors of the statements just committed (an article found stored meanwhile is skipped).
@@ -221,24 +221,25 @@ class Ingestor:
         self.report.statements += sum(len(st) for _, st in stored)
         return len(stored)
 
-    def _discover(self, stored: Sequence[tuple[ParsedItem, list[Statement]]]) -> None:
-        """People named with a title at a company, unknown to the registry, are recorded as
-        discovered (unconfirmed) so analysts can confirm or correct them."""
-        from kb import registry as reg
+    def _link_speakers(self, items: Sequence[ParsedItem], per_item: Sequence[list[Statement]]) -> None:
+        """Give every named speaker an id, so filters and the index can find their statements.
+        A person named with a title at a company and unknown to the registry is recorded as
+        discovered (unconfirmed; analysts confirm or correct it with `kb people`); a name seen
+        before without a title takes the id recorded then."""
+        from kb.registry_store import find_in_store, record_discovered
 
-        record = getattr(reg, "record_discovered", None)
-        if record is None:
-            return
-        for item, stmts in stored:
+        store = self.kb.store
+        for item, stmts in zip(items, per_item, strict=True):
             for s in stmts:
-                if (
-                    s.speaker_type == "person"
-                    and s.speaker
-                    and not s.speaker_id
-                    and s.title
-                    and s.organization
-                ):
-                    record(self.kb.store, s.speaker, s.title, s.organization, _published_date(item))
+                if s.speaker_type != "person" or not s.speaker or s.speaker_id:
+                    continue
+                if s.title and s.organization:
+                    s.speaker_id = record_discovered(
+                        store, s.speaker, s.title, s.organization, _published_date(item)
+                    )
+                    s.company_id = s.company_id or find_in_store(store, s.organization, "company")
+                else:
+                    s.speaker_id = find_in_store(store, s.speaker, "person")
 
     # -- crash recovery -------------------------------------------------------------------------
 

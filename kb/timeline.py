@@ -291,9 +291,9 @@ def changes(
                 and prev_stance not in (None, "neutral")
                 and stance != prev_stance
             ):
-                out.append({**base, "change": "shift", "previous_stance": prev_stance,
-                            "previous_period": prev_stance_period,
-                            "statement_ids": by_stance.get(stance, ids)})  # fmt: skip
+                shown = by_stance.get(stance, ids)  # the statements that carry the new stance
+                out.append({**base, "count": len(shown), "change": "shift", "previous_stance": prev_stance,
+                            "previous_period": prev_stance_period, "statement_ids": shown})  # fmt: skip
             if stance not in (None, "neutral"):
                 prev_stance, prev_stance_period = stance, period
             prev_period = period

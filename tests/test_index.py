@@ -316,3 +316,18 @@ def test_matches_follows_chroma_semantics() -> None:
     assert matches({"$or": [{"topic_y": True}, {"topic_x": True}]}, meta)
     assert not matches({"$and": [{"speaker_id": "a"}, {"published": {"$lt": 5}}]}, meta)
     assert not matches({"speaker_id": {"$gt": 3}}, meta)  # str vs int never matches
+
+
+def test_deleted_index_folder_reads_as_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`kb doctor` after the Chroma folder was deleted, in the same process: a clear 'missing',
+    then a rebuild works."""
+    monkeypatch.delenv("KB_CHROMA_URL", raising=False)
+    settings = load_settings(tmp_path / "kb", model="fake")
+    VectorIndex(settings, model_name="fake", dim=DIM).upsert(["a", "b"], unit_vectors(2))
+    shutil.rmtree(settings.chroma_path)
+    with pytest.raises(KbError, match="does not exist yet; run `kb reindex`"):
+        VectorIndex(settings)
+    ix = VectorIndex(settings, model_name="fake", dim=DIM)
+    assert ix.count() == 0
+    ix.upsert(["a"], unit_vectors(1))
+    assert VectorIndex(settings).ids() == {"a"}

@@ -158,3 +158,17 @@ def test_long_appositive_chain_ends_in_the_name() -> None:
     st = by_text(one(text), "下一个周期")
     assert st.speaker == "马丁·霍尔"
     assert st.title == "创始人"
+
+
+def test_name_before_its_appositive() -> None:
+    text = "Mia Torres，Vela公司的创始人兼CEO表示：“我们会把平台全部开源。”"
+    st = by_text(one(text), "我们会把")
+    assert (st.speaker, st.speaker_type) == ("Mia Torres", "person")
+    assert st.title == "创始人兼CEO"
+
+
+def test_a_modifier_before_the_subject_is_not_the_speaker() -> None:
+    st = by_text(one("本报曾经报道过的在线教育平台星火网今天宣布，公司已经获得新一轮融资。"), "公司已经")
+    assert st.speaker_type == "organization"
+    assert st.speaker.endswith("星火网")
+    assert "本报" not in st.speaker

@@ -129,7 +129,7 @@ def test_changes_first_and_shift(store: Store) -> None:
     assert ("2024-01", "pricing", "shift", "for", "against") in kinds
     assert ("2024-02", "pricing", "shift", "against", "for") in kinds
     assert ("2024-01", "open_source", "first", None, "for") in kinds
-    assert all(c["statement_ids"] for c in out)
+    assert all(c["statement_ids"] and c["count"] == len(c["statement_ids"]) for c in out)
 
 
 def test_cli_timeline_json_csv_and_errors(store: Store, home: Path) -> None:

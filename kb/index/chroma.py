@@ -58,8 +58,25 @@ def _client(settings: Settings) -> Any:
             )
         except Exception as err:
             raise KbError(f"cannot reach the Chroma server at {settings.chroma_url}: {err}") from err
+    _forget_if_deleted(settings.chroma_path)
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+
+
+def _forget_if_deleted(path: Any) -> None:
+    """Chroma keeps one client system per folder for the whole process. When the folder was
+    deleted meanwhile (a user removing a broken index, `kb doctor` tests), that cached system points
+    at files that are gone; drop it so that the folder is opened afresh."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    key = str(path)
+    if key in SharedSystemClient._identifier_to_system and not (path / "chroma.sqlite3").exists():
+        system = SharedSystemClient._identifier_to_system.pop(key)
+        SharedSystemClient._identifier_to_refcount.pop(key, None)
+        try:
+            system.stop()
+        except Exception:  # already broken: nothing left to release
+            pass
 
 
 def _clean_metadata(meta: Mapping[str, Any] | None) -> dict[str, Any] | None:

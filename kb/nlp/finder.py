@@ -376,6 +376,12 @@ class Finder:
                 speaker = self._inherit_subject(text, cs, quotes)
                 if speaker is None:
                     continue
+            if speaker.type == "title_only" and cs > 0 and text[cs - 1] in "，,":
+                # "Adam Ludwin，Chain公司的创建人兼CEO表示": the name stands before the appositive
+                a = self._clause_start(text, cs - 1, quotes)
+                named = self.parser.classify(text[a : cs - 1], a)
+                if named is not None and named.type == "person" and not named.title:
+                    speaker = named.copy(end=speaker.end, title=speaker.title, org=speaker.org)
             if cue in self.lex.weak and speaker.type in ("ref_person", "person") and cue in ("宣布", "谈到"):
                 pass
             q = m.end()

@@ -36,6 +36,8 @@ MIDDLE = re.compile(
     r"发言|最先|最早|首先|公告|发布公告|发表声明|声明|发微博|不仅|不但|发布报告|在报告中|发表文章"
 )
 MIDDLE_MAX = 60
+# Middles that may hold a 的 (a place or an occasion): "在接受媒体的采访时", "在今天的发布会上"
+RELATIVE_OK = re.compile(r"(?:在|于|对|向|接受|通过|就|据|出席|参加|做客|从|以)")
 # A scene before the subject ("在演讲中孙正义还说", "在发布会上，…"): tried only when the plain parse fails.
 SCENE = re.compile(r"\s*在[^，。；：:\s“”]{1,14}?(?:中|上|时|期间|之际|现场)")
 # An organisation name ended by a strong suffix, then a short qualifier of the title that follows
@@ -178,6 +180,10 @@ class SpeakerParser:
                 continue
             if middle.endswith("的") or "，" in middle or "、" in middle:
                 continue
+            if "的" in middle and not RELATIVE_OK.match(middle):
+                # "36氪曾经介绍过的在线辅导平台三好网今天宣布": the part before is a modifier of the
+                # real subject, not the subject
+                continue
             sp = self.classify(region[:cut], base)
             if sp is not None:
                 return sp
@@ -270,7 +276,9 @@ class SpeakerParser:
         if k == "media":
             return Speaker(base, end, clean, "media", name=clean)
         if k == "organization":
-            return Speaker(base, end, clean, "organization", name=clean)
+            # "36氪介绍过的在线辅导平台三好网": the name is what follows the modifier
+            org_name = clean.rsplit("的", 1)[-1].strip() if "的" in clean else clean
+            return Speaker(base, end, clean, "organization", name=org_name if len(org_name) >= 2 else clean)
         # a unit or product of a known organisation ("华为网盘公告称", "腾讯微云宣布")
         head = self.known_org_prefix(clean)
         if head and ORG_UNIT.match(clean[len(head) :]) and not looks_like_person(clean[len(head) :], lex):
