@@ -56,7 +56,9 @@ class KnowledgeBase:
                 f"this KB's index was built with {built_with}, but the settings use {name}; "
                 "run `kb reindex` to rebuild it with the new model"
             )
-        index = VectorIndex(self.settings, model_name=name, dim=self.embedder.dim)
+        index = VectorIndex(
+            self.settings, model_name=name, dim=self.embedder.dim, collection=self.settings.chroma_collection
+        )
         if not built_with and not self.readonly:
             self.store.set_meta("index_model", name)
         return index

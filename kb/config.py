@@ -31,6 +31,8 @@ class Settings:
     device: str = "auto"  # "auto" picks CUDA when present
     embed_batch_size: int = 64
     chroma_url: str | None = None  # http://host:port of a Chroma server; None = embedded
+    # The collection of this KB's vectors; KBs that share one Chroma server need distinct names.
+    chroma_collection: str = "statements"
     # Network politeness and safety for fetching feeds and article pages.
     user_agent: str = "kb-quotes/0.1 (+https://example.invalid/kb-quotes; feed reader)"
     timeout_s: float = 20.0
@@ -59,6 +61,7 @@ _ENV = {
     "model": "KB_MODEL",
     "device": "KB_DEVICE",
     "chroma_url": "KB_CHROMA_URL",
+    "chroma_collection": "KB_CHROMA_COLLECTION",
     "allow_private_network": "KB_ALLOW_PRIVATE_NETWORK",
     "smtp": "KB_SMTP",
     "smtp_security": "KB_SMTP_SECURITY",

@@ -96,7 +96,9 @@ def _fresh_index(kb: KnowledgeBase) -> None:
 
     kb.store.set_meta("index_model", None)
     try:
-        index = VectorIndex(kb.settings)  # opens the old collection as it is, without a model check
+        index = VectorIndex(
+            kb.settings, collection=kb.settings.chroma_collection
+        )  # opens the old collection as it is, without a model check
     except KbError:  # there is none yet
         index = kb.index
     index.model_name, index.dim = kb.embedder.name, kb.embedder.dim

@@ -108,23 +108,21 @@ def ingest_lock(
 
 
 def index_metadata(s: Statement | Any, published: str | None) -> dict[str, Any]:
-    """Filterable metadata of one statement in the vector index (see kb.index)."""
+    """Filterable metadata of one statement (a Statement or a statements row) in the index."""
+    import json
+
+    from kb.index import statement_metadata
+
     get = (lambda k: getattr(s, k)) if isinstance(s, Statement) else (lambda k: s[k])
     topics = get("topics")
-    if isinstance(topics, str):
-        import json
-
-        topics = json.loads(topics)
-    meta: dict[str, Any] = {
-        "speaker_id": get("speaker_id") or "",
-        "company_id": get("company_id") or "",
-        "speaker_type": get("speaker_type"),
-        "kind": get("kind"),
-        "published": int(datetime.fromisoformat(published).timestamp()) if published else 0,
-    }
-    for t in topics:
-        meta[f"topic_{t}"] = True
-    return meta
+    return statement_metadata(
+        speaker_id=get("speaker_id"),
+        company_id=get("company_id"),
+        speaker_type=get("speaker_type"),
+        kind=get("kind"),
+        published=datetime.fromisoformat(published) if published else None,
+        topics=json.loads(topics) if isinstance(topics, str) else topics,
+    )
 
 
 def _published_date(item: ParsedItem) -> date | None:
@@ -165,7 +163,7 @@ class Ingestor:
         from kb.topics import annotate
 
         t = time.perf_counter()
-        annotate(statements, vectors, self.kb.embedder)
+        annotate(statements, vectors, self.kb.embedder, home=self.kb.settings.home)
         self.report.times.topics += time.perf_counter() - t
 
     # -- one batch ---------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 STANCES = ("for", "against", "neutral", "mixed")
 MODEL_FILE = "stance-model.pkl"
+MODEL_VERSION = 1  # bump when `features` or the classifier change
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 # Cue words (simplified script). They carry the polarity that a small embedding model blurs:
@@ -369,9 +370,9 @@ def base_model(embedder: Embedder) -> StanceModel:
     if embedder.name in _BASE:
         return _BASE[embedder.name]
     ex = base_examples(embedder)
-    h = hashlib.sha1(
-        json.dumps([(e.text, e.topic, e.stance) for e in ex], ensure_ascii=False).encode()
-    ).hexdigest()[:12]
+    # The cache key covers the training data and the model's settings, so a change to either refits.
+    key = [MODEL_VERSION, StanceModel.C, [(e.text, e.topic, e.stance) for e in ex]]
+    h = hashlib.sha1(json.dumps(key, ensure_ascii=False).encode()).hexdigest()[:12]
     path = cache_dir() / f"stance-base-{embedder.name.replace('/', '_')}-{h}.pkl"
     model: StanceModel | None = None
     if path.exists():

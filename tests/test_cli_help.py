@@ -9,7 +9,9 @@ from click.testing import CliRunner
 from kb.cli import cli
 
 
-def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
+def _commands(
+    group: click.Group, prefix: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], click.Command]]:
     out = []
     for name, cmd in group.commands.items():
         out.append((prefix + (name,), cmd))
@@ -23,7 +25,18 @@ COMMANDS = _commands(cli)
 
 def test_the_contract_commands_exist() -> None:
     names = {" ".join(path) for path, _ in COMMANDS}
-    for required in ["ingest", "extract", "search", "articles", "stats", "doctor", "reindex", "ui", "timeline", "digest"]:
+    for required in [
+        "ingest",
+        "extract",
+        "search",
+        "articles",
+        "stats",
+        "doctor",
+        "reindex",
+        "ui",
+        "timeline",
+        "digest",
+    ]:
         assert required in names, f"kb {required} is missing"
 
 

@@ -15,7 +15,12 @@ from pathlib import Path
 
 import pytest
 
-PEOPLE = [("百川智能创始人", "王小川"), ("零一万物CEO", "李开复"), ("火山引擎总裁", "谭待"), ("小米集团董事长", "雷军")]
+PEOPLE = [
+    ("百川智能创始人", "王小川"),
+    ("零一万物CEO", "李开复"),
+    ("火山引擎总裁", "谭待"),
+    ("小米集团董事长", "雷军"),
+]
 TOPICS = ["价格战", "开源模型", "算力成本", "出海", "人才竞争", "芯片供应"]
 
 
@@ -48,7 +53,13 @@ def write_feeds(folder: Path, files: int = 24, per_file: int = 12) -> None:
 
 
 def run_kb(home: Path, *args: str, **kw) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kb", "--home", str(home), *args], capture_output=True, text=True, timeout=600, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "kb", "--home", str(home), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        **kw,
+    )
 
 
 def counts(home: Path) -> dict:
@@ -71,7 +82,9 @@ def clean_counts(tmp_path_factory: pytest.TempPathFactory, feeds: Path) -> dict:
     return counts(home)
 
 
-def test_kill_9_during_ingest_loses_nothing_and_duplicates_nothing(tmp_path: Path, feeds: Path, clean_counts: dict) -> None:
+def test_kill_9_during_ingest_loses_nothing_and_duplicates_nothing(
+    tmp_path: Path, feeds: Path, clean_counts: dict
+) -> None:
     rnd = random.Random(int(os.environ.get("KB_CRASH_SEED", "11")))
     for attempt in range(3):
         home = tmp_path / f"kb{attempt}"

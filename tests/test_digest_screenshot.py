@@ -9,10 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_digest import SINCE, UNTIL, build_kb
 
 from kb.digest import build_digest, render_html
 from kb.store import Store
+from tests.test_digest import SINCE, UNTIL, build_kb
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 

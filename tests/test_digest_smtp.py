@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_digest import SINCE, UNTIL, build_kb, kb_cli
 
 from kb.config import load_settings
 from kb.digest import build_digest, render_html, render_text, run_digest, send_status, smtp_config, subscribe
 from kb.digest.send import SmtpConfig
 from kb.store import Store
+from tests.test_digest import SINCE, UNTIL, build_kb, kb_cli
 
 aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")
 aiosmtpd_smtp = pytest.importorskip("aiosmtpd.smtp")

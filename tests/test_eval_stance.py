@@ -11,10 +11,11 @@ from click.testing import CliRunner
 from kb.cli import cli
 from tests.conftest import shared
 
-# Measured: own test split (137 pairs) accuracy 0.788, macro-F1 0.287; NLPCC see FLOOR_NLPCC.
+# Measured (multilingual-e5-small): own test split (137 pairs) accuracy 0.788, macro-F1 0.287 (the
+# all-neutral baseline: 0.803 / 0.223); NLPCC official score 0.7338 (embedding-only LR 0.7188).
 FLOOR_OWN_ACCURACY = 0.75
 FLOOR_OWN_MACRO_F1 = 0.25
-FLOOR_NLPCC = 0.70
+FLOOR_NLPCC = 0.72
 
 
 def test_eval_stance_floors() -> None:

@@ -43,6 +43,18 @@ GENERIC_MEDIA = frozenset(
     "外媒 国外媒体 海外媒体 境外媒体 媒体 有媒体 多家媒体 相关媒体 当地媒体 韩媒 日媒 美媒 英媒 港媒 台媒 外电".split()
 )
 UNNAMED_REF = re.compile(r"(?:人士|网友|用户|高管|机主|楼主|员工)$")
+# A generic description, not an organisation's name ("创业公司", "这家科技公司"): never the antecedent of
+# "该公司"
+GENERIC_ORG = re.compile(
+    r"^(?:一家|这家|那家|这些|那些|该|多家|其他|相关|大型|小型|新|老)?(?:中国|美国|海外|外国|本土|国内|国外)?"
+    r"(?:创业|初创|科技|互联网|上市|母|子|投资|风投|咨询|调研|研究|芯片|游戏|电商|汽车|手机|软件|硬件|网络|金融|财经|支付)?"
+    r"(?:公司|企业|机构|平台|团队|集团)$"
+)
+PLURAL = ("他们", "她们")
+
+
+def _para_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, max(0, pos)) + 1 if text else 0
 
 
 def resolve(
@@ -62,6 +74,8 @@ def resolve(
     events += [(c.start if c.speaker.start > c.start else c.speaker.start, 1, c) for c in cands]
     events.sort(key=lambda t: (t[0], t[1]))
     org_counts = Counter(m.text for m in mentions if m.label == "ORG")
+    # unnamed people referred to anywhere, also as an object ("激怒该网友，随即其…")
+    objs = [rm.start() for rm in _UNNAMED_OBJ.finditer(text)] if text else []
     out: list[Candidate] = []
     spoken: list[tuple[int, int]] = []  # speaker phrases of candidates already taken
     for _pos, kind, obj in events:
@@ -111,7 +125,24 @@ def resolve(
             per = _person_by_part(history, mentions, sp.name or "", sp.start)
             if per is not None:
                 c.speaker = sp = per.copy(start=sp.start, end=sp.end, mention=sp.mention)
-        if sp.type == "ref_person":
+        if sp.type == "ref_media":
+            # "报道中称": the outlet named last (as a speaker or a mention), else nothing
+            ant = _latest(history, sp.start, ("media",))
+            mm = [m for m in mentions if m.label == "MEDIA" and m.end <= sp.start]
+            if mm and (ant is None or mm[-1].start > ant.start):
+                m = mm[-1]
+                ant = Speaker(m.start, m.end, m.text, "media", name=m.text, entity_id=m.entity_id)
+            if ant is None:
+                continue
+            c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
+        elif sp.type == "ref_person" and sp.mention in PLURAL:
+            # "他们认为…" with no subject in the sentence: a group, company or outlet that spoke in this
+            # paragraph; never one named person
+            ant = _latest(history, sp.start, ("unnamed", "organization", "media"))
+            if ant is None or ant.start < _para_start(text, sp.start):
+                continue
+            c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
+        elif sp.type == "ref_person":
             unnamed_head = bool(UNNAMED_REF.search(sp.mention))
             types = ("unnamed",) if unnamed_head else ("person", "unnamed")
             ant = _latest(
@@ -124,9 +155,23 @@ def resolve(
                 ant = sp.copy(type="unnamed")  # "上述人士" with nothing before it is still unnamed
             if ant is None:
                 continue  # an unresolved pronoun is not attributed (precision first)
+            if (
+                ant.type == "person"
+                and sp.mention in ("他", "她", "其")
+                and _ambiguous(history, ant, sp, text, objs)
+            ):
+                continue  # two fitting antecedents: a missing statement is better than a wrong speaker
             c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
         elif sp.type == "ref_org":
-            ant = _latest(history, sp.start, ("organization",))
+            ant = _latest(history, sp.start, ("organization",), skip=_generic_org)
+            # the company of the person who spoke last ("Adam Ludwin，Chain公司的创建人…表示…该公司还表示")
+            # when that person spoke after the organisation was last named
+            ant_pos = max((p for p, s in history if s is ant), default=-1)
+            for p, s in reversed(history):
+                if p < sp.start and s.type == "person" and s.org and s.org != "@ref":
+                    if p > ant_pos:
+                        ant = Speaker(s.start, s.end, s.org, "organization", name=s.org)
+                    break
             if ant is None and org_counts:
                 name = org_counts.most_common(1)[0][0]
                 ant = Speaker(sp.start, sp.end, name, "organization", name=name)
@@ -167,12 +212,45 @@ def _person_by_part(
     return None
 
 
+_UNNAMED_OBJ = re.compile(r"(?:该|这位|这名|上述)(?:人士|网友|用户|机主|楼主|员工|消息人士|知情人士)")
+
+
+def _ambiguous(
+    history: list[tuple[int, Speaker]], ant: Speaker, sp: Speaker, text: str, objs: list[int]
+) -> bool:
+    """A pronoun with more than one fitting antecedent: an unnamed person referred to after the named
+    one in the same paragraph, or a named person from an earlier paragraph while several people spoke
+    there."""
+    if not text:
+        return False
+    ant_pos = max((p for p, s in history if s is ant), default=ant.start)
+    para = _para_start(text, sp.start)
+    if any(ant_pos < o < sp.start and o >= para for o in objs):
+        return True
+    if ant_pos >= para:
+        return False
+    names = {
+        s.name or s.mention
+        for p, s in history
+        if _para_start(text, ant_pos) <= p < sp.start and s.type == "person"
+    }
+    return len(names) > 1
+
+
+def _generic_org(s: Speaker) -> bool:
+    return not s.entity_id and bool(GENERIC_ORG.match(s.name or s.mention))
+
+
 def _latest(
-    history: list[tuple[int, Speaker]], pos: int, types: tuple[str, ...], prefer_unnamed: bool = False
+    history: list[tuple[int, Speaker]],
+    pos: int,
+    types: tuple[str, ...],
+    prefer_unnamed: bool = False,
+    skip: Any = None,
 ) -> Speaker | None:
     best = None
     for p, s in history:
-        if p < pos and s.type in types:
+        if p < pos and s.type in types and not (skip and skip(s)):
             if prefer_unnamed and s.type != "unnamed" and best is not None and best.type == "unnamed":
                 continue
             best = s
@@ -276,6 +354,7 @@ class Attributor:
             else:
                 continue
             out.append(st)
+        out.sort(key=lambda st: st.start)
         return out
 
     def _person(self, st: Statement, sp: Speaker, persons: list[Mention], published: date | None) -> None:

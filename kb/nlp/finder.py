@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from kb.nlp.lexicon import Lexicon
-from kb.nlp.speakers import Speaker, SpeakerParser
+from kb.nlp.speakers import PLURAL_PRONOUNS, Speaker, SpeakerParser
 
 OPEN_CLOSE = {"“": "”", "「": "」", "『": "』", '"': '"'}
 SENT_END = "。！？!?\n"
@@ -150,6 +150,10 @@ BAD_BEFORE = {
     "宣布": ("被", "所", "未", "尚未"),
     "谈到": ("被", "所", "未"),
     "强调": ("被", "所"),
+    **{
+        v: ("被", "所", "遭", "受到", "不")
+        for v in ("指责", "质疑", "谴责", "抨击", "批评", "嘲讽", "反驳", "驳斥")
+    },
 }
 BAD_AFTER = {
     "说": ("明", "法", "服", "话", "辞", "书", "唱", "客", "教", "笑", "三道四", "不定", "好", "出", "过"),
@@ -199,6 +203,10 @@ WEAK_CLAUSE = re.compile(
 FRAME_OPEN = re.compile(r"^\s*(?:但|而|不过|另外|此外|同时)?\s*(?:据|根据|按照|援引)")
 OUTLET = re.compile(r"\s*([\u4e00-\u9fffA-Za-z0-9·《》][\u4e00-\u9fffA-Za-z0-9·《》 ]{1,15})\s*")
 NOUN_TIME = re.compile(r"的(?:当晚|当天|当日|同时|时候|之际|时|后|之后|前|之前)$")
+# "指责段永平：“…”", "调侃其存在双标：“…”": a weak cue, a short object, then a quote that is what was said
+OBJECT_QUOTE = re.compile(r"[^，。！？；;：:“”「」『』\"\n]{1,12}[：:]?\s*(?=[“「『])")
+# A clause that goes on with the same subject and a cue of its own ("，并透露…", "，同时强调…")
+CONTINUE_CUE = re.compile(r"\s*(?:并|并且|同时|还|也|另外|此外)(?:还|也|又)?\s*")
 # Cues that only count inside a frame ("据X报道，…") or when followed by 称/表示.
 FRAME_ONLY = {"报道", "报导", "消息", "援引"}
 
@@ -374,8 +382,21 @@ class Finder:
             if speaker is None:
                 # no subject in this clause ("…，并表示…", "…，称…"): the sentence's subject speaks
                 speaker = self._inherit_subject(text, cs, quotes)
+                if (
+                    speaker is None
+                    and out
+                    and out[-1].kind == "indirect"
+                    and cs - 2 <= out[-1].end < cs
+                    and CONTINUE_CUE.fullmatch(region)
+                ):
+                    speaker = out[-1].speaker  # "X表示，…，并透露…": X goes on with a statement of its own
                 if speaker is None:
                     continue
+            if speaker.type == "ref_person" and speaker.mention in PLURAL_PRONOUNS:
+                # "《福布斯》最先爆出这一消息，他们声称…": the group is the subject of the clause before
+                ante = self._inherit_subject(text, cs, quotes)
+                if ante is not None and ante.type in ("organization", "media", "unnamed"):
+                    speaker = ante.copy(start=speaker.start, end=speaker.end, mention=speaker.mention)
             if speaker.type == "title_only" and cs > 0 and text[cs - 1] in "，,":
                 # "Adam Ludwin，Chain公司的创建人兼CEO表示": the name stands before the appositive
                 a = self._clause_start(text, cs - 1, quotes)
@@ -442,6 +463,41 @@ class Finder:
                 out.append(Candidate(a, b, "indirect", cue, speaker, "speech"))
         return out
 
+    def object_quotes(self, text: str, quotes: list[tuple[int, int]]) -> list[Candidate]:
+        """A weak cue with a short object before the quote ("指责段永平：“…”", "调侃其存在双标：“…”"):
+        the quote is what was said when it ends the sentence."""
+        out: list[Candidate] = []
+        if not quotes:
+            return out
+        by_open = {a: (a, b) for a, b in quotes}
+        for m in self.lex.cue_re.finditer(text):
+            p, cue = m.start(), m.group()
+            if cue not in self.lex.weak or self._inside(p, quotes):
+                continue
+            om = OBJECT_QUOTE.match(text, m.end())
+            if om is None:
+                continue
+            q = by_open.get(om.end())
+            if q is None or self.lex.cue_re.search(om.group()):
+                continue
+            end = self._sentence_end(text, q[1] + 1, quotes)
+            after = text[q[1] + 1 : end].strip(" 。，,！!？?…")
+            if after and text[q[1] - 1] not in "。！？!?…":
+                continue
+            cs = self._clause_start(text, p, quotes)
+            region = text[cs:p]
+            speaker = None
+            if re.fullmatch(r"\s*(?:并|并且|同时|还|也|随后|随即|此外|另外|则|而|但)?\s*", region):
+                speaker = self._inherit_subject(text, cs, quotes)
+            else:
+                speaker = self.parser.parse_region(text, cs, p)
+            if speaker is None or speaker.type == "title_only":
+                continue
+            a, b = self._trim(text, q[0] + 1, q[1])
+            if b - a >= 2:
+                out.append(Candidate(a, b, "direct", cue, speaker, "object_quote"))
+        return out
+
     def _inherit_subject(self, text: str, cs: int, quotes: list[tuple[int, int]]) -> Speaker | None:
         """Subject of a subject-less clause ("…，并表示…", "…，称…"): the nearest clause before it in the
         same sentence, walking back over continuation clauses (并/还/同时 …) only."""
@@ -452,11 +508,17 @@ class Finder:
                 return None
             clause = text[a:end]
             head = clause.lstrip()
-            if head[:1] in ("他", "她") and not head.startswith(("他们", "她们")):
+            if head.startswith(PLURAL_PRONOUNS):
+                # "《福布斯》…，他们声称…，并透露…": the group named in the clause before
+                ante = self._inherit_subject(text, a, quotes) if a > 0 else None
+                if ante is not None and ante.type in ("organization", "media", "unnamed"):
+                    return ante
+                return None
+            if head[:1] in ("他", "她") and not head.startswith(PLURAL_PRONOUNS):
                 return Speaker(
                     a + len(clause) - len(head), a + len(clause) - len(head) + 1, head[0], "ref_person"
                 )
-            sp = self.parser.parse_region(text, a, end)
+            sp = self.parser.parse_region(text, a, end) or self.parser.subject_head(text, a, end)
             if sp is not None and sp.type in (
                 "person",
                 "organization",
@@ -483,6 +545,10 @@ class Finder:
                 continue
             if self.parser.parse_region(text, cs, p) is not None:
                 return cs - 1
+            if CONTINUE_CUE.fullmatch(text, cs, p) and (
+                m.group() not in self.lex.short or text[p + 1 : p + 2] in "，,：:"
+            ):
+                return cs - 1  # "…，并透露…": the same speaker's next statement
         return end
 
     @staticmethod
@@ -517,6 +583,15 @@ class Finder:
             s0, s1 = self._trim(text, a + 1, b)
             if s1 - s0 >= 2:
                 out.append(Candidate(s0, s1, "direct", m.group(), sp, "quote_after"))
+            # "“…”，“…”，他称": quotes joined only by a comma before it have the same speaker
+            prev_end = a
+            for pa, pb in reversed([q for q in quotes if q[1] < a]):
+                if pa in taken or text[pb + 1 : prev_end].strip(" ，,、") or pb + 1 == prev_end:
+                    break
+                s0, s1 = self._trim(text, pa + 1, pb)
+                if s1 - s0 >= 2:
+                    out.append(Candidate(s0, s1, "direct", m.group(), sp, "quote_after"))
+                prev_end = pa
         return out
 
     def _continued_quotes(
@@ -584,12 +659,13 @@ class Finder:
                 end = self._sentence_end(text, m.end(), quotes)
                 a, b = self._trim(text, m.end(), end)
                 if b - a >= MIN_CONTENT:
-                    out.append(Candidate(a, b, "indirect", cue, sp, "frame"))
+                    out.append(Candidate(a, b, "indirect", cue, sp, "frame", {"frame_start": m.start()}))
         return out
 
     def run(self, text: str, quotes: list[tuple[int, int]] | None = None) -> list[Candidate]:
         quotes = quote_spans(text) if quotes is None else quotes
         cands = self.speech(text, quotes) + self.frames(text, quotes)
+        cands += [c for c in self.object_quotes(text, quotes) if not any(c.start == d.start for d in cands)]
         taken = {c.start - 1 for c in cands if c.kind == "direct"}
         # quotes that a reported-speech candidate already covers as a whole are not repeated
         for c in cands:
@@ -598,6 +674,16 @@ class Finder:
                     taken.add(a)
         cands += self.quotes_after(text, quotes, taken)
         cands += self._continued_quotes(text, quotes, cands)
+        # "网友指出，…，在他看来，…": a frame inside an indirect span starts a statement of its own
+        for f in cands:
+            fs = f.extra.get("frame_start")
+            if not isinstance(fs, int):
+                continue
+            for c in cands:
+                if c.kind == "indirect" and c is not f and c.start < fs < c.end and f.end <= c.end:
+                    a, b = self._trim(text, c.start, fs)
+                    if b - a >= MIN_CONTENT:
+                        c.end = b
         cands.sort(key=lambda c: (c.start, -c.end))
         # one statement per span: overlapping candidates keep the first (the longer) one
         kept: list[Candidate] = []

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 PARENS = re.compile(r"[（(][^（）()]{0,60}[）)]")
 # Leading words that are not part of a subject: connectives, time expressions, frames.
 LEAD = re.compile(
-    r"^(?:\s|而且|而|但是|但|不过|此外|同时|另外|对此|然而|随后|其中|并且|并|因此|所以|与此同时|另一方面|当然|事实上|其实|"
+    r"^(?:\s|而且|而|但是|但|不过|此外|同时|另外|对此|然而|随后|随即|其中|并且|并|因此|所以|与此同时|另一方面|当然|事实上|其实|"
     r"据悉|目前|最近|近期|日前|近日|此前|今天|昨天|今日|昨日|当天|当晚|本周|上周|上月|本月|今年|去年|早些时候|"
     r"北京时间|美国时间|当地时间|\d{1,4}年|\d{1,2}月|\d{1,2}日|\d{1,2}号|[上下]午|早间|晚间|凌晨|周[一二三四五六日末]|"
     r"星期[一二三四五六日天]|在此之前|与此相对|相比之下|对于此事|就此|针对此事|针对这一问题|毕竟|尽管|虽然|如果|只是|"
@@ -76,6 +76,12 @@ TAIL_NAME = re.compile(
     rf"(?:[{_TR}]{{1,6}}[·•‧・][\u4e00-\u9fff]{{1,8}}|[A-Z][a-z'\-]+(?: [A-Z][a-zA-Z'\-]+){{1,2}})$"
 )
 HONOR_TAIL = re.compile(r"(?:博士|先生|女士|教授|老师)$")
+# The report itself as a subject ("报道中称", "该媒体还指出"): a reference to the outlet named before.
+REF_MEDIA = frozenset(
+    "报道 报道中 该报道 这篇报道 报道还 报道中还 文章 文章中 该文 文中 该媒体 这家媒体 该报 该网站 该杂志 该刊".split()
+)
+# Plural pronouns: a group, an organisation or an outlet, never one named person.
+PLURAL_PRONOUNS = ("他们", "她们")
 
 
 def local_names(mentions: list[Any], suffixes: tuple[str, ...]) -> dict[str, str]:
@@ -189,6 +195,37 @@ class SpeakerParser:
                 return sp
         return None
 
+    def subject_head(self, text: str, start: int, end: int) -> Speaker | None:
+        """The subject that opens a clause with any predicate after it ("巴瑞特同样在博客文章中表达了…的意愿",
+        "微软发布了一款安全产品"): the speaker of a later subject-less "，称…" in the same sentence. Only a
+        name the article or the lists know (or that reads as a person's name) counts."""
+        region = text[start:end]
+        m = LEAD.match(region)
+        off = m.end() if m else 0
+        region, base = region[off:], start + off
+        if not region.strip():
+            return None
+        cuts = {mm.start() for mm in MIDDLE.finditer(region) if mm.start() > 0}
+        cuts |= {i for i, ch in enumerate(region) if ch in "（( " and i > 0}
+        head = self.known_org_prefix(region)
+        if head:
+            cuts.add(len(head))
+        local = LOCAL_NAMES.get() or {}
+        cuts |= {len(n) for n in local if region.startswith(n)}
+        for cut in sorted(cuts)[:8]:
+            before, after = region[:cut].rstrip(), region[cut:].lstrip()
+            if before[-1:] in "的和与及、" or after[:1] in "的和与及、·•‧・" or len(before) > 20:
+                continue
+            sp = self.classify(before, base)
+            if sp is None:
+                continue
+            if sp.type == "unnamed" and len(before) <= 15:
+                return sp
+            if sp.type in ("person", "organization", "media"):
+                return sp
+            return None
+        return None
+
     def classify(self, raw: str, base: int) -> Speaker | None:
         """Classify a candidate subject string that starts at offset `base`."""
         lead_ws = len(raw) - len(raw.lstrip())
@@ -203,6 +240,8 @@ class SpeakerParser:
         end = base + len(s)
         lex = self.lex
         # references and pronouns
+        if clean in REF_MEDIA:
+            return Speaker(base, end, clean, "ref_media")
         if clean in lex.person_refs or clean in lex.person_pronouns:
             return Speaker(base, end, clean, "ref_person")
         if clean in lex.org_refs or re.fullmatch(
