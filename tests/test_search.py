@@ -297,3 +297,37 @@ def test_cli_unknown_speaker_and_missing_kb(kb_home: Path, tmp_path: Path) -> No
     assert code == 1 and "王小川" in err and "Traceback" not in err
     code, out, err = cli(tmp_path / "nowhere", "价格战")
     assert code != 0 and "Traceback" not in err and err.count("\n") == 1
+
+
+# -- the fast paths (kb.search.engine): same answers as the plain ones ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("overfetch", "among_max"),
+    [(1, 20_000), (1, 0), (500, 20_000)],  # step 2 (ids from SQL), steps 3-4 (over-fetch, Chroma), step 1
+)
+def test_filtered_vector_steps_agree_with_chroma_where(kb, monkeypatch, overfetch: int, among_max: int) -> None:
+    import kb.search.engine as engine
+    from kb.search.filters import chroma_where, resolve
+    from kb.search.query import add_options, parse_query
+
+    monkeypatch.setattr(engine, "OVERFETCH", overfetch)
+    monkeypatch.setattr(engine, "AMONG_MAX", among_max)
+    for opts in ({"speaker": "Kai-Fu Lee"}, {"since": date(2024, 5, 1), "until": date(2024, 5, 31)}):
+        pq = add_options(parse_query("大模型 成本", kb.registry, AS_OF), kb.registry, **opts)  # type: ignore[arg-type]
+        rv = resolve(kb.registry, pq)
+        got = engine.vector_search(kb.index, kb.embedder, pq, 5, rv, kb.store)
+        want = kb.index.query(kb.embedder.embed_query(pq.text), 5, where=chroma_where(pq, rv))
+        assert got and [i for i, _ in got] == [i for i, _ in want]
+
+
+def test_keyword_pruning_keeps_rarest_term_and_narrow_filters(kb, monkeypatch) -> None:
+    import kb.search.engine as engine
+
+    monkeypatch.setattr(engine, "MATCH_BUDGET", 1)
+    terms = engine.keyword_terms("大模型 医疗")
+    kept = engine.prune_terms(kb.store, terms)
+    assert kept == ["医疗"] and len(terms) > 1  # 大模型 is in many statements, 医疗 in one
+    # A filter that the pruned terms miss still finds its statements (the full terms run again).
+    res = run(kb, "成本 价格战 大模型", mode="keyword", speaker="Kai-Fu Lee")
+    assert res.hits and {h["speaker_id"] for h in res.hits} == {"kai-fu-lee"}

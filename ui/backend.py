@@ -523,6 +523,14 @@ def statements_of(
     return _with_stances(kbase, _with_flags(kbase, [_statement(r) for r in rows]))
 
 
+def count_statements_of(
+    kbase: KnowledgeBase, *, person_id: str | None = None, company_id: str | None = None
+) -> int:
+    """How many statements `statements_of` pages through (for the page's heading)."""
+    cond, args = _who_sql(person_id, company_id, None)
+    return int(kbase.store.db.execute(f"SELECT COUNT(*) FROM statements s WHERE {cond}", args).fetchone()[0])
+
+
 def statements_by_ids(kbase: KnowledgeBase, ids: list[str]) -> list[dict[str, Any]]:
     return _with_stances(kbase, [_statement(r) for r in kbase.store.statements(ids)])
 
@@ -566,6 +574,31 @@ def timeline(
         {"period": p, "topic": t, "stance": st, "count": n, "statement_ids": ids.split(",")}
         for p, t, st, n, ids in rows
     ]
+
+
+def compare(
+    kbase: KnowledgeBase, company_ids: tuple[str, ...], topic: str | None = None, by: str = "month"
+) -> list[dict[str, Any]]:
+    """Companies side by side on a topic (kb.timeline.compare): timeline rows that each carry
+    `company` (the name) and `company_id`, oldest period first."""
+    tl = lib("kb.timeline")
+    ids = [_registry_id(c) for c in company_ids]
+    if tl is not None and all(ids):
+        try:
+            rows = tl.compare(
+                kbase.store, [str(i) for i in ids], topic=topic, by=by, registry=registry(kbase)
+            )
+            return [r for r in (plain(x) for x in rows) if r.get("topic")]
+        except KbError:
+            pass  # a company only the press named: per company from the store below
+    out = []
+    for c in company_ids:
+        name = _display_name(kbase, "company", c)
+        out += [
+            {"company": name, "company_id": c, **r} for r in timeline(kbase, company_id=c, topic=topic, by=by)
+        ]
+    out.sort(key=lambda r: r["period"])
+    return out
 
 
 def _who_sql(person_id: str | None, company_id: str | None, topic: str | None) -> tuple[str, list[Any]]:
@@ -625,96 +658,21 @@ def _registry_id(eid: str | None) -> str | None:
 # -- corrections ---------------------------------------------------------------------------------
 
 
-def correct(kbase: KnowledgeBase, statement_id: str, field: str, new: str | None, note: str = "") -> None:
-    """Store an analyst's fix (speaker, organization or stance:<topic>) and apply it.
+def correct(
+    kbase: KnowledgeBase, statement_id: str, field: str, new: str | None, note: str = ""
+) -> dict[str, Any]:
+    """Store an analyst's fix (speaker, organization or stance:<topic>) and apply it: the library's
+    kb.corrections records it, marks the statement corrected, refreshes its keyword row, queues its
+    index metadata and teaches the registry (the process's cached one too) and the stance model."""
+    from kb.corrections import apply
 
-    The fix is recorded in `corrections`, so it survives re-extraction and feeds the registry and the
-    stance model; the statement is marked corrected and queued for its index metadata to be rewritten."""
-    for module, name in (("kb.corrections", "apply_correction"), ("kb.stance", "apply_correction")):
-        mod = lib(module)
-        fn = getattr(mod, name, None) if mod else None
-        if fn is not None:
-            try:
-                fn(kbase.store, statement_id, field, new, note=note)
-                return
-            except TypeError:
-                pass
-    store = kbase.store
-    with store.transaction() as db:
-        row = db.execute("SELECT * FROM statements WHERE id = ?", (statement_id,)).fetchone()
-        if row is None:
-            raise KeyError(statement_id)
-        if field == "speaker":
-            old = row["speaker"]
-            pid = _resolve(db, "person", new)
-            db.execute(
-                "UPDATE statements SET speaker = ?, speaker_id = ?, speaker_type = CASE WHEN ? IS NULL "
-                "THEN 'unnamed' ELSE speaker_type END, anonymous = CASE WHEN ? IS NULL THEN 1 ELSE 0 END "
-                "WHERE id = ?",
-                (new or None, pid, new or None, new or None, statement_id),
-            )
-        elif field == "organization":
-            old = row["organization"]
-            db.execute(
-                "UPDATE statements SET organization = ?, company_id = ? WHERE id = ?",
-                (new or None, _resolve(db, "company", new), statement_id),
-            )
-        elif field.startswith("stance:"):
-            topic = field.split(":", 1)[1]
-            prev = db.execute(
-                "SELECT stance FROM statement_topics WHERE statement_id = ? AND topic = ?",
-                (statement_id, topic),
-            ).fetchone()
-            old = prev[0] if prev else None
-            db.execute(
-                "INSERT INTO statement_topics (statement_id, topic, stance, origin) VALUES (?, ?, ?, 'manual') "
-                "ON CONFLICT(statement_id, topic) DO UPDATE SET stance = excluded.stance, origin = 'manual'",
-                (statement_id, topic, new),
-            )
-            topics = json.loads(row["topics"] or "[]")
-            if topic not in topics:
-                topics.append(topic)
-            db.execute(
-                "UPDATE statements SET topics = ?, stance = CASE WHEN ? = ? THEN ? ELSE stance END WHERE id = ?",
-                (json.dumps(topics, ensure_ascii=False), topics[0], topic, new, statement_id),
-            )
-        else:
-            raise ValueError(f"cannot correct {field!r}")
-        db.execute(
-            "INSERT INTO corrections (statement_id, field, old, new, at, note) VALUES (?, ?, ?, ?, ?, ?)",
-            (statement_id, field, old, new, now_iso(), note or None),
-        )
-        # indexed = 0: the next ingest or `kb reindex` rewrites this statement's filter metadata.
-        db.execute("UPDATE statements SET corrected = 1, indexed = 0 WHERE id = ?", (statement_id,))
-        if field in ("speaker", "organization"):
-            s = db.execute("SELECT speaker, speaker_mention, organization, text FROM statements WHERE id = ?",
-                           (statement_id,)).fetchone()  # fmt: skip
-            words = " ".join(x for x in s if x)
-            db.execute("UPDATE statements_fts SET tokens = ? WHERE statement_id = ?",
-                       (search_tokens(words), statement_id))  # fmt: skip
-
-
-def _resolve(db: Any, kind: str, name: str | None) -> str | None:
-    if not name:
-        return None
-    table = "people" if kind == "person" else "companies"
-    row = db.execute(f"SELECT id FROM {table} WHERE id = ? OR name = ?", (name, name)).fetchone()
-    if row is None:
-        row = db.execute(
-            "SELECT entity_id FROM aliases WHERE norm = ? AND entity_kind = ?", (alias_key(name), kind)
-        ).fetchone()
-    return row[0] if row else None
+    return plain(apply(kbase.store, statement_id, field, new, registry(kbase), note=note or None))
 
 
 def corrections(kbase: KnowledgeBase, limit: int = 200) -> list[dict[str, Any]]:
-    return [
-        plain(r)
-        for r in kbase.store.db.execute(
-            "SELECT c.at, c.field, c.old, c.new, c.note, c.statement_id, s.text FROM corrections c "
-            "LEFT JOIN statements s ON s.id = c.statement_id ORDER BY c.id DESC LIMIT ?",
-            (limit,),
-        )
-    ]
+    from kb.corrections import history
+
+    return [plain(r) for r in history(kbase.store, limit=limit)]
 
 
 # -- digests ---------------------------------------------------------------------------------------

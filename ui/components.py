@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from kb.errors import KbError
 from ui import backend
 from ui.data import clear_data, kb
 
@@ -152,15 +153,20 @@ def correction_form(s: dict[str, Any], k: str) -> None:
         cancel = c2.form_submit_button("Cancel", type="tertiary")
         if c1.form_submit_button("Save correction", type="primary"):
             changed = []
-            if speaker.strip() != (s.get("speaker") or ""):
-                backend.correct(kb(), s["id"], "speaker", speaker.strip() or None, note)
-                changed.append("speaker")
-            if org.strip() != (s.get("organization") or ""):
-                backend.correct(kb(), s["id"], "organization", org.strip() or None, note)
-                changed.append("company")
-            if stance != "(unchanged)" and topic != "—" and stance != current:
-                backend.correct(kb(), s["id"], f"stance:{topic}", stance, note)
-                changed.append("stance")
+            try:
+                if speaker.strip() != (s.get("speaker") or ""):
+                    backend.correct(kb(), s["id"], "speaker", speaker.strip() or None, note)
+                    changed.append("speaker")
+                if org.strip() != (s.get("organization") or ""):
+                    backend.correct(kb(), s["id"], "organization", org.strip() or None, note)
+                    changed.append("company")
+                if stance != "(unchanged)" and topic != "—" and stance != current:
+                    backend.correct(kb(), s["id"], f"stance:{topic}", stance, note)
+                    changed.append("stance")
+            except KbError as e:  # e.g. the statement was re-extracted meanwhile: one line
+                clear_data()
+                st.error(md_text(f"Not saved: {e}"))
+                return
             st.session_state.pop("_fixing", None)
             if changed:
                 clear_data()
@@ -206,7 +212,7 @@ def stance_chart(rows: list[dict[str, Any]], *, key: str, height: int | None = N
         .encode(
             x=alt.X("period:O", title=None, sort="ascending", axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("stance:N", scale=alt.Scale(domain=list(STANCE_COLORS))),
-            y=alt.Y("topic:N", title=None, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("topic:N", title=None, axis=alt.Axis(labelLimit=380)),
             size=alt.Size(
                 "count:Q",
                 title="statements",
@@ -223,6 +229,50 @@ def stance_chart(rows: list[dict[str, Any]], *, key: str, height: int | None = N
     return st.altair_chart(
         cjk_chart(chart), key=key, on_select="rerun", selection_mode="bar", width="stretch"
     )
+
+
+def compare_chart(rows: list[dict[str, Any]], *, key: str) -> Any:
+    """Companies side by side on one topic: one row per company, one column per period, a dot per
+    stance sized by its number of statements. Returns Streamlit's selection state."""
+    df = pd.DataFrame(
+        [{"period": r["period"], "company": r["company"], "company_id": r["company_id"],
+          "stance": r["stance"] or "neutral", "count": r["count"]} for r in rows]
+    )  # fmt: skip
+    pick = alt.selection_point(name="bar", fields=["period", "company_id", "stance"])
+    chart = (
+        alt.Chart(df)
+        .mark_circle(opacity=0.9, stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X("period:O", title=None, sort="ascending", axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("stance:N", scale=alt.Scale(domain=list(STANCE_COLORS))),
+            y=alt.Y("company:N", title=None, sort=list(dict.fromkeys(df["company"])), axis=alt.Axis(labelLimit=380)),
+            size=alt.Size("count:Q", title="statements", scale=alt.Scale(domainMin=0, range=[0, 900]),
+                          legend=alt.Legend(orient="top", format="d", values=sorted({1, int(df["count"].max())}))),
+            color=alt.Color("stance:N", scale=alt.Scale(domain=list(STANCE_COLORS), range=list(STANCE_COLORS.values())),
+                            legend=alt.Legend(title="stance", orient="top")),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),
+            tooltip=["period", "company", "stance", "count"],
+        )
+        .add_params(pick)
+        .properties(height=alt.Step(56))
+    )  # fmt: skip
+    return st.altair_chart(
+        cjk_chart(chart), key=key, on_select="rerun", selection_mode="bar", width="stretch"
+    )
+
+
+def compared_statements(rows: list[dict[str, Any]], state: Any, key: str) -> None:
+    """The statements behind one dot of `compare_chart`: the clicked one, or one picked from a list."""
+    if not rows:
+        return
+    labels = [f"{r['period']} · {r['company']} · {r['stance']} ({r['count']})" for r in rows]
+    picked = picked_bar(state) or {}
+    index = next((i for i, r in enumerate(rows) if (r["period"], r["company_id"], r["stance"]) ==
+                  (picked.get("period"), picked.get("company_id"), picked.get("stance"))), 0)  # fmt: skip
+    choice = st.selectbox("Period · company · stance (or click a dot in the chart)", range(len(rows)), index=index,
+                          format_func=lambda i: labels[i], key=f"cbar-{key}")  # fmt: skip
+    for s in backend.statements_by_ids(kb(), rows[choice]["statement_ids"][:50]):
+        statement_card(s, key=f"{key}-cbar-", corrections=False)
 
 
 def picked_bar(state: Any) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@ for a short while so that widget reruns do not repeat work; writes clear them.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,37 @@ def embedder() -> Any:
     return _embedder(home())
 
 
+@st.cache_resource(show_spinner=False)
+def _warm_up(home_dir: str) -> threading.Thread:
+    """Load the embedding model and open the vector index in the background, once per process, as
+    soon as any page is shown: the first search then answers at once instead of after the model's
+    10+ s load. Failures are left for the search itself to report."""
+    kbase = _kb(home_dir)
+
+    def run() -> None:
+        try:
+            kbase.embedder.embed_query("预热 warm-up")
+            kbase.index.count()
+        except Exception:  # noqa: BLE001, S110 - the search shows the error in its own words
+            pass
+
+    t = threading.Thread(target=run, name="kb-warm-up", daemon=True)
+    t.start()
+    return t
+
+
+def warm_up() -> None:
+    _warm_up(home())
+
+
+def _wait_for_model() -> None:
+    """Searches wait for the warm-up instead of loading a second copy of the model beside it."""
+    t = _warm_up(home())
+    if t.is_alive():
+        with st.spinner("Loading the embedding model (once per process)…"):
+            t.join()
+
+
 def clear_data() -> None:
     """After a write (correction, subscription, source): drop cached query results."""
     st.cache_data.clear()
@@ -71,4 +103,6 @@ def _call(home_dir: str, fn_name: str, args: tuple[Any, ...], kwargs: tuple[tupl
 
 def q(fn_name: str, *args: Any, **kwargs: Any) -> Any:
     """A read through `ui.backend`, cached per KB home and arguments for DATA_TTL_S."""
+    if fn_name == "search":
+        _wait_for_model()
     return _call(home(), fn_name, args, tuple(sorted(kwargs.items())))

@@ -6,11 +6,12 @@ import streamlit as st
 
 from ui import components
 from ui.components import flash, md_text
-from ui.data import home, q, registry
+from ui.data import home, q, registry, warm_up
 
 
 def page(title: str, caption: str = "") -> None:
     registry()  # loaded once per process; it also brings the curated people and companies into the KB
+    warm_up()  # the embedding model and the vector index, in the background
     components.TOPICS.clear()
     components.TOPICS.update(q("topics_catalog"))
     st.title(title)

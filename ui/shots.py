@@ -31,9 +31,19 @@ def driver(width: int = 1400) -> object:
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
 
 
-def capture(d: object, url: str, out: Path, *, settle_s: float = 6.0, max_h: int = 5000) -> None:
+def capture(
+    d: object, url: str, out: Path, *, tab: str = "", settle_s: float = 6.0, max_h: int = 5000
+) -> None:
+    # Back to the base size first: a page's scrollHeight is at least the window's height, so a
+    # window left tall by the previous page would make every later shot as tall, mostly blank.
+    d.set_window_size(1400, 1000)  # type: ignore[attr-defined]
     d.get(url)  # type: ignore[attr-defined]
     time.sleep(settle_s)
+    if tab:  # a tab of the page (e.g. the company page's "Compare"): click it and let it draw
+        from selenium.webdriver.common.by import By
+
+        d.find_element(By.XPATH, f"//button[@role='tab'][.//p[normalize-space()='{tab}']]").click()  # type: ignore[attr-defined]
+        time.sleep(settle_s / 2)
     h = d.execute_script(  # type: ignore[attr-defined]
         "const m = document.querySelector('[data-testid=\"stMain\"]') || document.body;"
         "return Math.max(m.scrollHeight, document.body.scrollHeight);"
@@ -58,6 +68,7 @@ def main() -> None:
         "search-query": "/?q=" + urllib.parse.quote(a.query),
         "people": "/people" + (f"?id={urllib.parse.quote(a.person)}" if a.person else ""),
         "companies": "/companies" + (f"?id={urllib.parse.quote(a.company)}" if a.company else ""),
+        "companies-compare": "/companies" + (f"?id={urllib.parse.quote(a.company)}" if a.company else ""),
         "timelines": "/timelines",
         "digests": "/digests",
         "sources": "/sources",
@@ -66,7 +77,9 @@ def main() -> None:
     d = driver()
     try:
         for name, path in pages.items():
-            capture(d, base + path, a.out / f"{name}.png")
+            capture(
+                d, base + path, a.out / f"{name}.png", tab="Compare" if name == "companies-compare" else ""
+            )
             print(a.out / f"{name}.png")
     finally:
         d.quit()  # type: ignore[attr-defined]

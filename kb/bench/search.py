@@ -56,6 +56,9 @@ def build(size: int, *, rebuild: bool = False, notify: Any = None) -> Path:
 
     home = cache_dir() / "bench-search" / str(size)
     if (home / "built.ok").exists() and not rebuild:
+        from kb.store import Store
+
+        Store(load_settings(home).db_path).close()  # a KB cached by older code gets new migrations
         return home
     seed_home = seed_kb()
     if home.exists():
@@ -171,6 +174,9 @@ def measure(home: Path, *, repeat: int = 1, cli_runs: int = 5) -> dict[str, Any]
             times = []
             for _ in range(repeat):
                 for q in queries:
+                    # Every call embeds its query: the embedder's cache of query vectors would
+                    # otherwise serve later modes and passes.
+                    getattr(kb.embedder, "clear_query_cache", lambda: None)()
                     t = time.perf_counter()
                     search(*args, q, mode=mode, as_of=AS_OF)
                     times.append(time.perf_counter() - t)

@@ -10,12 +10,21 @@ The model loads lazily, once per process and device (the CLI, the pipeline and t
 several embedders; they share one model). Encoding goes through `SentenceTransformer.encode` itself,
 so the embedding stage runs at sentence-transformers' own throughput: texts are length-sorted into
 batches of `settings.embed_batch_size` and run under `torch.inference_mode`.
+
+One query is a different job (search latency, kb.search): a dozen tokens, where `encode`'s
+batching and pooling plumbing costs as much as the model, and where torch's intra-op threads only
+hurt — measured on the 2 shared cores under load 6-8, one short query took 1.1-1.5 s with 2 threads
+and 25-45 ms with 1 (the OpenMP workers spin against the other processes). So `embed_query` runs
+the transformer directly on one thread, with the model's own mean pooling + normalisation (checked
+once against `encode`, falling back to it for any other module stack), truncates very long queries
+to QUERY_MAX_TOKENS, and keeps the last QUERY_CACHE query vectors.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,9 +39,12 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 E5_PREFIXES = ("query: ", "passage: ")
+QUERY_MAX_TOKENS = 128  # a query longer than this adds nothing to its meaning, only latency
+QUERY_CACHE = 256  # query vectors kept per embedder (repeated searches, the app's reruns)
 
 _LOCK = threading.Lock()
 _MODELS: dict[tuple[str, str], SentenceTransformer] = {}
+_QUERY_LOCK = threading.Lock()  # one query at a time: the thread count is process-wide
 
 
 def default_model_dir() -> Path:
@@ -117,6 +129,8 @@ class SentenceTransformerEmbedder(Embedder):
                 prefixes = ("", "")
         self.query_prefix, self.passage_prefix = prefixes
         self._dim = _folder_dim(folder) if folder else None
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._direct: bool | None = None  # whether the direct forward matches `encode` (checked once)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SentenceTransformerEmbedder:
@@ -181,3 +195,91 @@ class SentenceTransformerEmbedder(Embedder):
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+    # ------------------------------------------------------------------------------ one query
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The query's vector, the same as `encode` gives (see the module docstring for why)."""
+        hit = self._query_cache.get(text)
+        if hit is not None:
+            self._query_cache.move_to_end(text)
+            return hit.copy()
+        with _QUERY_LOCK, _one_thread():
+            if self._direct is None:
+                self._direct = self._direct_matches()
+            vec = self._forward(self.query_prefix + text) if self._direct else self._encode_query(text)
+        self._query_cache[text] = vec
+        while len(self._query_cache) > QUERY_CACHE:
+            self._query_cache.popitem(last=False)
+        return vec.copy()
+
+    def clear_query_cache(self) -> None:
+        self._query_cache.clear()
+
+    def _encode_query(self, text: str) -> np.ndarray:
+        return self._encode([self.query_prefix + _clip(self.model, text)])[0]
+
+    def _forward(self, text: str) -> np.ndarray:
+        """Transformer → mean over the attention mask → L2 norm, for one text."""
+        import torch
+
+        model = self.model
+        tok = model.tokenizer
+        with torch.inference_mode():
+            batch = tok([text], return_tensors="pt", truncation=True, max_length=_max_tokens(model))
+            batch = {k: v.to(model.device) for k, v in batch.items()}
+            encoder: Any = model[0].auto_model
+            hidden = encoder(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            vec = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            vec = torch.nn.functional.normalize(vec, dim=-1)
+        return np.asarray(vec[0].float().cpu().numpy(), dtype=np.float32)
+
+    def _direct_matches(self) -> bool:
+        """Whether `_forward` reproduces `encode` for this model (Transformer + mean Pooling +
+        Normalize); any other stack, or a mismatch, keeps `encode`."""
+        try:
+            model = self.model
+            kinds = [type(m).__name__ for m in model]
+            if kinds != ["Transformer", "Pooling", "Normalize"]:
+                return False
+            if getattr(model[1], "pooling_mode", "mean") not in ("mean", "mean_tokens"):
+                return False
+            probe = self.query_prefix + "大模型价格战 open source"
+            ref = self._encode([probe])[0]
+            return bool(np.abs(self._forward(probe) - ref).max() < 1e-4)
+        except Exception:  # an unusual module layout: the general path is always right
+            return False
+
+
+def _max_tokens(model: Any) -> int:
+    limit = getattr(model, "max_seq_length", None) or QUERY_MAX_TOKENS
+    return min(int(limit), QUERY_MAX_TOKENS)
+
+
+def _clip(model: Any, text: str) -> str:
+    """`text` cut to about QUERY_MAX_TOKENS tokens (for the `encode` fallback)."""
+    if len(text) <= QUERY_MAX_TOKENS:
+        return text
+    try:
+        ids = model.tokenizer(text, add_special_tokens=False, truncation=False)["input_ids"]
+        return str(model.tokenizer.decode(ids[: QUERY_MAX_TOKENS - 8]))
+    except Exception:
+        return text[: QUERY_MAX_TOKENS * 2]
+
+
+class _one_thread:
+    """torch on one intra-op thread for the duration (restored after)."""
+
+    def __enter__(self) -> None:
+        import torch
+
+        self._old = torch.get_num_threads()
+        if self._old != 1:
+            torch.set_num_threads(1)
+
+    def __exit__(self, *exc: object) -> None:
+        import torch
+
+        if self._old != 1:
+            torch.set_num_threads(self._old)

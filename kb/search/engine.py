@@ -26,6 +26,10 @@ from kb.search.query import EN_STOP, ZH_STOP, ParsedQuery, add_options, parse_qu
 MODES = ("hybrid", "keyword", "vector")
 CANDIDATES = 100  # per retriever; fusion only looks at the head of each list
 MAX_TERMS = 32  # keyword terms kept from a long query (FTS5 cost grows with OR terms)
+MATCH_BUDGET = 5000  # rows FTS5 scores for one query at most, by pruning common terms (keyword_search)
+OVERFETCH = 500  # unfiltered neighbours fetched for a filtered vector query (vector_search)
+OVERFETCH_MAX = 5000  # ... at most, for broad filters
+AMONG_MAX = 20_000  # matching statements up to which HNSW is restricted to their ids
 
 
 @dataclass
@@ -104,31 +108,155 @@ def _fts_query(terms: list[str]) -> str:
 
 
 def keyword_search(store: Any, pq: ParsedQuery, k: int, rv: Any = None) -> list[tuple[str, float]]:
-    """(statement id, -bm25) best first; filters inside the SQL."""
+    """(statement id, -bm25) best first; filters inside the SQL.
+
+    FTS5 scores every row that matches any term (no early stopping for OR queries), so the cost
+    grows with the matching rows, i.e. with the KB: at 100k statements a query's common words
+    ("市场", "技术") match 10-17k rows. Two things keep it bounded:
+    - terms are pruned by document frequency (most common first) down to MATCH_BUDGET matching
+      rows, keeping the rarest; a rare word decides the ranking anyway, and a row that matches
+      only common words would rank low. On a small KB nothing is pruned;
+    - without filters the statements table is not joined at all.
+    When a filter leaves fewer than k hits after pruning, the full term list runs again, probed
+    against the filter's id set, so a narrow filter (a speaker, a week) loses nothing to pruning."""
     terms = keyword_terms(pq.text)
     if not terms:
         return []
     cond, params = sql_condition(pq, rv)
-    sql = (
-        "SELECT s.id, bm25(statements_fts) AS r FROM statements_fts "
-        "JOIN statements s ON s.id = statements_fts.statement_id "
-        f"WHERE statements_fts MATCH ? AND {cond} ORDER BY r LIMIT ?"
-    )
+    kept = prune_terms(store, terms)
+    rows = _keyword_rows(store, kept, cond, params, k)
+    if cond != "1" and len(rows) < k and len(kept) < len(terms):
+        rows = _keyword_rows(store, terms, cond, params, k, filter_first=True)
+    return rows
+
+
+def _keyword_rows(
+    store: Any, terms: list[str], cond: str, params: list[Any], k: int, *, filter_first: bool = False
+) -> list[tuple[str, float]]:
+    """FTS5 rows best first. With a filter: joined to the statements per match (cheap for the
+    pruned, bounded matches), or (`filter_first`, for a narrow filter) each match probed against
+    the filter's id set, which the indexes build in proportion to the filter, not the matches."""
+    fts = "SELECT statement_id, bm25(statements_fts) AS r FROM statements_fts "
+    if cond == "1":
+        sql = fts + "WHERE statements_fts MATCH ? ORDER BY r LIMIT ?"
+    elif filter_first:
+        sql = (
+            fts
+            + f"WHERE statements_fts MATCH ? AND statement_id IN (SELECT s.id FROM statements s WHERE {cond}) "
+        )
+        sql += "ORDER BY r LIMIT ?"
+    else:
+        sql = (
+            "SELECT s.id, bm25(statements_fts) AS r FROM statements_fts "
+            "JOIN statements s ON s.id = statements_fts.statement_id "
+            f"WHERE statements_fts MATCH ? AND {cond} ORDER BY r LIMIT ?"
+        )
+    args = [_fts_query(terms), *(params if cond != "1" else []), k]
     try:
-        rows = store.db.execute(sql, [_fts_query(terms), *params, k]).fetchall()
+        rows = store.db.execute(sql, args).fetchall()
     except sqlite3.OperationalError:  # a term FTS5 cannot parse: nothing to match on
         return []
     return [(r[0], -float(r[1])) for r in rows]
 
 
+def prune_terms(store: Any, terms: list[str]) -> list[str]:
+    """`terms` without the most common ones, so that the kept terms match at most MATCH_BUDGET
+    rows (document frequencies from FTS5's own vocabulary); the rarest term always stays."""
+    if len(terms) < 2:
+        return terms
+    df = _doc_freqs(store, terms)
+    if not df or sum(df.values()) <= MATCH_BUDGET:
+        return terms
+    keep: set[str] = set()
+    total = 0
+    for t in sorted(terms, key=lambda t: df.get(t, 0)):
+        n = df.get(t, 0)
+        if keep and total + n > MATCH_BUDGET:
+            break
+        keep.add(t)
+        total += n
+    return [t for t in terms if t in keep]
+
+
+def _doc_freqs(store: Any, terms: list[str]) -> dict[str, int]:
+    """{term: statements containing it}; {} when the vocabulary cannot be read (then nothing is
+    pruned). The fts5vocab table lives in the connection's TEMP schema: nothing is written to
+    the KB file, and a read-only connection may create it."""
+    db = store.db
+    try:
+        if not getattr(store, "_kb_fts_vocab", False):
+            db.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.kb_fts_vocab USING fts5vocab(main, statements_fts, row)"
+            )
+            store._kb_fts_vocab = True
+        q = ",".join("?" * len(terms))
+        return {
+            r[0]: int(r[1])
+            for r in db.execute(f"SELECT term, doc FROM temp.kb_fts_vocab WHERE term IN ({q})", terms)
+        }
+    except sqlite3.Error:
+        return {}
+
+
 def vector_search(
-    index: Any, embedder: Any, pq: ParsedQuery, k: int, rv: Any = None
+    index: Any, embedder: Any, pq: ParsedQuery, k: int, rv: Any = None, store: Any = None
 ) -> list[tuple[str, float]]:
-    """(statement id, cosine similarity) best first; filters inside the Chroma query."""
+    """(statement id, cosine similarity) best first; filters inside the vector retrieval.
+
+    Without filters: one HNSW query. With filters, the filter is the SQL condition of the keyword
+    retriever (so both retrievers filter alike, names of speakers without an id included), applied
+    in steps that each stay fast at a million statements (Chroma's own `where` search took
+    0.2-1 s at 100k, mostly evaluating the metadata filter):
+    1. over-fetch OVERFETCH unfiltered neighbours (ids only, ~4 ms) and keep those the SQL passes;
+    2. too few: the matching ids from SQL, when at most AMONG_MAX, and HNSW restricted to them;
+    3. more: a larger unfiltered over-fetch sized by the pass rate seen in step 1;
+    4. still short: Chroma's own filtered search (the slow, always-right path)."""
     if not pq.text or index is None or embedder is None:
         return []
     vec = embedder.embed_query(pq.text)
-    return list(index.query(vec, k, where=chroma_where(pq, rv)))
+    where = chroma_where(pq, rv)
+    if where is None:
+        return list(index.query(vec, k))
+    if store is None or not hasattr(index, "query_among"):
+        return list(index.query(vec, k, where=where))
+    cond, params = sql_condition(pq, rv)
+    n = max(OVERFETCH, k)
+    near = list(index.query(vec, n))
+    hits = _passing(store, near, cond, params)
+    if len(hits) >= k or len(near) < n:
+        return hits[:k]
+    ids = [
+        r[0]
+        for r in store.db.execute(
+            f"SELECT s.id FROM statements s WHERE {cond} AND s.indexed = 1 LIMIT ?", [*params, AMONG_MAX + 1]
+        )
+    ]
+    if len(ids) <= AMONG_MAX:
+        return list(index.query_among(vec, k, ids)) if ids else []
+    if hits:  # a broad filter: enough neighbours pass when we fetch k / pass-rate of them
+        m = min(OVERFETCH_MAX, int(1.5 * k * len(near) / len(hits)) + 1)
+        if m > n:
+            near = list(index.query(vec, m))
+            hits = _passing(store, near, cond, params)
+        if len(hits) >= k or len(near) < m:
+            return hits[:k]
+    return list(index.query(vec, k, where=where))
+
+
+def _passing(
+    store: Any, near: list[tuple[str, float]], cond: str, params: list[Any]
+) -> list[tuple[str, float]]:
+    """The neighbours whose statements pass the SQL filter, in their order."""
+    if not near:
+        return []
+    q = ",".join("?" * len(near))
+    ok = {
+        r[0]
+        for r in store.db.execute(
+            f"SELECT s.id FROM statements s WHERE s.id IN ({q}) AND {cond}", [*(i for i, _ in near), *params]
+        )
+    }
+    return [h for h in near if h[0] in ok]
 
 
 def filtered_newest(store: Any, pq: ParsedQuery, k: int, rv: Any = None) -> list[tuple[str, float]]:
@@ -193,7 +321,9 @@ def search(
         order = [sid for sid, _ in ranked]
     else:
         kw = keyword_search(store, pq, CANDIDATES, rv) if mode in ("hybrid", "keyword") else []
-        vec = vector_search(index, embedder, pq, CANDIDATES, rv) if mode in ("hybrid", "vector") else []
+        vec = (
+            vector_search(index, embedder, pq, CANDIDATES, rv, store) if mode in ("hybrid", "vector") else []
+        )
         if mode == "keyword":
             scores = dict(kw)
         elif mode == "vector":

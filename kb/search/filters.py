@@ -121,13 +121,14 @@ def sql_condition(pq: ParsedQuery, rv: Resolved | None = None) -> tuple[str, lis
     if rv.speaker_ids:
         ors = [f"s.speaker_id IN ({inlist(rv.speaker_ids)})"]
         if rv.speaker_names:
-            ors.append(f"(s.speaker_id IS NULL AND s.speaker IN ({inlist(rv.speaker_names)}))")
+            # `+` keeps SQLite off the speaker_id index for IS NULL (most rows): the name index decides.
+            ors.append(f"(+s.speaker_id IS NULL AND s.speaker IN ({inlist(rv.speaker_names)}))")
         conds.append("(" + " OR ".join(ors) + ")")
     if rv.company_ids:
         ors = [f"s.company_id IN ({inlist(rv.company_ids)})", f"s.speaker_id IN ({inlist(rv.company_ids)})"]
         if rv.company_names:
-            ors.append(f"(s.company_id IS NULL AND s.organization IN ({inlist(rv.company_names)}))")
-            ors.append(f"(s.speaker_id IS NULL AND s.speaker IN ({inlist(rv.company_names)}))")
+            ors.append(f"(+s.company_id IS NULL AND s.organization IN ({inlist(rv.company_names)}))")
+            ors.append(f"(+s.speaker_id IS NULL AND s.speaker IN ({inlist(rv.company_names)}))")
         for sp in rv.spans:
             c = ["s.speaker_id = ?"]
             params.append(sp.person_id)

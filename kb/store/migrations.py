@@ -206,4 +206,22 @@ def m003_index_tombstones(db: sqlite3.Connection) -> None:
     run_script(db, "CREATE TABLE index_tombstones (statement_id TEXT PRIMARY KEY);")
 
 
-MIGRATIONS: list[Migration] = [m001_create_tables, m002_fulltext, m003_index_tombstones]
+def m004_search_name_indexes(db: sqlite3.Connection) -> None:
+    # Search filters (kb.search.filters) also match statements by the names they carry when the
+    # registry id is missing (s.organization / s.speaker IN (...)); without these indexes SQLite
+    # walks every statement with a NULL id for them (0.3 s at 100k statements, 3 s at 1M).
+    run_script(
+        db,
+        """
+        CREATE INDEX IF NOT EXISTS statements_organization ON statements(organization);
+        CREATE INDEX IF NOT EXISTS statements_speaker_name ON statements(speaker);
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    m001_create_tables,
+    m002_fulltext,
+    m003_index_tombstones,
+    m004_search_name_indexes,
+]

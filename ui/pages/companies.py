@@ -7,7 +7,15 @@ import pandas as pd
 import streamlit as st
 
 from ui import components
-from ui.components import md_text, stance_chart, statement_card, statements_behind, topic_name
+from ui.components import (
+    compare_chart,
+    compared_statements,
+    md_text,
+    stance_chart,
+    statement_card,
+    statements_behind,
+    topic_name,
+)
 from ui.data import q
 from ui.layout import clean_label, entity_link, page
 
@@ -32,8 +40,9 @@ if info is None:
     st.stop()
 
 st.header(md_text(info["name"]) + (f" · {md_text(info['name_en'])}" if info.get("name_en") else ""))
-if info["aliases"]:
-    st.markdown("**Also written** " + " · ".join(md_text(a) for a in info["aliases"]))
+aliases = [a for a in info["aliases"] if a not in (info["name"], info.get("name_en"))]
+if aliases:
+    st.markdown("**Also written** " + " · ".join(md_text(a) for a in aliases))
 
 tab_overview, tab_compare = st.tabs(["Overview", "Compare"])
 with tab_overview:
@@ -60,10 +69,15 @@ with tab_overview:
     else:
         st.caption("No statement on a known topic yet.")
 
-    stmts = q("statements_of", company_id=cid, limit=300)
-    st.subheader(f"Statements ({len(stmts)}), newest first")
-    for s in stmts[:20]:
+    # Paged: a busy company has tens of thousands of statements; 20 cards per page keep reruns fast.
+    shown = st.session_state.get(f"shown-{cid}", 20)
+    stmts = q("statements_of", company_id=cid, limit=shown + 1)
+    st.subheader(f"Statements ({q('count_statements_of', company_id=cid):,}), newest first")
+    for s in stmts[:shown]:
         statement_card(s, key="c-")
+    if len(stmts) > shown and st.button("Show more", key=f"more-{cid}"):
+        st.session_state[f"shown-{cid}"] = shown + 20
+        st.rerun()
 
 with tab_compare:
     others = [i for i in ids if i != cid]
@@ -75,14 +89,20 @@ with tab_compare:
         other = c1.selectbox("Compare with", others, key="other",
                              format_func=lambda i: clean_label(by_id[i]["name"]))  # fmt: skip
         topic = c2.selectbox("On topic", list(catalog), key="cmp_topic", format_func=topic_name)
+        crows = q("compare", (cid, other), topic=topic, by="month")
+        if crows:
+            state = compare_chart(crows, key=f"cmp-{cid}-{other}-{topic}")
+            with st.expander("Statements behind a dot"):
+                compared_statements(crows, state, key=f"cmp-{cid}-{other}-{topic}")
+        else:
+            st.caption("Neither company has a statement on this topic yet.")
+        st.markdown("**Latest on this topic**")
         left, right = st.columns(2)
         for col, c in ((left, cid), (right, other)):
             with col:
                 st.markdown(f"**{md_text(by_id[c]['name'])}**")
-                crow = q("timeline", company_id=c, topic=topic, by="month")
-                if crow:
-                    stance_chart(crow, key=f"cmp-{c}-{topic}")
-                else:
+                latest = q("statements_of", company_id=c, topic=topic, limit=3)
+                if not latest:
                     st.caption("No statement on this topic.")
-                for s in q("statements_of", company_id=c, topic=topic, limit=5):
+                for s in latest:
                     statement_card(s, key=f"cmp-{c}-", corrections=False)

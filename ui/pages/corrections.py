@@ -14,8 +14,8 @@ page("Corrections", "Fixes made from statement cards. They are kept across re-ex
 
 rows = q("corrections")
 if not rows:
-    st.info("No correction yet. Open “Correct this statement” on any statement card to fix a speaker, "
-            "a company or a stance.")  # fmt: skip
+    st.info("No correction yet. Click “Correct speaker, company or stance” on any statement card to fix a speaker, "
+            "a company or a stance (or use `kb correct` / `kb label`).")  # fmt: skip
 else:
     st.dataframe(
         pd.DataFrame([{"when": r["at"], "what": r["field"], "was": r["old"] or "—", "now": r["new"] or "—",

@@ -37,8 +37,9 @@ if info is None:
 st.header(md_text(info["name"]) + (f" · {md_text(info['name_en'])}" if info.get("name_en") else ""))
 if info.get("origin") in ("discovered", "statements") or info.get("status") == "unconfirmed":
     st.caption(":orange-badge[not in the curated registry yet] confirm or merge with `kb people`")
-if info["aliases"]:
-    st.markdown("**Also written** " + " · ".join(md_text(a) for a in info["aliases"]))
+aliases = [a for a in info["aliases"] if a not in (info["name"], info.get("name_en"))]
+if aliases:
+    st.markdown("**Also written** " + " · ".join(md_text(a) for a in aliases))
 
 st.subheader("Roles over time")
 if info["roles"]:
@@ -64,11 +65,12 @@ if rows:
 else:
     st.caption("No statement on a known topic yet.")
 
-stmts = q("statements_of", person_id=pid, limit=500)
-st.subheader(f"Statements ({len(stmts)}), newest first")
-shown = st.session_state.get("shown", 20)
+# Paged: 20 cards per page keep reruns fast; one more row tells whether there is a next page.
+shown = st.session_state.get(f"shown-{pid}", 20)
+stmts = q("statements_of", person_id=pid, limit=shown + 1)
+st.subheader(f"Statements ({q('count_statements_of', person_id=pid):,}), newest first")
 for s in stmts[:shown]:
     statement_card(s, key="p-")
-if len(stmts) > shown and st.button("Show more"):
-    st.session_state["shown"] = shown + 20
+if len(stmts) > shown and st.button("Show more", key=f"more-{pid}"):
+    st.session_state[f"shown-{pid}"] = shown + 20
     st.rerun()

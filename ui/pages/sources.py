@@ -17,6 +17,12 @@ from ui.layout import page
 page("Sources", "Feeds and files this KB reads. A feed is stale when it gave nothing new for "
      f"{backend.STALE_AFTER_DAYS} days or its last read failed.")  # fmt: skip
 
+
+def _when(iso: str | None) -> str:
+    """'2026-11-28 05:56 UTC' (stored as ISO UTC): short enough for the table."""
+    return f"{iso[:10]} {iso[11:16]} UTC" if iso and len(iso) >= 16 else (iso or "never")
+
+
 rows = q("sources")
 if rows:
     stale = [r for r in rows if r["stale"]]
@@ -25,11 +31,12 @@ if rows:
     c1.metric("Sources", len(rows))
     c2.metric("Stale", len(stale))
     c3.metric("Failing", len(failing))
+    # The columns an analyst scans first; the location (long paths and URLs) last.
     df = pd.DataFrame(
-        [{"name": r["name"], "url": r["url"], "kind": r["kind"], "last read": r.get("last_read") or "never",
-          "last success": r.get("last_success") or "never", "articles": r.get("stored_articles", r["articles"]),
-          "failures in a row": r["consecutive_failures"], "stale": "stale" if r["stale"] else "",
-          "error": r.get("last_error") or ""} for r in rows]
+        [{"name": r["name"] or "—", "kind": r["kind"], "articles": r.get("stored_articles", r["articles"]),
+          "last success": _when(r.get("last_success")), "last read": _when(r.get("last_read")),
+          "stale": "stale" if r["stale"] else "", "failures in a row": r["consecutive_failures"],
+          "error": r.get("last_error") or "", "location": r["url"]} for r in rows]
     )  # fmt: skip
     st.dataframe(df, hide_index=True, width="stretch")
     for r in failing:
