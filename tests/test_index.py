@@ -4,15 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +15,7 @@ import pytest
 from kb.config import load_settings
 from kb.errors import KbError
 from kb.index import VectorIndex, statement_metadata, where_clause
+from tests.conftest import free_port
 
 DIM = 16
 
@@ -28,53 +23,6 @@ DIM = 16
 def unit_vectors(n: int, seed: int = 0) -> np.ndarray:
     v = np.random.default_rng(seed).normal(size=(n, DIM)).astype(np.float32)
     return v / np.linalg.norm(v, axis=1, keepdims=True)
-
-
-# ------------------------------------------------------------------------------ a Chroma server
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    exe = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
-    if not Path(exe).exists():
-        pytest.skip("the `chroma` command (from the chromadb package) is not installed")
-    port = _free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    log = (path.parent / f"chroma-{port}.log").open("wb")
-    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
-    proc = subprocess.Popen(
-        [exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"chroma server did not start (exit {proc.poll()}); see {log.name}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(params=["embedded", "server"])
@@ -227,7 +175,7 @@ def test_server_mode_keeps_nothing_in_the_home(
 
 
 def test_unreachable_server_is_one_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KB_CHROMA_URL", f"http://127.0.0.1:{_free_port()}")
+    monkeypatch.setenv("KB_CHROMA_URL", f"http://127.0.0.1:{free_port()}")
     with pytest.raises(KbError, match="Chroma server"):
         VectorIndex(load_settings(tmp_path / "kb", model="fake"), model_name="fake", dim=DIM)
 

@@ -306,7 +306,9 @@ def test_cli_unknown_speaker_and_missing_kb(kb_home: Path, tmp_path: Path) -> No
     ("overfetch", "among_max"),
     [(1, 20_000), (1, 0), (500, 20_000)],  # step 2 (ids from SQL), steps 3-4 (over-fetch, Chroma), step 1
 )
-def test_filtered_vector_steps_agree_with_chroma_where(kb, monkeypatch, overfetch: int, among_max: int) -> None:
+def test_filtered_vector_steps_agree_with_chroma_where(
+    kb, monkeypatch, overfetch: int, among_max: int
+) -> None:
     import kb.search.engine as engine
     from kb.search.filters import chroma_where, resolve
     from kb.search.query import add_options, parse_query

@@ -42,7 +42,7 @@ def capture(
     if tab:  # a tab of the page (e.g. the company page's "Compare"): click it and let it draw
         from selenium.webdriver.common.by import By
 
-        d.find_element(By.XPATH, f"//button[@role='tab'][.//p[normalize-space()='{tab}']]").click()  # type: ignore[attr-defined]
+        d.find_element(By.XPATH, f"//*[@role='tab'][normalize-space()='{tab}']").click()  # type: ignore[attr-defined]
         time.sleep(settle_s / 2)
     h = d.execute_script(  # type: ignore[attr-defined]
         "const m = document.querySelector('[data-testid=\"stMain\"]') || document.body;"
