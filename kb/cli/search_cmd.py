@@ -145,6 +145,7 @@ def register(group: click.Group) -> None:
         """
         from kb.base import KnowledgeBase
         from kb.search import search
+        from kb.search.qvec import light_query_embedder
         from kb.store import StoreError
 
         today = parse_day(as_of, None) if as_of else None
@@ -157,7 +158,8 @@ def register(group: click.Group) -> None:
             result = search(
                 store,
                 _Lazy(lambda: kb.index),
-                _Lazy(lambda: kb.embedder),
+                # One query needs no torch: a numpy encoder of the same model when it can (kb.search.qvec).
+                _Lazy(lambda: light_query_embedder(kb.embedder) or kb.embedder),
                 kb.registry,
                 query or "",
                 speaker=speaker,
