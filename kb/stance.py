@@ -58,7 +58,7 @@ CONTRAST_CUES = ("但", "但是", "不过", "然而", "却", "虽然", "尽管",
 NEGATIONS = ("不", "没", "无", "非", "别", "未")
 # A negation within this many characters before a cue flips it ("不看好", "并不存在泡沫", "否认…泡沫").
 _NEG_BEFORE = ("不", "没", "无", "非", "未", "否认", "并非", "驳斥")
-_NEG_WINDOW = 4
+_NEG_WINDOW = 6
 # In "尽管/虽然 A，但 B" (and plain "A，但 B") the main clause B carries the speaker's position; A is
 # conceded. The split point is the last adversative conjunction.
 _ADVERSATIVE = ("但是", "但", "不过", "然而", "可是", "却")
@@ -277,14 +277,15 @@ def fit_nlpcc(
     test: Sequence[NlpccRow],
     test_vecs: np.ndarray,
     *,
-    C: float = 10.0,
+    C: float | dict[str, float] = 10.0,
     C_chars: float = 3.0,
     chars_weight: float = 0.3,
     none_factor: float = 1.0,
 ) -> list[str]:
     """Per target: a logistic regression on the embeddings, averaged with one on character 1–3-gram
-    TF-IDF (the n-grams keep the polarity words that the embedding blurs). `none_factor` < 1 leans
-    away from NONE, which the official metric does not score. Returns a label per test row."""
+    TF-IDF (the n-grams keep the polarity words that the embedding blurs). `C` is one value or one
+    per target; `none_factor` < 1 leans away from NONE, which the official metric does not score.
+    Returns a label per test row."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -297,7 +298,8 @@ def fit_nlpcc(
         if not itr:
             raise KbError(f"NLPCC target {target!r} has no training rows")
         y = [train[i].stance for i in itr]
-        m = LogisticRegression(C=C, max_iter=3000).fit(train_vecs[itr], y)
+        c_t = C.get(target, 10.0) if isinstance(C, dict) else C
+        m = LogisticRegression(C=c_t, max_iter=3000).fit(train_vecs[itr], y)
         probs = m.predict_proba(test_vecs[ite])
         if chars_weight > 0:
             vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)

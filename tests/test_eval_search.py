@@ -8,11 +8,12 @@ import pytest
 
 from tests.conftest import shared
 
-# Measured (53 scored queries, 36kr.xml, multilingual-e5-small): hybrid nDCG@10 0.87, Recall@5 0.90,
-# MRR 0.87; keyword nDCG@10 0.73; vector 0.70. The numbers move with the extractor (which
+# Measured (62 of 70 queries scored over 335 statements, multilingual-e5-small, after the latency
+# work of issue 4): hybrid Recall@5 0.884, MRR 0.830, nDCG@10 0.840; keyword nDCG@10 0.719; vector
+# 0.814. (Earlier: 53 scored, hybrid nDCG@10 0.87.) The numbers move with the extractor (which
 # statements exist), so the floors leave room.
-FLOORS = {"recall@5": 0.80, "mrr": 0.75, "ndcg@10": 0.75}
-MIN_SCORED = 45
+FLOORS = {"recall@5": 0.84, "mrr": 0.78, "ndcg@10": 0.80}
+MIN_SCORED = 58
 
 
 @pytest.mark.slow

@@ -62,3 +62,30 @@ def test_model_trains_predicts_and_roundtrips(tmp_path: Path) -> None:
 def test_untrained_model_says_neutral() -> None:
     m = StanceModel("fake", ["pricing"]).fit([Example("a", "pricing", "for")], np.zeros((1, 64)))
     assert m.predict(["x"], np.zeros((1, 64)), ["pricing"]) == ["neutral"]
+
+
+def test_concessive_main_clause_carries_the_stance() -> None:
+    from kb.stance import main_clause
+
+    text = "尽管开源会带来安全挑战，但开放权重对整个生态至关重要。"
+    assert main_clause(text) == "开放权重对整个生态至关重要。"
+    assert main_clause("开源很重要。") == "开源很重要。"
+    f = cue_features(text)
+    assert f[8] == 1.0  # concessive
+    assert f[9] > 0  # the main clause argues for
+
+
+def test_negation_flips_cues() -> None:
+    from kb.stance import polarity_counts
+
+    assert polarity_counts("我们看好降价") == (1, 0)
+    assert polarity_counts("我们不看好降价") == (0, 1)  # counted once, as doubt
+    assert polarity_counts("他否认AI存在泡沫") == (1, 0)
+    assert polarity_counts("这不会带来风险")[0] >= 1
+
+
+def test_abstention_turns_unsure_sides_into_neutral() -> None:
+    m = StanceModel("fake", ["pricing"], threshold=0.6)
+    probs = np.array([[0.55, 0.45], [0.7, 0.3], [0.2, 0.8]])
+    assert m.decide(["for", "neutral"], probs) == ["neutral", "for", "neutral"]
+    assert m.decide(["for", "neutral"], probs, threshold=0.0) == ["for", "for", "neutral"]

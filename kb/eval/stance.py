@@ -49,6 +49,17 @@ def f1_table(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
     }
 
 
+def side_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
+    """Precision and recall of the stances that take a side (for / against), pooled: how often a
+    shown for/against is right, and how many of the sided statements get one."""
+    sides = ("for", "against")
+    shown = [(g, p) for g, p in zip(gold, pred, strict=True) if p in sides]
+    right = sum(1 for g, p in shown if g == p)
+    total = sum(1 for g in gold if g in sides)
+    return {"precision": right / max(1, len(shown)), "recall": right / max(1, total),
+            "shown": len(shown), "sided_gold": total}  # fmt: skip
+
+
 def evaluate_own(embedder: Any = None) -> dict[str, Any]:
     """Train on taxonomy examples + gold dev, score on gold test; plus the majority baseline."""
     from kb.stance import cached_passages, default_embedder, gold_examples, taxonomy_examples, train
@@ -63,26 +74,46 @@ def evaluate_own(embedder: Any = None) -> dict[str, Any]:
     pred = model.predict(texts, vecs, [e.topic for e in test])
     gold = [e.stance for e in test]
     out = f1_table(gold, pred)
+    out["sides"] = side_scores(gold, pred)
     out["train_examples"] = model.n_train
+    out["model_params"] = {"C": model.C, "side_weight": model.side_weight, "threshold": model.threshold}
     out["majority_baseline"] = f1_table(gold, ["neutral"] * len(gold))
     return out
 
 
+class _QueryEncoder:
+    """Embeds texts that already carry E5's "query: " prefix (embed_passages would add "passage: ")."""
+
+    def __init__(self, embedder: Any) -> None:
+        self.e, self.name, self.dim = embedder, embedder.name, embedder.dim
+
+    def embed_passages(self, texts: Sequence[str]) -> Any:
+        import numpy as np
+
+        if hasattr(self.e, "_encode"):
+            return self.e._encode(list(texts))
+        return np.vstack([self.e.embed_query(t.removeprefix("query: ")) for t in texts])
+
+
 def nlpcc_vectors(embedder: Any, tr: Sequence[Any], te: Sequence[Any], kind: str) -> tuple[Any, Any]:
-    """Passage embeddings of the NLPCC texts: "plain" (the text), "tp" (target-prefixed, "春节放鞭炮：…",
-    so the vector is conditioned on what the stance is about) or "cat" (both, concatenated)."""
+    """Embeddings of the NLPCC texts: "plain" (the text as a passage), "tp" (target-prefixed passage,
+    "春节放鞭炮：…", so the vector is conditioned on what the stance is about), "cat" (both,
+    concatenated) or "q" (E5's query form with the target: "query: 目标：X 文本：…")."""
     import numpy as np
 
     from kb.stance import cached_passages
     from kb.textnorm import to_simplified
 
-    def vecs(rows: Sequence[Any], tag: str, prefix: bool) -> Any:
-        texts = [to_simplified(f"{r.target}：{r.text}" if prefix else r.text) for r in rows]
-        return cached_passages(embedder, texts, tag + ("-tp" if prefix else ""))
+    def vecs(rows: Sequence[Any], tag: str, form: str) -> Any:
+        if form == "q":
+            texts = [to_simplified(f"query: 目标：{r.target} 文本：{r.text}") for r in rows]
+            return cached_passages(_QueryEncoder(embedder), texts, tag + "-q")  # type: ignore[arg-type]
+        texts = [to_simplified(f"{r.target}：{r.text}" if form == "tp" else r.text) for r in rows]
+        return cached_passages(embedder, texts, tag + ("-tp" if form == "tp" else ""))
 
-    parts = {"plain": [False], "tp": [True], "cat": [False, True]}[kind]
-    xtr = np.hstack([vecs(tr, "nlpcc-train", pre) for pre in parts])
-    xte = np.hstack([vecs(te, "nlpcc-test", pre) for pre in parts])
+    parts = {"plain": ["plain"], "tp": ["tp"], "cat": ["plain", "tp"], "q": ["q"]}[kind]
+    xtr = np.hstack([vecs(tr, "nlpcc-train", f) for f in parts])
+    xte = np.hstack([vecs(te, "nlpcc-test", f) for f in parts])
     return xtr, xte
 
 
@@ -142,6 +173,11 @@ def register(group: click.Group) -> None:
             f"own set (test split, {own['n']} statement-topic pairs, trained on {own['train_examples']}): "
             f"accuracy {own['accuracy']:.3f}, macro-F1 {own['macro_f1']:.3f} "
             f"(all-neutral baseline: accuracy {base['accuracy']:.3f}, macro-F1 {base['macro_f1']:.3f})"
+        )
+        sides = own["sides"]
+        click.echo(
+            f"  for/against shown {sides['shown']}: precision {sides['precision']:.3f}, "
+            f"recall {sides['recall']:.3f} of {sides['sided_gold']} sided pairs"
         )
         for lab, v in own["per_stance"].items():
             click.echo(
