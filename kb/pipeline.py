@@ -32,7 +32,10 @@ from kb.errors import KbError
 from kb.records import ParsedItem, Statement
 from kb.textnorm import content_hash
 
-BATCH_ARTICLES = 64  # articles per NLP/embed/store batch: large enough for batched embedding
+# Articles per NLP/embed/store batch. Embedding sorts a call's texts by length before batching,
+# so larger calls waste less on padding: ~750 statements per call embed ~28% faster than ~190
+# (measured on 36Kr statements). A crash loses at most this batch, which the next run redoes.
+BATCH_ARTICLES = 256
 
 
 @dataclass

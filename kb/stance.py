@@ -498,7 +498,13 @@ def base_model(embedder: Embedder) -> StanceModel:
         return _BASE[embedder.name]
     ex = base_examples(embedder)
     # The cache key covers the training data and the model's settings, so a change to either refits.
-    key = [MODEL_VERSION, StanceModel.C, StanceModel.side_weight, StanceModel.threshold, [(e.text, e.topic, e.stance) for e in ex]]
+    key = [
+        MODEL_VERSION,
+        StanceModel.C,
+        StanceModel.side_weight,
+        StanceModel.threshold,
+        [(e.text, e.topic, e.stance) for e in ex],
+    ]
     h = hashlib.sha1(json.dumps(key, ensure_ascii=False).encode()).hexdigest()[:12]
     path = cache_dir() / f"stance-base-{embedder.name.replace('/', '_')}-{h}.pkl"
     model: StanceModel | None = None

@@ -16,7 +16,11 @@ fi
 
 # torch first, pinned to the CPU build on this machine's disk: an unpinned torch (pulled in by
 # sentence-transformers) would download a CUDA build of several GB.
-python -c "import torch" 2>/dev/null || pip install -q torch==2.13.0
+if ! python -c "import torch" 2>/dev/null; then
+  echo "setup: installing torch 2.13.0 (CPU)" >&2
+  pip install -q --disable-pip-version-check torch==2.13.0 2>&1 | grep -v -E "^WARNING: Location" >&2 || true
+  python -c "import torch" || { echo "setup: torch install failed" >&2; exit 1; }
+fi
 
 # Reinstall the project only when its dependencies changed (a stamp of pyproject.toml).
 extras=""; [ $want_test = 1 ] && extras="[test]"

@@ -20,7 +20,7 @@ def test_taxonomy_is_complete() -> None:
     for t in topics:
         assert t.label_zh and t.label_en and t.proposition_zh and t.proposition_en
         assert t.keywords and t.aliases
-        assert 3 <= len(t.examples) <= 6
+        assert 3 <= len(t.examples) <= 10  # compute carries extra examples for its reworded proposition
         assert {e["stance"] for e in t.examples} <= {"for", "against", "neutral", "mixed"}
 
 
