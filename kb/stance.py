@@ -584,7 +584,8 @@ def label_statement(
         first = topics[0]
         new_stance = stance if first == topic else row["stance"]
         db.execute(
-            "UPDATE statements SET topics = ?, stance = ?, corrected = 1 WHERE id = ?",
+            # indexed = 0: the next ingest or reindex rewrites its topic metadata in the index.
+            "UPDATE statements SET topics = ?, stance = ?, corrected = 1, indexed = 0 WHERE id = ?",
             (json.dumps(topics, ensure_ascii=False), new_stance, statement_id),
         )
     return {

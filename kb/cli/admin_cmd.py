@@ -84,6 +84,8 @@ def register(group: click.Group) -> None:
             )
             for p in found["problems"]:
                 click.echo(f"problem: {p}")
+            for n in found.get("notes", []):
+                click.echo(f"note: {n}")
             click.echo("ok" if found["ok"] else "not ok")
         if not found["ok"]:
             raise SystemExit(1)
