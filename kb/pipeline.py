@@ -139,6 +139,10 @@ class Ingestor:
         self.kb = kb
         self.progress = progress
         self.report = IngestReport()
+        self.queue: list[tuple[ParsedItem, int | None]] = []  # new articles for the next batch
+        self.queued_keys: dict[str, int] = {}  # content hash, guid, URL → position in the queue
+        self.replaces: dict[int, int] = {}  # id(item) → stored summary-only article it supersedes
+        self.waiting_reads: list[tuple[str, Any]] = []  # sources whose health waits for the batch
 
     # -- NLP, embedding, topics: the per-batch work ---------------------------------------------
 
@@ -172,9 +176,12 @@ class Ingestor:
     # -- one batch ---------------------------------------------------------------------------------
 
     def process_batch(
-        self, items: Sequence[ParsedItem], source_id: int | None, replaces: dict[int, int] | None = None
-    ) -> int:
-        """NLP, embed, store and index one batch of new articles. Returns articles stored.
+        self,
+        items: Sequence[ParsedItem],
+        source_ids: Sequence[int | None],
+        replaces: dict[int, int] | None = None,
+    ) -> set[int]:
+        """NLP, embed, store and index one batch of new articles; returns id() of the items stored.
         `replaces` maps id(item) to a stored summary-only article that the item supersedes."""
         replaces = replaces or {}
         store = self.kb.store
@@ -187,7 +194,7 @@ class Ingestor:
         stored: list[tuple[ParsedItem, list[Statement]]] = []
         with store.transaction():
             self._link_speakers(items, per_item)
-            for item, stmts in zip(items, per_item, strict=True):
+            for item, stmts, source_id in zip(items, per_item, source_ids, strict=True):
                 old_id = replaces.get(id(item))
                 if old_id is not None:
                     new_id = store.replace_article(old_id, item, stmts, source_id)
@@ -220,7 +227,7 @@ class Ingestor:
         self.report.times.index += time.perf_counter() - t
         self.report.new_articles += len(stored) - sum(1 for it, _ in stored if id(it) in replaces)
         self.report.statements += sum(len(st) for _, st in stored)
-        return len(stored)
+        return {id(item) for item, _ in stored}
 
     def _link_speakers(self, items: Sequence[ParsedItem], per_item: Sequence[list[Statement]]) -> None:
         """Give every named speaker an id, so filters and the index can find their statements.
@@ -304,39 +311,64 @@ class Ingestor:
         self.report.items += len(read.items)
 
         # Skip what is stored already, before any NLP or embedding work.
-        fresh: list[ParsedItem] = []
-        replaces: dict[int, int] = {}
-        seen: set[str] = set()
         for item in read.items:
-            chash = content_hash(item.title, item.text)
-            if chash in seen:
-                self.report.duplicates += 1
-                continue
-            if store.find_article(guid=item.guid, url=item.url, chash=chash) is not None:
-                # Snapshots of a feed often carry an article first as a summary, later in full:
-                # the full text replaces the summary and its statements.
-                old_id = (
-                    None if item.summary_only else store.summary_only_article(guid=item.guid, url=item.url)
-                )
-                if old_id is None or store.find_article(guid=None, url=None, chash=chash) is not None:
-                    self.report.duplicates += 1
-                    continue
-                replaces[id(item)] = old_id
-            seen.add(chash)
-            fresh.append(item)
+            self._queue(item, source_id)
+        self.waiting_reads.append((spec.location, read))
+        if len(self.queue) >= BATCH_ARTICLES:
+            self.flush()
 
-        new = 0
-        for i in range(0, len(fresh), BATCH_ARTICLES):
-            new += self.process_batch(fresh[i : i + BATCH_ARTICLES], source_id, replaces)
-        self.report.duplicates += len(fresh) - new
-        store.record_source_read(
-            spec.location,
-            ok=True,
-            new_articles=new,
-            etag=read.etag,
-            last_modified=read.last_modified,
-            name=read.name or None,
-        )
+    def _queue(self, item: ParsedItem, source_id: int | None) -> None:
+        """Queue a new article for the next batch (batches span sources: feed snapshots give
+        a few new articles each, and embedding is fastest on large batches)."""
+        store = self.kb.store
+        chash = content_hash(item.title, item.text)
+        keys = [k for k in (item.guid, item.url) if k]
+        queued = next((self.queued_keys[k] for k in [chash, *keys] if k in self.queued_keys), None)
+        if queued is not None:
+            # The same article twice in this run: a full text supersedes a queued summary.
+            old = self.queue[queued][0]
+            if old.summary_only and not item.summary_only and chash not in self.queued_keys:
+                self.queue[queued] = (item, source_id)
+                for k in [chash, *keys]:
+                    self.queued_keys[k] = queued
+            self.report.duplicates += 1
+            return
+        if store.find_article(guid=item.guid, url=item.url, chash=chash) is not None:
+            # Snapshots of a feed often carry an article first as a summary, later in full:
+            # the full text replaces the summary and its statements.
+            old_id = None if item.summary_only else store.summary_only_article(guid=item.guid, url=item.url)
+            if old_id is None or store.find_article(guid=None, url=None, chash=chash) is not None:
+                self.report.duplicates += 1
+                return
+            self.replaces[id(item)] = old_id
+        for k in [chash, *keys]:
+            self.queued_keys[k] = len(self.queue)
+        self.queue.append((item, source_id))
+
+    def flush(self) -> None:
+        """Process the queued articles, then record the health of the sources they came from."""
+        store = self.kb.store
+        queue = self.queue
+        stored: set[int] = set()
+        for i in range(0, len(queue), BATCH_ARTICLES):
+            chunk = queue[i : i + BATCH_ARTICLES]
+            stored |= self.process_batch([it for it, _ in chunk], [sid for _, sid in chunk], self.replaces)
+        self.report.duplicates += len(queue) - len(stored)
+        new_by_source: dict[int | None, int] = {}
+        for item, sid in queue:
+            if id(item) in stored:
+                new_by_source[sid] = new_by_source.get(sid, 0) + 1
+        for location, read in self.waiting_reads:
+            row = store.source(location)
+            store.record_source_read(
+                location,
+                ok=True,
+                new_articles=new_by_source.get(row["id"] if row else None, 0),
+                etag=read.etag,
+                last_modified=read.last_modified,
+                name=read.name or None,
+            )
+        self.queue, self.queued_keys, self.replaces, self.waiting_reads = [], {}, {}, []
 
 
 def ingest_sources(
@@ -362,4 +394,5 @@ def ingest_sources(
         ingestor.resume_indexing()
         for spec in progress(specs) if progress else specs:
             ingestor.ingest_source(spec, published=published, source_name=source_name, fetch=fetch)
+        ingestor.flush()
     return ingestor.report

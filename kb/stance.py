@@ -496,14 +496,21 @@ def base_model(embedder: Embedder) -> StanceModel:
     """The model trained on packaged data, cached in-process and on disk per embedding model."""
     if embedder.name in _BASE:
         return _BASE[embedder.name]
-    ex = base_examples(embedder)
-    # The cache key covers the training data and the model's settings, so a change to either refits.
+    # The cache key covers the training data's files and the model's settings, so a change to
+    # either refits. It is computed from the files, not from the examples: building the gold
+    # examples parses dozens of feeds (~15 s), which must not happen at every ingest.
+    from kb.eval.topics import shared_data_dir
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    files = [data / "topics.json", *sorted((data / "gold").glob("stance-*.jsonl"))]
+    with_gold = embedder.name != "fake" and (shared_data_dir() / "feeds").exists()
     key = [
         MODEL_VERSION,
         StanceModel.C,
         StanceModel.side_weight,
         StanceModel.threshold,
-        [(e.text, e.topic, e.stance) for e in ex],
+        with_gold,
+        [hashlib.sha1(f.read_bytes()).hexdigest() for f in files if f.exists()],
     ]
     h = hashlib.sha1(json.dumps(key, ensure_ascii=False).encode()).hexdigest()[:12]
     path = cache_dir() / f"stance-base-{embedder.name.replace('/', '_')}-{h}.pkl"
@@ -514,7 +521,7 @@ def base_model(embedder: Embedder) -> StanceModel:
         except (KbError, pickle.UnpicklingError, EOFError, AttributeError):
             model = None
     if model is None:
-        model = train(embedder, ex)
+        model = train(embedder, base_examples(embedder))
         model.save(path)
     _BASE[embedder.name] = model
     return model
