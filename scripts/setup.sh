@@ -23,8 +23,8 @@ if ! python -c "import torch" 2>/dev/null; then
 fi
 
 # Reinstall the project only when its dependencies changed (a stamp of pyproject.toml).
-extras=""; [ $want_test = 1 ] && extras="[test]"
-stamp="$VENV/.kb-installed$( [ $want_test = 1 ] && echo -test )"
+extras=""; stamp="$VENV/.kb-installed"
+if [ $want_test = 1 ]; then extras="[test]"; stamp="$VENV/.kb-installed-test"; fi
 sum=$(sha1sum pyproject.toml | cut -c1-40)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
   echo "setup: installing the project$extras" >&2
