@@ -149,7 +149,10 @@ def _read(
         return out
     out.name = source_name or spec_name or res.title or label  # a curated OPML title wins
     for item in res.items:
-        item.source = out.name
+        # An item's own outlet (<source> in an aggregated feed) wins over the feed's name,
+        # except over an outlet the user named with --source.
+        if source_name or not item.source or item.source == res.title:
+            item.source = out.name
     out.items = res.items
     if fetch_full_text:
         _complete_summaries(out, settings)
