@@ -323,3 +323,28 @@ def changes_table(items: list[dict[str, Any]]) -> None:
          for c in sorted(items, key=lambda c: c["period"], reverse=True)]
     )  # fmt: skip
     st.dataframe(df, hide_index=True, width="stretch")
+
+
+def stance_section(rows: list[dict[str, Any]], *, key: str) -> None:
+    """A person's or company's stance chart by topic, with the statements behind any dot."""
+    if rows:
+        state = stance_chart(rows, key=f"chart-{key}")
+        with st.expander("Statements behind a dot"):
+            statements_behind(rows, state, key=key)
+    else:
+        st.caption("No statement on a known topic yet.")
+
+
+def paged_statements(ident: str, *, card_key: str, **where: Any) -> None:
+    """Statements newest first, 20 cards a page: a busy speaker has tens of thousands, and one
+    row more than shown tells whether there is a next page."""
+    from ui.data import q
+
+    shown = st.session_state.get(f"shown-{ident}", 20)
+    stmts = q("statements_of", limit=shown + 1, **where)
+    st.subheader(f"Statements ({q('count_statements_of', **where):,}), newest first")
+    for s in stmts[:shown]:
+        statement_card(s, key=card_key)
+    if len(stmts) > shown and st.button("Show more", key=f"more-{ident}"):
+        st.session_state[f"shown-{ident}"] = shown + 20
+        st.rerun()

@@ -223,34 +223,27 @@ def build_folder(weights: Path, out: Path) -> None:
             "torch_dtype": "float32",
         },
     )
+    # XLM-R's special tokens, written to both files the tokenizer loader reads.
+    specials = {
+        "bos_token": p[packed.bos],
+        "eos_token": p[packed.eos],
+        "sep_token": p[packed.eos],
+        "cls_token": p[packed.bos],
+        "unk_token": p[packed.unk],
+        "pad_token": p[packed.pad],
+        "mask_token": "<mask>",
+    }
     _write_json(
         out / "tokenizer_config.json",
         {
             "tokenizer_class": "PreTrainedTokenizerFast",
-            "bos_token": p[packed.bos],
-            "eos_token": p[packed.eos],
-            "sep_token": p[packed.eos],
-            "cls_token": p[packed.bos],
-            "unk_token": p[packed.unk],
-            "pad_token": p[packed.pad],
-            "mask_token": "<mask>",
+            **specials,
             "model_max_length": packed.max_positions,
             "model_input_names": ["input_ids", "attention_mask"],
             "clean_up_tokenization_spaces": False,
         },
     )
-    _write_json(
-        out / "special_tokens_map.json",
-        {
-            "bos_token": p[packed.bos],
-            "eos_token": p[packed.eos],
-            "sep_token": p[packed.eos],
-            "cls_token": p[packed.bos],
-            "unk_token": p[packed.unk],
-            "pad_token": p[packed.pad],
-            "mask_token": "<mask>",
-        },
-    )
+    _write_json(out / "special_tokens_map.json", specials)
     _write_json(
         out / "modules.json",
         [

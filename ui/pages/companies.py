@@ -11,9 +11,9 @@ from ui.components import (
     compare_chart,
     compared_statements,
     md_text,
-    stance_chart,
+    paged_statements,
+    stance_section,
     statement_card,
-    statements_behind,
     topic_name,
 )
 from ui.data import q
@@ -61,23 +61,8 @@ with tab_overview:
         st.caption("No people known.")
 
     st.subheader("Stance by topic")
-    rows = q("timeline", company_id=cid, by="month")
-    if rows:
-        state = stance_chart(rows, key=f"chart-{cid}")
-        with st.expander("Statements behind a dot"):
-            statements_behind(rows, state, key=f"c-{cid}")
-    else:
-        st.caption("No statement on a known topic yet.")
-
-    # Paged: a busy company has tens of thousands of statements; 20 cards per page keep reruns fast.
-    shown = st.session_state.get(f"shown-{cid}", 20)
-    stmts = q("statements_of", company_id=cid, limit=shown + 1)
-    st.subheader(f"Statements ({q('count_statements_of', company_id=cid):,}), newest first")
-    for s in stmts[:shown]:
-        statement_card(s, key="c-")
-    if len(stmts) > shown and st.button("Show more", key=f"more-{cid}"):
-        st.session_state[f"shown-{cid}"] = shown + 20
-        st.rerun()
+    stance_section(q("timeline", company_id=cid, by="month"), key=f"c-{cid}")
+    paged_statements(cid, card_key="c-", company_id=cid)
 
 with tab_compare:
     others = [i for i in ids if i != cid]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.components import md_text, stance_chart, statement_card, statements_behind
+from ui.components import md_text, paged_statements, stance_section
 from ui.data import q
 from ui.layout import clean_label, entity_link, page
 
@@ -57,20 +57,5 @@ else:
 
 st.subheader("Stance by topic")
 by = st.segmented_control("Period", ["month", "week"], default="month", key="by") or "month"
-rows = q("timeline", person_id=pid, by=by)
-if rows:
-    state = stance_chart(rows, key=f"chart-{pid}-{by}")
-    with st.expander("Statements behind a dot"):
-        statements_behind(rows, state, key=f"p-{pid}")
-else:
-    st.caption("No statement on a known topic yet.")
-
-# Paged: 20 cards per page keep reruns fast; one more row tells whether there is a next page.
-shown = st.session_state.get(f"shown-{pid}", 20)
-stmts = q("statements_of", person_id=pid, limit=shown + 1)
-st.subheader(f"Statements ({q('count_statements_of', person_id=pid):,}), newest first")
-for s in stmts[:shown]:
-    statement_card(s, key="p-")
-if len(stmts) > shown and st.button("Show more", key=f"more-{pid}"):
-    st.session_state[f"shown-{pid}"] = shown + 20
-    st.rerun()
+stance_section(q("timeline", person_id=pid, by=by), key=f"p-{pid}-{by}")
+paged_statements(pid, card_key="p-", person_id=pid)
