@@ -25,7 +25,11 @@ def _split_title(text: str) -> tuple[str, str]:
     lines = text.split("\n")
     for i, line in enumerate(lines):
         if line.strip():
-            return clean_title(line), "\n".join(lines[i + 1 :])
+            rest = "\n".join(lines[i + 1 :])
+            if not rest.strip():
+                # a file of one paragraph is all body: reading it as a title would find no statements
+                return "", line
+            return clean_title(line), rest
     return "", ""
 
 

@@ -394,3 +394,15 @@ def test_utf16_without_bom(codec: str) -> None:
     doc = "<?xml version='1.0' encoding='UTF-16'?>" + FEED.format(t=TITLE_S, d=DESC_S)
     r = parse_feed(doc.encode(codec), label="u16.xml")
     assert r.error is None and r.items[0].title == TITLE_S
+
+
+def test_one_paragraph_text_file_is_all_body(tmp_path: Path) -> None:
+    from ingest.articles import parse_article
+
+    line = "创始人张三表示，今年不会降价。"
+    item, _notes, err = parse_article(line.encode(), path=tmp_path / "a.txt")
+    assert err is None and item is not None
+    assert item.text == line  # not swallowed as the title
+    two = f"标题\n\n{line}"
+    item2, _n, _e = parse_article(two.encode(), path=tmp_path / "b.txt")
+    assert item2 is not None and item2.title == "标题" and item2.text == line

@@ -3,8 +3,8 @@ real articles from ../shared/data (referenced by feed file + guid, statements by
 
 Gold format (data/gold/statements.jsonl, one article per line):
   {"feed": "press-2016/techweb.xml", "guid": "...", "split": "dev"|"test",
-   "batch": 2 (optional; test items labelled in a later, untuned batch are reported apart as "test-new",
-   the rest of the test split as "test-old"),
+   "batch": 2 (optional; test items labelled in later batches, blind, before the rules were run on
+   them, are reported apart: batch 1 as "test-old", batch 2 as "test-new", batch N >= 3 as "test-bN"),
    "statements": [{"anchor": "物联网（让一切", "nth": 1, "speaker": "孙正义"|null,
                    "speaker_type": "person", "kind": "indirect", "title": "CEO"|null,
                    "organization": "软银"|null, "optional": false}]}
@@ -225,14 +225,19 @@ def score_article(
                 )
 
 
-# "test-old": the first test items; "test-new": later batches labelled before the rules saw them
-SPLITS = ("dev", "test", "test-old", "test-new", "all")
+# "test-old": the first test items; "test-new" (batch 2) and "test-b3" (batch 3): later batches
+# labelled before the rules saw them
+SPLITS = ("dev", "test", "test-old", "test-new", "test-b3", "test-b4", "all")
+
+
+def _batch_split(batch: int) -> str:
+    return {1: "test-old", 2: "test-new"}.get(batch, f"test-b{batch}")
 
 
 def evaluate(
     gold_path: Path = GOLD, data: Path | None = None, registry: Any = None, traditional: bool = False
 ) -> dict[str, Any]:
-    """Scores per split ('dev', 'test', its parts 'test-old'/'test-new') and overall; `traditional` runs the articles converted to
+    """Scores per split ('dev', 'test', its batches 'test-old'/'test-new'/'test-bN') and overall; `traditional` runs the articles converted to
     traditional script (the result must not change)."""
     from kb.nlp import extract
 
@@ -253,17 +258,28 @@ def evaluate(
         golds.append(g)
     preds = extract(texts, pubs, registry=registry)
     reports = {k: Report() for k in SPLITS}
+    for g in golds:
+        if g.get("split") == "test":
+            reports.setdefault(_batch_split(int(g.get("batch", 1))), Report())
     for g, text, ps in zip(golds, texts, preds, strict=True):
         split = g.get("split", "dev")
         subsets = [split, "all"]
         if split == "test":
-            subsets.append("test-new" if int(g.get("batch", 1)) >= 2 else "test-old")
+            subsets.append(_batch_split(int(g.get("batch", 1))))
         for split in subsets:
             score_article(text, g["statements"], ps, reports[split], registry, ref=f"{g['feed']}#{g['guid']}")
     out: dict[str, Any] = {k: r.as_dict() for k, r in reports.items()}
     out["missing_articles"] = missing
     out["_errors"] = reports["all"].errors
     return out
+
+
+def _shown(res: dict[str, Any]) -> list[str]:
+    """Splits with articles, in SPLITS order, then any later batches."""
+    names = [k for k in SPLITS if k in res] + sorted(
+        k for k in res if k.startswith("test-b") and k not in SPLITS
+    )
+    return [k for k in names if isinstance(res[k], dict) and res[k].get("articles")]
 
 
 def register(group: click.Group) -> None:
@@ -302,13 +318,13 @@ def register(group: click.Group) -> None:
         res = evaluate(Path(gold_path) if gold_path else GOLD, data, registry)
         errs = res.pop("_errors")
         if ctx.json:
-            for split in SPLITS:
+            for split in _shown(res):
                 ctx.emit({"split": split, **res[split]})
             if errors:
                 for e in errs:
                     ctx.emit({"error": e})
             return
-        for split in SPLITS:
+        for split in _shown(res):
             r = res[split]
             click.echo(f"[{split}] articles={r['articles']}")
             for k in ("all", "direct", "indirect", "unnamed"):

@@ -51,6 +51,14 @@ GENERIC_ORG = re.compile(
     r"(?:公司|企业|机构|平台|团队|集团)$"
 )
 PLURAL = ("他们", "她们")
+# "弗兰克·魏布林（Frank Werblin）是加州大学伯克利分校的神经学教授": a role stated with 是
+COPULA = re.compile(
+    r"([\u4e00-\u9fffA-Za-z·•‧・ ]{2,16}?)(?:[（(][^（）()]{1,40}[）)])?是([^，。；！？\n“”]{2,30}?)的?"
+    r"((?:(?!的)[\u4e00-\u9fffA-Za-z]){0,8}?)(?=[，。；！？\n])"
+)
+# Corporate titles: a person with one of these and no organisation in the article's phrase works for
+# the organisation that spoke just before ("该公司表示…。首席执行官X表示…")
+CORP_TITLE = re.compile(r"CEO|CTO|CFO|COO|首席|总裁|创始人|发言人|董事长|总经理|负责人")
 
 
 def _para_start(text: str, pos: int) -> int:
@@ -78,6 +86,7 @@ def resolve(
     objs = [rm.start() for rm in _UNNAMED_OBJ.finditer(text)] if text else []
     out: list[Candidate] = []
     spoken: list[tuple[int, int]] = []  # speaker phrases of candidates already taken
+    spoken_by: list[tuple[int, Speaker]] = []  # the speakers of those candidates
     for _pos, kind, obj in events:
         if kind == 0:
             assert isinstance(obj, Mention)
@@ -120,9 +129,9 @@ def resolve(
         c = obj
         assert isinstance(c, Candidate)
         sp = c.speaker
-        if sp.type == "organization" and _LATIN_WORD.fullmatch(sp.name or ""):
+        if sp.type == "organization" and _LATIN_WORD.fullmatch(sp.name or "") and not sp.entity_id:
             # "Ron 还透露" after "Otto 联合创始人 Lior Ron": a surname, not a brand
-            per = _person_by_part(history, mentions, sp.name or "", sp.start)
+            per = _person_by_part(history, mentions, sp.name or "", sp.start, text)
             if per is not None:
                 c.speaker = sp = per.copy(start=sp.start, end=sp.end, mention=sp.mention)
         if sp.type == "ref_media":
@@ -135,10 +144,18 @@ def resolve(
             if ant is None:
                 continue
             c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
+        elif sp.type == "ref_report":
+            # "该报告称": whoever published the report, the organisation or outlet that spoke last
+            ant = _latest(spoken_by, sp.start, ("organization", "media"))
+            if ant is None or ant.start < _para_start(text, sp.start) - 400:
+                continue
+            c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
         elif sp.type == "ref_person" and sp.mention in PLURAL:
             # "他们认为…" with no subject in the sentence: a group, company or outlet that spoke in this
-            # paragraph; never one named person
-            ant = _latest(history, sp.start, ("unnamed", "organization", "media"))
+            # paragraph (one that spoke before a merely mentioned one); never one named person
+            ant = _latest(spoken_by, sp.start, ("unnamed", "organization", "media"))
+            if ant is None or ant.start < _para_start(text, sp.start):
+                ant = _latest(history, sp.start, ("unnamed", "organization", "media"))
             if ant is None or ant.start < _para_start(text, sp.start):
                 continue
             c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
@@ -188,6 +205,7 @@ def resolve(
             o = _latest(history, c.speaker.start, ("organization",))
             c.speaker = c.speaker.copy(org=o.name if o else None)
         history.append((c.speaker.start, c.speaker))
+        spoken_by.append((c.speaker.start, c.speaker))
         spoken.append((sp.start, sp.end))
         out.append(c)
     return out
@@ -197,7 +215,7 @@ _LATIN_WORD = re.compile(r"[A-Z][a-zA-Z'\-]+")
 
 
 def _person_by_part(
-    history: list[tuple[int, Speaker]], mentions: list[Mention], word: str, pos: int
+    history: list[tuple[int, Speaker]], mentions: list[Mention], word: str, pos: int, text: str = ""
 ) -> Speaker | None:
     """The person named before `pos` whose multi-part Latin name has `word` as a part."""
     for _p, s in reversed(history):
@@ -209,9 +227,31 @@ def _person_by_part(
             return Speaker(
                 m.start, m.end, m.text, "person", name=m.text, title=m.title, org=m.org, entity_id=m.entity_id
             )
+    # "研究人员 Ian Goodfellow … Goodfellow 说": the full Latin name written earlier in the article
+    if text:
+        found = None
+        for fm in re.finditer(rf"\b((?:[A-Z][a-zA-Z'\-]+ ){{1,2}}{re.escape(word)})\b", text[:pos]):
+            found = fm
+        if found is not None:
+            # "OpenAI 的研究人员 Ian Goodfellow": the role written right before the full name
+            head = re.split(r"[，。；：！？\n“”]", text[max(0, found.start(1) - 40) : found.start(1)])[-1]
+            rm = _ROLE_BEFORE.search(head)
+            return Speaker(
+                found.start(1),
+                found.end(1),
+                found.group(1),
+                "person",
+                name=found.group(1),
+                title=rm.group(2) if rm else None,
+                org=rm.group(1) if rm else None,
+            )
     return None
 
 
+_ROLE_BEFORE = re.compile(
+    r"([A-Za-z][A-Za-z0-9 .&\-]{0,20}?|[\u4e00-\u9fff]{2,10}?)\s*的?\s*"
+    r"(研究人员|研究员|工程师|科学家|首席执行官|CEO|CTO|联合创始人|创始人|总裁|副总裁|发言人|负责人)\s*$"
+)
 _UNNAMED_OBJ = re.compile(r"(?:该|这位|这名|上述)(?:人士|网友|用户|机主|楼主|员工|消息人士|知情人士)")
 
 
@@ -302,19 +342,23 @@ class Attributor:
             if "简称" in src or "下称" in src
             else {}
         )
-        persons = [m for m in mentions if m.label == "PERSON"] + [
-            Mention(
-                c.speaker.start,
-                c.speaker.end,
-                c.speaker.name or "",
-                "PERSON",
-                c.speaker.entity_id,
-                c.speaker.title,
-                c.speaker.org,
-            )
-            for c in cands
-            if c.speaker.type == "person" and c.speaker.name
-        ]
+        persons = (
+            [m for m in mentions if m.label == "PERSON"]
+            + self._copula_roles(src)
+            + [
+                Mention(
+                    c.speaker.start,
+                    c.speaker.end,
+                    c.speaker.name or "",
+                    "PERSON",
+                    c.speaker.entity_id,
+                    c.speaker.title,
+                    c.speaker.org,
+                )
+                for c in cands
+                if c.speaker.type == "person" and c.speaker.name
+            ]
+        )
         out: list[Statement] = []
         seen: set[tuple[int, int]] = set()
         for c in cands:
@@ -338,6 +382,17 @@ class Attributor:
                 st.anonymous = True
             elif sp.type == "person":
                 self._person(st, sp, persons, published)
+                if st.title and not st.organization and CORP_TITLE.search(st.title):
+                    near = [
+                        (o.speaker.start, o.speaker.name)
+                        for o in cands
+                        if o.speaker.type == "organization" and o.speaker.name and 0 < c.start - o.start < 800
+                    ]
+                    if near:
+                        st.organization = max(near)[1]
+                        ce = self.parser.entity(st.organization or "")
+                        if ce is not None and getattr(ce, "kind", "") != "person":
+                            st.company_id = ce.id
             elif sp.type in ("organization", "media"):
                 name = sp.name or sp.mention
                 name = short_of.get(name, name)
@@ -357,6 +412,25 @@ class Attributor:
         out.sort(key=lambda st: st.start)
         return out
 
+    def _copula_roles(self, text: str) -> list[Mention]:
+        """People whose role the article states with 是 ("X是Y公司的CTO")."""
+        if "是" not in text:
+            return []
+        out = []
+        title_re = self.parser.lex.title_re
+        for m in COPULA.finditer(text):
+            name, org, title = m.group(1).strip(), m.group(2).strip(), m.group(3)
+            tm = title_re.search(title)
+            if not tm or tm.end() != len(title) or not org:
+                continue
+            if self.parser.kind_of(name) != "person" and not _SEP.search(name):
+                continue
+            org = org.removesuffix("的").strip()
+            if not org or self.parser.kind_of(org) == "person":
+                continue
+            out.append(Mention(m.start(1), m.start(1) + len(m.group(1)), name, "PERSON", None, title, org))
+        return out
+
     def _person(self, st: Statement, sp: Speaker, persons: list[Mention], published: date | None) -> None:
         name = sp.canonical or sp.name or sp.mention
         full = self._full_name(name, persons)
@@ -364,7 +438,7 @@ class Attributor:
         title, org = sp.title, sp.org
         if not title:
             for m in persons:
-                if m.title and _same_person(m.text, full):
+                if m.title and (_same_person(m.text, full) or _same_person(full, m.text)):
                     title, org = m.title, m.org
                     break
         st.speaker_type = "person"

@@ -192,7 +192,10 @@ BAD_AFTER = {
     "说明": ("书", "会", "了", "的"),
     "宣布": ("了",),
     "谈到": ("了", "过"),
+    "爆料": ("人", "者"),
 }
+# "引发了不少猜测": 猜测 as a noun
+BAD_BEFORE["猜测"] = ("不少", "各种", "种种", "了", "的", "些", "这一", "此", "有", "被", "所")
 # A content whose first clause ends like this is a time clause ("…宣布关停的当晚，"), not what was said.
 TIME_CLAUSE = re.compile(r"(?:时|后|之后|以后|之前|以前|当晚|当天|之际|以来|的同时|期间)$")
 # After a weak cue, content with a subject of its own ("宣布公司将向海外扩张") is what was said; a bare
@@ -209,6 +212,34 @@ OBJECT_QUOTE = re.compile(r"[^，。！？；;：:“”「」『』\"\n]{1,12}[
 CONTINUE_CUE = re.compile(r"\s*(?:并|并且|同时|还|也|另外|此外)(?:还|也|又)?\s*")
 # Cues that only count inside a frame ("据X报道，…") or when followed by 称/表示.
 FRAME_ONLY = {"报道", "报导", "消息", "援引"}
+# A hypothetical subject ("如果滴滴认为…"): a condition, not a statement.
+HYPOTHETICAL = re.compile(r"\s*(?:如果|假如|假若|倘若|要是|一旦|若是|若)")
+# A clause whose only words before the cue are an occasion ("，并在一份声明中表示", "，随后在微博上称"):
+# it has no subject of its own, so the sentence's subject speaks.
+SCENE_ONLY = re.compile(
+    r"\s*(?:并|并且|同时|还|也|亦|随后|随即|此外|另外|则|而|仅|只|但|之后|后来)?\s*(?:又|还|也|再|则)?\s*"
+    r"(?:在|于|通过)[^，。；：:\n“”]{1,30}?(?:中|上|里|时|期间|之际|当中)\s*(?:再次|再|又|还|也|公开|明确|进一步)?\s*"
+)
+# A negated or refused cue ("学而思未披露…", "拒绝透露…"): nothing was said
+NEGATED = re.compile(r"(?:未|没有|没|尚未|并未|从未|不愿|拒绝|无法|不便|不予)\s*$")
+# Common opinion ("在许多人看来"): nobody in particular
+CROWD = re.compile(r"^(?:许多人|很多人|不少人|大多数人|多数人|一些人|有些人|外界|大家|人们|一般人|普通人)$")
+# "投资人称", "发言人称": a person noun before 称 (not the word 人称)
+REN_NOUN = re.compile(
+    r"(?:投资|爆料|负责|发言|创始|合伙|当事|知情|经纪|代理|中间|联系|责任|领导|创办|主持|消息|证)人$"
+)
+# "X发布了一份报告。该报告称…": who published the report a later "该报告" refers to
+REPORT_SRC = re.compile(
+    r"发布了?(?:一份|一项|最新的?|新的?)?[\u4e00-\u9fffA-Za-z0-9]{0,8}?(?:报告|调查|研究|白皮书)"
+)
+# "该局", "该委员会": the head noun of an organisation named earlier
+REF_HEAD = re.compile(
+    r"^(?:该|这个|这家)(局|部|委|委员会|协会|组织|法院|政府|办公室|部门|银行|集团|基金会|研究院|研究所|大学)$"
+)
+# "有消息称": an unnamed source
+SOME_REPORT = re.compile(r"\s*(?:另|也|还|又|此前|此外|另外)?有")
+# An outlet's name in a report frame: no function words (not "惯例以及各种曝光")
+NOT_OUTLET = re.compile(r"以及|和|与|及|各种|各方|的|惯例|这|那|该|此|多方|相关")
 
 
 @dataclass
@@ -328,6 +359,8 @@ class Finder:
     def _cue_ok(self, text: str, p: int, cue: str) -> bool:
         if len(cue) >= 2 and text[p - 1 : p] == "的":
             return False  # a noun here ("专业医生的回答", "他的介绍"), not a verb of saying
+        if cue == "称" and REN_NOUN.search(text, max(0, p - 3), p):
+            return True
         for bad in BAD_BEFORE.get(cue, ()):
             if text[max(0, p - len(bad)) : p] == bad:
                 return False
@@ -362,7 +395,13 @@ class Finder:
             speaker = None
             region = text[cs:p]
             frame = FRAME_OPEN.match(region)
-            if cue in FRAME_ONLY and not frame:
+            if HYPOTHETICAL.match(region) or NEGATED.search(region):
+                continue
+            if cue.startswith("消息") and not frame and SOME_REPORT.fullmatch(region):
+                speaker = Speaker(cs, p, region.strip() + "消息", "unnamed")
+                frame = None
+                region = ""
+            elif cue in FRAME_ONLY and not frame:
                 continue
             if frame:
                 region_start = cs + frame.end()
@@ -370,32 +409,56 @@ class Finder:
                 if speaker is None and (cue in FRAME_ONLY or cue in self.lex.media_cues):
                     # "据印度经济时报报道": in a report frame, a short name is the outlet
                     om = OUTLET.fullmatch(text, region_start, p)
-                    if om and not self.parser._has_unnamed(om.group(1)):
+                    if (
+                        om
+                        and not self.parser._has_unnamed(om.group(1))
+                        and not NOT_OUTLET.search(om.group(1))
+                    ):
                         name = om.group(1).strip("《》")
                         speaker = Speaker(om.start(1), om.end(1), om.group(1), "media", name=name)
-            elif region.strip() and not re.fullmatch(
-                r"\s*(?:并|并且|同时|还|也|随后|此外|另外|则|而|仅|只|但|但也|也仅|仅仅)?\s*", region
+            elif (
+                speaker is None
+                and region.strip()
+                and not re.fullmatch(
+                    r"\s*(?:并|并且|同时|还|也|随后|此外|另外|则|而|仅|只|但|但也|也仅|仅仅)?\s*", region
+                )
+                and not SCENE_ONLY.fullmatch(region)
             ):
                 speaker = self.parser.parse_region(text, cs, p)
                 if speaker is None:
                     continue
+            if speaker is None and frame and region[frame.end() :].strip():
+                continue  # a report frame whose source is no name ("按照惯例以及各种曝光消息")
             if speaker is None:
-                # no subject in this clause ("…，并表示…", "…，称…"): the sentence's subject speaks
-                speaker = self._inherit_subject(text, cs, quotes)
+                # no subject in this clause ("…，并表示…", "…，称…"): the sentence's subject speaks.
+                # "X承认，…，并表示…": X goes on with a statement of its own (the clause before is what
+                # X said, and its subject is not the speaker)
                 if (
-                    speaker is None
-                    and out
+                    out
                     and out[-1].kind == "indirect"
                     and cs - 2 <= out[-1].end < cs
-                    and CONTINUE_CUE.fullmatch(region)
+                    and (CONTINUE_CUE.fullmatch(region) or SCENE_ONLY.fullmatch(region))
                 ):
-                    speaker = out[-1].speaker  # "X表示，…，并透露…": X goes on with a statement of its own
+                    speaker = out[-1].speaker
+                else:
+                    speaker = self._inherit_subject(text, cs, quotes)
                 if speaker is None:
                     continue
             if speaker.type == "ref_person" and speaker.mention in PLURAL_PRONOUNS:
                 # "《福布斯》最先爆出这一消息，他们声称…": the group is the subject of the clause before
                 ante = self._inherit_subject(text, cs, quotes)
                 if ante is not None and ante.type in ("organization", "media", "unnamed"):
+                    speaker = ante.copy(start=speaker.start, end=speaker.end, mention=speaker.mention)
+            if speaker.type == "ref_report":
+                ante = self._report_source(text, cs, quotes)
+                if ante is not None:
+                    speaker = ante.copy(start=speaker.start, end=speaker.end, mention=speaker.mention)
+            if speaker.type == "ref_org":
+                ante = self._sentence_subject(text, cs, quotes)
+                hm = REF_HEAD.match(speaker.mention)
+                if ante is None and hm:
+                    ante = self._named_antecedent(text, cs, hm.group(1))
+                if ante is not None:
                     speaker = ante.copy(start=speaker.start, end=speaker.end, mention=speaker.mention)
             if speaker.type == "title_only" and cs > 0 and text[cs - 1] in "，,":
                 # "Adam Ludwin，Chain公司的创建人兼CEO表示": the name stands before the appositive
@@ -420,6 +483,16 @@ class Finder:
                     out.append(Candidate(a, b, "direct", cue, speaker, "block"))
                 continue
             end = self._sentence_end(text, q, quotes)
+            qq = next(((a, b) for a, b in quotes if a == q), None)
+            if qq is not None:
+                after = text[qq[1] + 1 : end].strip(" 。，,！!？?…")
+                # the quote closes the sentence when it ends with 。！？ inside the marks (checked before
+                # the clause tests below, which must not look inside the quote)
+                if not after or text[qq[1] - 1] in "。！？!?…":
+                    a, b = self._trim(text, qq[0] + 1, qq[1])
+                    if b - a >= 2:
+                        out.append(Candidate(a, b, "direct", cue, speaker, "quote_before"))
+                    continue
             # the content must not itself be a subject clause of a later cue ("…时表示，")
             first_clause_end = q
             while first_clause_end < end and text[first_clause_end] not in "，,：:":
@@ -448,16 +521,26 @@ class Finder:
                     self._cue_ok(text, q + mm.start(), mm.group()) for mm in self.lex.cue_re.finditer(rest)
                 ):
                     continue
-            qq = next(((a, b) for a, b in quotes if a == q), None)
-            if qq is not None:
-                after = text[qq[1] + 1 : end].strip(" 。，,！!？?…")
-                # the quote closes the sentence when it ends with 。！？ inside the marks
-                if not after or text[qq[1] - 1] in "。！？!?…":
-                    a, b = self._trim(text, qq[0] + 1, qq[1])
-                    if b - a >= 2:
-                        out.append(Candidate(a, b, "direct", cue, speaker, "quote_before"))
-                    continue
             end = self._cut_at_next_speaker(text, q, end, quotes)
+            # "X表示，A，“B”。": a quote that ends the sentence after a comma is X's direct speech
+            tq = next(
+                (
+                    (qa, qb)
+                    for qa, qb in quotes
+                    if q < qa < end
+                    and text[qa - 1] in "，,"
+                    and qb - qa > 6
+                    and not text[qb + 1 : end].strip(" 。！？!?…")
+                ),
+                None,
+            )
+            # (not when the clause before restates the speaker, "X表示，他反对…，“…”": it leads into the quote)
+            if tq is not None and tq[0] - 1 - q >= MIN_CONTENT and text[q] not in "他她其":
+                a, b = self._trim(text, q, tq[0] - 1)
+                out.append(Candidate(a, b, "indirect", cue, speaker, "speech"))
+                a, b = self._trim(text, tq[0] + 1, tq[1])
+                out.append(Candidate(a, b, "direct", cue, speaker, "quote_tail"))
+                continue
             a, b = self._trim(text, q, end)
             if b - a >= MIN_CONTENT:
                 out.append(Candidate(a, b, "indirect", cue, speaker, "speech"))
@@ -531,6 +614,56 @@ class Finder:
             if not re.match(r"\s*(?:并|且|同时|还|也|而|但|随后|此后|之后|接着)", clause):
                 return None
             end = a - 1
+        return None
+
+    def _sentence_subject(self, text: str, cs: int, quotes: list[tuple[int, int]]) -> Speaker | None:
+        """The named organisation that opens the sentence holding the clause at `cs` ("Hugging Face是一家
+        AI初创公司，该公司表示…"): the antecedent of "该公司" before any organisation named earlier."""
+        a = cs - 1
+        while a > 0 and text[a - 1] not in SENT_END:
+            a -= 1
+        if a >= cs - 1:
+            return None
+        e = a
+        while e < cs - 1 and text[e] not in CLAUSE_BOUND:
+            e += 1
+        if e <= a:
+            return None
+        sp = self.parser.subject_head(text, a, e)
+        return sp if sp is not None and sp.type == "organization" and sp.name else None
+
+    def _report_source(self, text: str, cs: int, quotes: list[tuple[int, int]]) -> Speaker | None:
+        """ "调研公司X发布了一份报告。该报告称…": the organisation or outlet that published the report."""
+        found = None
+        for m in REPORT_SRC.finditer(text, max(0, cs - 300), cs):
+            found = m
+        if found is None:
+            return None
+        a = self._clause_start(text, found.start(), quotes)
+        sp = self.parser.parse_region(text, a, found.start()) or self.parser.subject_head(
+            text, a, found.start()
+        )
+        return sp if sp is not None and sp.type in ("organization", "media") else None
+
+    def _named_antecedent(self, text: str, cs: int, head: str) -> Speaker | None:
+        """ "该局" -> the organisation named earlier as a clause's subject whose name ends in 局."""
+        ends = [i for i in range(cs - 2, max(-1, cs - 3000), -1) if text[i] in CLAUSE_BOUND][:80]
+        if cs <= 3000 and len(ends) < 80:
+            ends.append(-1)  # the text's start opens a clause too
+        for i in ends:
+            e = i + 1
+            while e < cs and e - i < 40 and text[e] not in CLAUSE_BOUND:
+                e += 1
+            if head not in text[i + 1 : e]:
+                continue
+            sp = self.parser.subject_head(text, i + 1, e)
+            if (
+                sp is not None
+                and sp.type == "organization"
+                and (sp.name or "").endswith(head)
+                and len(sp.name or "") > len(head)
+            ):
+                return sp
         return None
 
     def _cut_at_next_speaker(self, text: str, q: int, end: int, quotes: list[tuple[int, int]]) -> int:
@@ -625,7 +758,7 @@ class Finder:
 
     FRAME_KANLAI = re.compile(r"在([^，。！？\n]{1,30}?)看来[，,]")
     FRAME_SHUOFA = re.compile(
-        r"(?:根据|按照|依照|照)([^，。！？\n]{1,30}?)的(?:说法|介绍|解释|描述|观点)[，,]"
+        r"(?:根据|按照|依照|照)([^，。！？\n]{1,30}?)的(?:说法|介绍|解释|描述|观点|表述|消息)[，,]"
     )
     FRAME_GUANDIAN = re.compile(r"([^，。！？\n]{1,30}?)的(?:观点|看法|判断|态度)(?:是|则是|为)[，,：:]?")
 
@@ -633,7 +766,7 @@ class Finder:
     # only run on a text that has it
     FRAME_KEYS = (
         re.compile(r"看来[，,]"),
-        re.compile(r"的(?:说法|介绍|解释|描述|观点)[，,]"),
+        re.compile(r"的(?:说法|介绍|解释|描述|观点|表述|消息)[，,]"),
         re.compile(r"的(?:观点|看法|判断|态度)(?:是|则是|为)"),
     )
 
@@ -653,7 +786,20 @@ class Finder:
                 if rx is self.FRAME_GUANDIAN:
                     cs = self._clause_start(text, m.start(1), quotes)
                     g0 = cs
+                if rx is self.FRAME_KANLAI and CROWD.match(m.group(1).strip()):
+                    continue
                 sp = self.parser.parse_region(text, g0, m.end(1))
+                if sp is None and rx is self.FRAME_SHUOFA and text[m.end(1) + 1 : m.end(1) + 3] == "消息":
+                    # "根据辛饭堂的消息": a short name in a news frame is the outlet
+                    om = OUTLET.fullmatch(text, m.start(1), m.end(1))
+                    if (
+                        om
+                        and len(om.group(1).strip()) <= 5
+                        and not self.parser._has_unnamed(om.group(1))
+                        and not NOT_OUTLET.search(om.group(1))
+                    ):
+                        nm = om.group(1).strip("《》")
+                        sp = Speaker(om.start(1), om.end(1), om.group(1), "media", name=nm)
                 if sp is None:
                     continue
                 end = self._sentence_end(text, m.end(), quotes)

@@ -127,6 +127,20 @@ LATIN_ORG_WORDS = {
     "Fiber",
     "Studio",
     "Games",
+    "Research",
+    "Intelligence",
+    "Analytics",
+    "Networks",
+    "Software",
+    "Electronics",
+    "Holdings",
+    "Bank",
+    "Foundation",
+    "Institute",
+    "Robotics",
+    "Semiconductor",
+    "Microsystems",
+    "Dynamics",
 }
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 _DOT_NAME = re.compile(
@@ -167,4 +181,9 @@ def looks_like_org(name: str, lex: Lexicon) -> bool:
     # a single Latin token ("Otto", "OpenAI", "Hyperloop One" is two) is a brand, not a person
     if re.fullmatch(r"[A-Za-z][A-Za-z0-9\.\-&]*(?: One| AI| Inc\.?| Labs?| Face)?", name):
         return True
+    # "Epic Games", "Counterpoint Research": Latin words ending in a word that names a company
+    words = name.split()
+    if len(words) > 1 and all(re.fullmatch(r"[A-Z][A-Za-z0-9\.\-&]*", w) for w in words):
+        return words[-1].rstrip(".") in LATIN_ORG_WORDS
+    return False
     return False

@@ -23,17 +23,17 @@ LEAD = re.compile(
     r"^(?:\s|而且|而|但是|但|不过|此外|同时|另外|对此|然而|随后|随即|其中|并且|并|因此|所以|与此同时|另一方面|当然|事实上|其实|"
     r"据悉|目前|最近|近期|日前|近日|此前|今天|昨天|今日|昨日|当天|当晚|本周|上周|上月|本月|今年|去年|早些时候|"
     r"北京时间|美国时间|当地时间|\d{1,4}年|\d{1,2}月|\d{1,2}日|\d{1,2}号|[上下]午|早间|晚间|凌晨|周[一二三四五六日末]|"
-    r"星期[一二三四五六日天]|在此之前|与此相对|相比之下|对于此事|就此|针对此事|针对这一问题|毕竟|尽管|虽然|如果|只是|"
+    r"星期[一二三四五六日天]|在此之前|与此相对|相比之下|对于此事|就此|针对此事|针对这一问题|毕竟|尽管|虽然|只是|现在|"
     r"因为|由于|甚至|尤其|特别是|例如|比如|包括|以及|就连)+"
 )
 # Where a subject ends: an adverbial or preposition starts the middle part before the cue.
 MIDDLE = re.compile(
     r"在|于|对|向|也|还|则|曾|并|又|就|已|都|将|亦|再|更|近日|日前|此前|一直|早前|随后|同时|今天|昨天|周[一二三四五六日]|"
     r"当天|当日|接受|通过|明确|公开|首次|高调|重新|不断|进一步|特别|直接|坦率|私下|同样|随即|立即|最近|近期|本周|上周|"
-    r"上月|\d{1,2}月|\d{1,2}日|昨日|今日|周末|早些时候|当地时间|北京时间|日内|近期|先前|之前|稍后|后来|随之|仍|依然|"
+    r"上月|\d{1,2}月|\d{1,2}日|昨日|今日|早在|早已|早就|今年|去年|明年|昨晚|今晚|今早|昨夜|现在|周末|早些时候|当地时间|北京时间|日内|近期|先前|之前|稍后|后来|随之|仍|依然|"
     r"一再|多次|反复|强烈|正式|据|只|仅|却|便|竟|确实|也曾|始终|坦然|罕见|少见|甚至|率先|再次|专门|紧急|连续|连夜|"
     r"发文|发帖|撰文|留言|写信|致信|回应|答复|回复|出席|参加|做客|现身|登台|作为|以|从|就此|最新|此前|日前|"
-    r"发言|最先|最早|首先|公告|发布公告|发表声明|声明|发微博|不仅|不但|发布报告|在报告中|发表文章"
+    r"发言(?!人)|最先|最早|首先|公告|发布公告|发表声明|声明|发微博|不仅|不但|发布报告|在报告中|发表文章"
 )
 MIDDLE_MAX = 60
 # Middles that may hold a 的 (a place or an occasion): "在接受媒体的采访时", "在今天的发布会上"
@@ -51,7 +51,21 @@ QUAL = re.compile(r"[\u4e00-\u9fff]{1,6}")
 # What may follow a known organisation's name inside one (product or unit) name: "华为网盘", "腾讯微云".
 ORG_UNIT = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,4}$")
 
-MEDIA_TAIL = re.compile(r"^(.+?)\s*(?:杂志|日报|周刊|网站|电视台|通讯社|报)$")
+MEDIA_TAIL = re.compile(r"^(.+?)\s*(?:的?报道|的?报告|的?文章|杂志|日报|周刊|网站|电视台|通讯社|报)$")
+# "外媒The Information", "美媒彭博社": a generic word for the press before the outlet's name
+MEDIA_PREFIX = re.compile(
+    r"^(?:外媒|外电|美媒|英媒|日媒|韩媒|港媒|台媒|(?:美国|英国|日本|韩国|海外|国外|外国|国际|科技|财经)?(?:科技)?媒体)\s*"
+)
+# "有研究机构", "一家咨询公司", "某券商": an organisation that is not named is an unnamed source
+UNNAMED_ORG = re.compile(
+    r"^(?:有|有些|一些|一家|多家|几家|某家?|部分|不少|另有|也有|还有|有一家)[\u4e00-\u9fffA-Za-z]{0,10}"
+    r"(?:机构|公司|企业|媒体|银行|券商|基金|团队|平台|厂商|组织|网站|报告|研究|调查|消息)$"
+)
+# Titles that follow a name in Chinese ("汉克教授", "奥巴马总统"): with a person-like name before them
+# and nothing after, the name is the person, not an organisation
+NAME_FIRST_TITLES = frozenset(
+    "教授 副教授 博士 院士 总统 副总统 总理 首相 议员 参议员 众议员 州长 市长 大使 国务卿 先生 女士 主席 部长 法官 律师".split()
+)
 MEDIA_WRAP = re.compile(r"^《([^》]{1,20})》$")
 ORG_TAIL = re.compile(r"(?:方面|官方|官方人士|发言人|官网|官方微博|官微)$")
 ORG_HEAD_STRIP = re.compile(
@@ -69,9 +83,10 @@ LOCAL_NAMES: ContextVar[dict[str, str] | None] = ContextVar("kb_local_names", de
 HONORIFIC = re.compile(r"^(.{2,4}?)(?:博士|先生|女士|教授|老师)$")
 # "调研公司Counterpoint Research", "国外科技媒体 Edsurge": a description, then the Latin name
 DESCRIBED_LATIN = re.compile(
-    r"^([\u4e00-\u9fff]{0,10}(?:公司|机构|媒体|网站|杂志|平台|基金|资本))\s*([A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*){0,3})$"
+    r"^([\u4e00-\u9fffA-Za-z0-9]{0,10}(?:公司|机构|媒体|网站|杂志|平台|基金|资本))\s*([A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*){0,3})$"
 )
 _TR = "".join(sorted(TRANSLIT))
+_DOTTED = re.compile(r"[\u4e00-\u9fff]{1,8}[·•‧・][\u4e00-\u9fff]{1,10}(?:[·•‧・][\u4e00-\u9fff]{1,10})?")
 TAIL_NAME = re.compile(
     rf"(?:[{_TR}]{{1,6}}[·•‧・][\u4e00-\u9fff]{{1,8}}|[A-Z][a-z'\-]+(?: [A-Z][a-zA-Z'\-]+){{1,2}})$"
 )
@@ -79,6 +94,10 @@ HONOR_TAIL = re.compile(r"(?:博士|先生|女士|教授|老师)$")
 # The report itself as a subject ("报道中称", "该媒体还指出"): a reference to the outlet named before.
 REF_MEDIA = frozenset(
     "报道 报道中 该报道 这篇报道 报道还 报道中还 文章 文章中 该文 文中 该媒体 这家媒体 该报 该网站 该杂志 该刊".split()
+)
+# A report as a subject ("该报告称", "这份报告指出"): whoever published it, an organisation or an outlet
+REF_REPORT = frozenset(
+    "该报告 这份报告 报告中 该报告还 报告还 该研究报告 该调查 这项调查 该研究 这项研究".split()
 )
 # Plural pronouns: a group, an organisation or an outlet, never one named person.
 PLURAL_PRONOUNS = ("他们", "她们")
@@ -206,7 +225,16 @@ class SpeakerParser:
         if not region.strip():
             return None
         cuts = {mm.start() for mm in MIDDLE.finditer(region) if mm.start() > 0}
-        cuts |= {i for i, ch in enumerate(region) if ch in "（( " and i > 0}
+        cuts |= {
+            i
+            for i, ch in enumerate(region)
+            if i > 0
+            and (
+                ch in "（(是"
+                or ch == " "
+                and not (region[i - 1 : i].isascii() and region[i + 1 : i + 2].isascii())
+            )
+        }
         head = self.known_org_prefix(region)
         if head:
             cuts.add(len(head))
@@ -242,13 +270,25 @@ class SpeakerParser:
         # references and pronouns
         if clean in REF_MEDIA:
             return Speaker(base, end, clean, "ref_media")
+        if clean in REF_REPORT:
+            return Speaker(base, end, clean, "ref_report")
         if clean in lex.person_refs or clean in lex.person_pronouns:
             return Speaker(base, end, clean, "ref_person")
         if clean in lex.org_refs or re.fullmatch(
-            r"(?:这家|该)[^，。]{0,8}(?:公司|开发商|企业|厂商|机构|平台|创业公司)", clean
+            r"(?:这家|该)[^，。]{0,8}(?:公司|开发商|企业|厂商|机构|平台|创业公司|银行|集团)|(?:该|这个)(?:局|部|委|委员会|协会|组织|监管机构|法院|政府|办公室|部门)",
+            clean,
         ):
             return Speaker(base, end, clean, "ref_org")
         # media
+        mp = MEDIA_PREFIX.match(clean)
+        if mp and mp.end() < len(clean):
+            rest = self.classify(clean[mp.end() :], base + mp.end())
+            if rest is not None and (
+                rest.type == "media" or re.fullmatch(r"(?:The )?[A-Z][\w&.\- ]*", clean[mp.end() :])
+            ):
+                return Speaker(base, end, clean, "media", name=rest.name or rest.mention)
+        if UNNAMED_ORG.match(clean) and not self.entity(clean):
+            return Speaker(base, end, clean, "unnamed")
         mw = MEDIA_WRAP.match(clean)
         if mw:
             return Speaker(base, end, clean, "media", name=mw.group(1))
@@ -274,7 +314,7 @@ class SpeakerParser:
             return None
         # "陈滢博士": a name with an honorific
         hm = HONORIFIC.match(clean)
-        if hm and self.kind_of(hm.group(1)) == "person":
+        if hm and self._person_name(hm.group(1)):
             e = self.entity(hm.group(1))
             return Speaker(
                 base,
@@ -282,6 +322,7 @@ class SpeakerParser:
                 clean,
                 "person",
                 name=hm.group(1),
+                title="教授" if clean.endswith("教授") else None,
                 entity_id=e.id if e else None,
                 canonical=e.name if e else None,
             )
@@ -323,6 +364,15 @@ class SpeakerParser:
         if head and ORG_UNIT.match(clean[len(head) :]) and not looks_like_person(clean[len(head) :], lex):
             return Speaker(base, end, clean, "organization", name=clean)
         return None
+
+    def _person_name(self, name: str) -> bool:
+        """A person's name by the registry, or by its shape when nothing names it an organisation (an
+        honorific or a name-first title says "person" more reliably than the article-local NER)."""
+        k = self.kind_of(name)
+        if k == "person":
+            return True
+        e = self.entity(name)
+        return e is None and name not in self.lex.known_orgs and looks_like_person(name, self.lex)
 
     def split_org(self, org: str) -> tuple[str, str]:
         """ORG stretch before a title -> (organisation, qualifier of the title)."""
@@ -388,6 +438,23 @@ class SpeakerParser:
             # titles only ("微软AI负责人"): a reference to a person named elsewhere, or unnamed
             if self._has_unnamed(s) and re.search(r"一位|一名|某|多位|多名|有|部分", s):
                 return Speaker(base, end, s, "unnamed")
+            # "汉克教授", "奥巴马总统": the name before a name-first title
+            if (
+                org_raw
+                and title in NAME_FIRST_TITLES
+                and (self._person_name(org_raw) or _DOTTED.fullmatch(org_raw))
+            ):
+                e = self.entity(org_raw)
+                return Speaker(
+                    base,
+                    end,
+                    s,
+                    "person",
+                    name=org_raw,
+                    title=title,
+                    entity_id=e.id if e else None,
+                    canonical=e.name if e else None,
+                )
             return Speaker(base, end, s, "title_only", title=title, org=org)
         if org and org in ("其", "该公司", "公司"):
             org = "@ref"
