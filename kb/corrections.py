@@ -12,19 +12,38 @@ to be rewritten (`indexed = 0`: the next `kb ingest` / `kb reindex` re-indexes i
   statement's fix must not move every later statement of a chairman to another company;
 - stance fixes go through `kb.stance.label_statement`, whose corrections retrain the stance model.
 
-Used by `kb correct` (kb/cli/correct_cmd.py) and the app's statement cards.
+A fix outlives its statement id. Statement ids hash the article's content, so a re-extraction (a
+summary replaced by the full text of a later snapshot, a re-ingest after the rules improved) gives
+every statement a new id. Each correction row keeps anchors (filled by a trigger, migration m005):
+the article's guid and URL, the quote's key and text, the speaker as extracted, and (`applied`) the
+statement fields the fix set. After every (re-)extraction the pipeline calls `follow`, which finds
+each fix's statement among the article's new ones (same quote, else the closest text) and puts the
+fix back: same fields, keyword row, index metadata; the row then points at the new statement id.
+
+- A new extraction that already agrees with a fix (same speaker / company / stance) leaves the
+  statement as extracted and marks the fix `satisfied`: nothing is applied twice, and should a
+  later extraction disagree again the fix is applied again.
+- A fix whose quote is gone from the new text is kept, marked `orphaned`, named in the ingest's
+  warnings, counted by `kb doctor` and listed by `orphans` (and `kb doctor --json`).
+
+Used by `kb correct` (kb/cli/correct_cmd.py), the app's statement cards and kb/pipeline.py.
 """
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from collections.abc import Sequence
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any
 
 from kb.errors import KbError
 from kb.registry_store import find_in_store, record_discovered
 from kb.store.db import now_iso
-from kb.textnorm import search_tokens
+from kb.textnorm import alias_key, search_tokens
 
 if TYPE_CHECKING:
+    from kb.records import Statement
     from kb.registry import Entity, Registry
     from kb.store import Store
 
@@ -107,27 +126,37 @@ def _write(
     """One fix: the statement's new values, the correction row, the keyword row, the index queue."""
     sid = row["id"]
     with store.transaction() as db:
+        # An ingest may have re-extracted the article since the statement was read (the app's card):
+        # its fix would find no statement to anchor on.
+        if db.execute("SELECT 1 FROM statements WHERE id = ?", (sid,)).fetchone() is None:
+            raise KbError(
+                f"statement {sid} was just re-extracted (its article was updated): reload and fix it again"
+            )
         if changes:
             cols = ", ".join(f"{k} = ?" for k in changes)
             db.execute(f"UPDATE statements SET {cols} WHERE id = ?", (*changes.values(), sid))
+        # `applied`: what the fix set, so it can be put back on the statement's next extraction
+        # (the anchors that find that statement again are filled by a trigger, migration m005).
         db.execute(
-            "INSERT INTO corrections (statement_id, field, old, new, at, note) VALUES (?, ?, ?, ?, ?, ?)",
-            (sid, field, old, new, now_iso(), note or None),
+            "INSERT INTO corrections (statement_id, field, old, new, at, note, applied) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (sid, field, old, new, now_iso(), note or None, json.dumps(changes, ensure_ascii=False)),
         )
         # indexed = 0: the next ingest or `kb reindex` rewrites this statement's filter metadata
         # (speaker_id, company_id, topics) in the vector index.
         db.execute("UPDATE statements SET corrected = 1, indexed = 0 WHERE id = ?", (sid,))
-        s = db.execute(
-            "SELECT speaker, speaker_mention, organization, text FROM statements WHERE id = ?", (sid,)
-        ).fetchone()
-        # The keyword row holds the speaker's and company's names: a search for the right name must
-        # find the fixed statement, the wrong one must not.
-        tokens = search_tokens(" ".join(x for x in s if x))
-        if (
-            db.execute("UPDATE statements_fts SET tokens = ? WHERE statement_id = ?", (tokens, sid)).rowcount
-            == 0
-        ):
-            db.execute("INSERT INTO statements_fts (tokens, statement_id) VALUES (?, ?)", (tokens, sid))
+        _refresh_tokens(db, sid)
+
+
+def _refresh_tokens(db: sqlite3.Connection, sid: str) -> None:
+    """The keyword row holds the speaker's and company's names: a search for the right name must
+    find the fixed statement, the wrong one must not."""
+    s = db.execute(
+        "SELECT speaker, speaker_mention, organization, text FROM statements WHERE id = ?", (sid,)
+    ).fetchone()
+    tokens = search_tokens(" ".join(x for x in s if x))
+    if db.execute("UPDATE statements_fts SET tokens = ? WHERE statement_id = ?", (tokens, sid)).rowcount == 0:
+        db.execute("INSERT INTO statements_fts (tokens, statement_id) VALUES (?, ?)", (tokens, sid))
 
 
 def _result(
@@ -285,11 +314,199 @@ def apply(
 
 
 def history(store: Store, statement_id: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
-    """Corrections newest first (of one statement, or all), with the statement's text."""
+    """Corrections newest first (of one statement, or all), with the statement's text (as it was
+    when corrected, for an orphaned fix) and `status`: applied, satisfied or orphaned."""
     where, args = ("WHERE c.statement_id = ?", [statement_id]) if statement_id else ("", [])
     rows = store.db.execute(
-        "SELECT c.id, c.at, c.field, c.old, c.new, c.note, c.statement_id, s.text FROM corrections c "
+        "SELECT c.id, c.at, c.field, c.old, c.new, c.note, c.statement_id, "
+        "COALESCE(s.text, c.quote_text) AS text, "
+        "CASE WHEN s.id IS NULL THEN 'orphaned' ELSE c.status END AS status FROM corrections c "
         f"LEFT JOIN statements s ON s.id = c.statement_id {where} ORDER BY c.id DESC LIMIT ?",
         (*args, limit),
     )
     return [{k: r[k] for k in r.keys()} for r in rows]
+
+
+# -- re-extraction: fixes follow their statement to its new id --------------------------------------
+
+# How alike a new statement's text must be to a fixed one's to be "the same statement" (0..1; an
+# equal quote key is 1.0). A summary's sentence inside the full text's longer one scores >= 0.85.
+MATCH_MIN = 0.8
+_MIN_CONTAINED = 8  # normalised characters: shorter quotes must match in full
+
+
+def _similarity(a: str, b: str) -> float:
+    """Similarity of two normalised quotes (textnorm.alias_key): equal 1.0; one inside the other
+    (a summary cut a sentence short, or new rules took a longer span) 0.85..0.95 by their length
+    ratio; otherwise difflib's ratio, scaled below containment."""
+    if a == b:
+        return 1.0
+    short, long = sorted((a, b), key=len)
+    if not short:
+        return 0.0
+    if len(short) >= _MIN_CONTAINED and short in long:
+        return 0.85 + 0.1 * len(short) / len(long)
+    return 0.9 * SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _match(fix: Any, rows: Sequence[Any]) -> str | None:
+    """The id of the new statement that is `fix`'s statement, or None when its text is gone. The
+    speaker as extracted breaks ties (a quote repeated in the article)."""
+    want = alias_key(fix["quote_text"] or "")
+    if not want:
+        return None
+    best, best_score = None, 0.0
+    for r in rows:
+        score = 1.0 if fix["quote_key"] and r["quote_key"] == fix["quote_key"] else 0.0
+        score = score or _similarity(want, alias_key(r["text"]))
+        if score and fix["speaker_mention"] and r["speaker_mention"] == fix["speaker_mention"]:
+            score += 0.01
+        if score > best_score:
+            best, best_score = r["id"], score
+    return best if best_score >= MATCH_MIN else None
+
+
+def _identity(field: str, changes: dict[str, Any]) -> tuple[str, ...]:
+    """The fields that say whether an extraction agrees with a fix (its title may differ)."""
+    if field == "speaker":
+        return ("speaker_type", "speaker_id" if changes.get("speaker_id") else "speaker")
+    return ("company_id" if changes.get("company_id") else "organization",)
+
+
+def _changes(fix: Any) -> dict[str, Any]:
+    if fix["applied"]:
+        return dict(json.loads(fix["applied"]))
+    new = fix["new"]  # a fix whose statement was gone before m005 recorded what it set
+    if fix["field"] == "speaker":
+        return {"speaker": new, "speaker_type": "person" if new else "unnamed", "anonymous": 0 if new else 1}
+    return {"organization": new}
+
+
+def _mirror(stmt: Statement | None, changes: dict[str, Any]) -> None:
+    """Keep the pipeline's in-memory statement in step: its index metadata is written from it."""
+    if stmt is None:
+        return
+    for k, v in changes.items():
+        if hasattr(stmt, k):
+            setattr(stmt, k, bool(v) if k == "anonymous" else v)
+
+
+def _reapply(db: sqlite3.Connection, fix: Any, sid: str, stmt: Statement | None) -> str:
+    """Put one fix on statement `sid`; returns its status: applied or satisfied."""
+    field = fix["field"]
+    cur = db.execute("SELECT * FROM statements WHERE id = ?", (sid,)).fetchone()
+    if field.startswith("stance:"):
+        topic, stance = field.split(":", 1)[1], fix["new"]
+        had = db.execute(
+            "SELECT stance FROM statement_topics WHERE statement_id = ? AND topic = ?", (sid, topic)
+        ).fetchone()
+        # origin 'manual' either way: the analyst's label stays a training example of the stance model.
+        db.execute(
+            "INSERT INTO statement_topics (statement_id, topic, score, stance, stance_score, origin) "
+            "VALUES (?, ?, 1.0, ?, NULL, 'manual') ON CONFLICT(statement_id, topic) DO UPDATE SET "
+            "stance = excluded.stance, origin = 'manual', stance_score = NULL",
+            (sid, topic, stance),
+        )
+        if had is not None and had["stance"] == stance:
+            return "satisfied"
+        topics = json.loads(cur["topics"] or "[]")
+        if topic not in topics:
+            topics.append(topic)
+        changes: dict[str, Any] = {
+            "topics": topics,
+            "stance": stance if topics[0] == topic else cur["stance"],
+        }
+        db.execute(
+            "UPDATE statements SET topics = ?, stance = ?, corrected = 1, indexed = 0 WHERE id = ?",
+            (json.dumps(topics, ensure_ascii=False), changes["stance"], sid),
+        )
+        if stmt is not None:
+            stmt.stances[topic] = stance
+        _mirror(stmt, changes)
+        return "applied"
+    if field not in FIELDS:
+        return str(fix["status"])  # a field this module does not set: left as it is
+    changes = _changes(fix)
+    if all(cur[k] == changes.get(k) for k in _identity(field, changes)):
+        return "satisfied"
+    cols = ", ".join(f"{k} = ?" for k in changes)
+    db.execute(
+        f"UPDATE statements SET {cols}, corrected = 1, indexed = 0 WHERE id = ?", (*changes.values(), sid)
+    )
+    _refresh_tokens(db, sid)
+    _mirror(stmt, changes)
+    return "applied"
+
+
+def follow(store: Store, article_id: int, statements: Sequence[Statement] | None = None) -> list[str]:
+    """Re-apply the fixes made to an earlier extraction of this article (same guid or URL) to its
+    statements now stored; call it after every (re-)extraction, in the same transaction.
+    `statements`: the pipeline's in-memory copies, updated too (the index metadata comes from them).
+    Returns one warning line per fix whose statement is gone (kept, marked orphaned)."""
+    from kb.store.db import statement_id
+
+    art = store.db.execute(
+        "SELECT guid, url, content_hash FROM articles WHERE id = ?", (article_id,)
+    ).fetchone()
+    keys = [(col, art[k]) for col, k in (("article_guid", "guid"), ("article_url", "url")) if art and art[k]]
+    if not keys:
+        return []
+    where = " OR ".join(f"{col} = ?" for col, _ in keys)
+    fixes = store.db.execute(
+        f"SELECT * FROM corrections WHERE {where} ORDER BY id", [v for _, v in keys]
+    ).fetchall()
+    if not fixes:
+        return []
+    rows = store.article_statements(article_id)
+    current = {r["id"]: r for r in rows}
+    mem = {statement_id(art["content_hash"], s.start, s.end): s for s in statements or ()}
+    groups: dict[str, list[Any]] = {}
+    for fix in fixes:
+        groups.setdefault(fix["statement_id"], []).append(fix)
+    warnings = []
+    with store.transaction() as db:
+        for old_sid, group in groups.items():
+            if old_sid in current and current[old_sid]["corrected"]:
+                continue  # this extraction has its fixes already (follow called twice)
+            sid = old_sid if old_sid in current else _match(group[-1], rows)
+            for fix in group:
+                if sid is None:
+                    db.execute("UPDATE corrections SET status = 'orphaned' WHERE id = ?", (fix["id"],))
+                    continue
+                status = _reapply(db, fix, sid, mem.get(sid))
+                # The fix now anchors on the newest text: the next version is compared with this one.
+                db.execute(
+                    "UPDATE corrections SET statement_id = ?, status = ?, article_guid = ?, article_url = ?, "
+                    "quote_key = ?, quote_text = ?, speaker_mention = ? WHERE id = ?",
+                    (sid, status, art["guid"], art["url"], current[sid]["quote_key"], current[sid]["text"],
+                     current[sid]["speaker_mention"], fix["id"]),
+                )  # fmt: skip
+            if sid is None:
+                fix = group[-1]
+                warnings.append(
+                    f"{art['url'] or art['guid']}: the statement corrected by fix #{fix['id']} "
+                    f"({fix['field']} -> {fix['new'] or '—'}) is gone from the new text; the fix is kept "
+                    "as orphaned (`kb doctor`)"
+                )
+    return warnings
+
+
+def orphans(store: Store, limit: int = 200) -> list[dict[str, Any]]:
+    """Corrections whose statement no longer exists (its text is gone from the article's newer
+    version), newest first, with the text they were made on."""
+    rows = store.db.execute(
+        "SELECT c.id, c.at, c.field, c.old, c.new, c.note, c.statement_id, c.article_url, c.article_guid, "
+        "c.speaker_mention, c.quote_text AS text FROM corrections c "
+        "WHERE NOT EXISTS (SELECT 1 FROM statements s WHERE s.id = c.statement_id) ORDER BY c.id DESC LIMIT ?",
+        (limit,),
+    )
+    return [{k: r[k] for k in r.keys()} for r in rows]
+
+
+def count_orphans(store: Store) -> int:
+    return int(
+        store.db.execute(
+            "SELECT COUNT(*) FROM corrections c "
+            "WHERE NOT EXISTS (SELECT 1 FROM statements s WHERE s.id = c.statement_id)"
+        ).fetchone()[0]
+    )

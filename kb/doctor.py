@@ -56,6 +56,15 @@ def check(kb: KnowledgeBase, *, sample: int = 20) -> dict[str, Any]:
             f"{unindexed} corrected statements wait for their index metadata to be refreshed "
             "(the next ingest does it, or `kb reindex`)"
         ]
+    # Fixes whose statement is gone from a re-extracted article: kept, not damage; listed on request.
+    from kb import corrections
+
+    if lost := corrections.count_orphans(store):
+        found["orphaned_corrections"] = corrections.orphans(store, limit=sample)
+        found.setdefault("notes", []).append(
+            f"{lost} corrections lost their statement when its article was re-extracted (kept as "
+            "orphaned; `kb doctor --json` lists them: orphaned_corrections)"
+        )
     found["ok"] = not found["problems"]
     return found
 

@@ -183,6 +183,8 @@ class Ingestor:
     ) -> set[int]:
         """NLP, embed, store and index one batch of new articles; returns id() of the items stored.
         `replaces` maps id(item) to a stored summary-only article that the item supersedes."""
+        from kb.corrections import follow as follow_corrections
+
         replaces = replaces or {}
         store = self.kb.store
         per_item = self.annotate(items)
@@ -203,6 +205,8 @@ class Ingestor:
                     new_id = store.add_article(item, stmts, source_id)
                 if new_id is not None:
                     stored.append((item, stmts))
+                    # Analysts' fixes of an earlier extraction follow its statements to their new ids.
+                    self.report.warnings.extend(follow_corrections(store, new_id, stmts))
         self.report.times.store += time.perf_counter() - t
 
         # Vectors of the statements just committed (an article found stored meanwhile is skipped).

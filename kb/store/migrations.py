@@ -219,9 +219,68 @@ def m004_search_name_indexes(db: sqlite3.Connection) -> None:
     )
 
 
+def m005_correction_anchors(db: sqlite3.Connection) -> None:
+    # Statement ids hash the article's content, so a re-extraction (a summary replaced by its full
+    # text, new rules) gives every statement a new id. A correction keeps what finds its statement
+    # again (kb.corrections.follow): the article's guid and URL, the quote's key and text, the
+    # speaker as extracted, and the statement fields the fix set. A trigger fills the anchors for
+    # every insert (kb.stance.label_statement writes corrections rows too).
+    run_script(
+        db,
+        """
+        ALTER TABLE corrections ADD COLUMN article_guid TEXT;
+        ALTER TABLE corrections ADD COLUMN article_url TEXT;
+        ALTER TABLE corrections ADD COLUMN quote_key TEXT;        -- textnorm.quote_key of the statement
+        ALTER TABLE corrections ADD COLUMN quote_text TEXT;       -- the statement's text when corrected
+        ALTER TABLE corrections ADD COLUMN speaker_mention TEXT;  -- the speaker as extracted
+        ALTER TABLE corrections ADD COLUMN applied TEXT;          -- JSON: statement fields the fix set
+        ALTER TABLE corrections ADD COLUMN status TEXT NOT NULL DEFAULT 'applied'; -- | satisfied | orphaned
+        CREATE INDEX corrections_article_guid ON corrections(article_guid) WHERE article_guid IS NOT NULL;
+        CREATE INDEX corrections_article_url ON corrections(article_url) WHERE article_url IS NOT NULL;
+
+        CREATE TRIGGER corrections_anchor AFTER INSERT ON corrections WHEN NEW.quote_text IS NULL
+        BEGIN
+            UPDATE corrections SET
+                article_guid = (SELECT a.guid FROM statements s JOIN articles a ON a.id = s.article_id
+                                WHERE s.id = NEW.statement_id),
+                article_url = (SELECT a.url FROM statements s JOIN articles a ON a.id = s.article_id
+                               WHERE s.id = NEW.statement_id),
+                quote_key = (SELECT quote_key FROM statements WHERE id = NEW.statement_id),
+                quote_text = (SELECT text FROM statements WHERE id = NEW.statement_id),
+                speaker_mention = (SELECT speaker_mention FROM statements WHERE id = NEW.statement_id)
+            WHERE id = NEW.id;
+        END;
+
+        UPDATE corrections SET
+            article_guid = (SELECT a.guid FROM statements s JOIN articles a ON a.id = s.article_id
+                            WHERE s.id = corrections.statement_id),
+            article_url = (SELECT a.url FROM statements s JOIN articles a ON a.id = s.article_id
+                           WHERE s.id = corrections.statement_id),
+            quote_key = (SELECT quote_key FROM statements WHERE id = corrections.statement_id),
+            quote_text = (SELECT text FROM statements WHERE id = corrections.statement_id),
+            speaker_mention = (SELECT speaker_mention FROM statements WHERE id = corrections.statement_id);
+
+        -- Fixes made before this migration: the statement's current values are what they set.
+        UPDATE corrections SET applied = (
+            SELECT json_object('speaker', speaker, 'speaker_id', speaker_id, 'speaker_type', speaker_type,
+                               'anonymous', anonymous, 'title', title, 'organization', organization,
+                               'company_id', company_id)
+            FROM statements WHERE id = corrections.statement_id)
+        WHERE field = 'speaker';
+        UPDATE corrections SET applied = (
+            SELECT json_object('organization', organization, 'company_id', company_id)
+            FROM statements WHERE id = corrections.statement_id)
+        WHERE field = 'organization';
+        UPDATE corrections SET status = 'orphaned'
+        WHERE NOT EXISTS (SELECT 1 FROM statements WHERE id = corrections.statement_id);
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_create_tables,
     m002_fulltext,
     m003_index_tombstones,
     m004_search_name_indexes,
+    m005_correction_anchors,
 ]
