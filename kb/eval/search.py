@@ -15,6 +15,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import time
 from collections import defaultdict
@@ -33,6 +34,14 @@ ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "data" / "gold" / "search.jsonl"
 AS_OF = date(2016, 10, 31)  # the 2016 feeds were read in the last week of October 2016
 MODES = ("keyword", "vector", "hybrid")
+# Data that only query understanding reads: editing it must not rebuild the evaluation KB.
+QUERY_SIDE_DATA = {"glossary.json"}
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def query_lang(text: str) -> str:
+    """ "en" for a query without Chinese characters (English words, names, dates), else "zh"."""
+    return "zh" if _HAN.search(text) else "en"
 
 
 def shared_data() -> Path:
@@ -67,6 +76,8 @@ def _fingerprint(feeds: list[Path], model: str) -> str:
     for p in parts:
         files = sorted(p.rglob("*")) if p.is_dir() else [p]
         for f in files:
+            if f.name in QUERY_SIDE_DATA:
+                continue
             if f.is_file() and f.suffix in {".py", ".json", ".txt", ".tsv", ".csv"} and "gold" not in f.parts:
                 h.update(f.read_bytes())
     return h.hexdigest()[:16]
@@ -142,8 +153,11 @@ def evaluate(
     notify: Any = None,
     fusion: Any = None,
     modes: tuple[str, ...] = MODES,
+    home: Path | None = None,
 ) -> dict[str, Any]:
-    """Score every mode on the gold set. Returns {"modes": {mode: metrics}, "by_kind": …, …}."""
+    """Score every mode on the gold set. Returns {"modes": {mode: metrics}, "by_kind": …,
+    "by_lang": …, …}. `home`: score an already built KB (to compare search variants on fixed
+    statements while the extractor changes) instead of the cached one for the current code."""
     from kb.base import KnowledgeBase
     from kb.search import search
 
@@ -153,17 +167,20 @@ def evaluate(
     absent = [f for f in feeds if not f.exists()]
     if absent:
         raise KbError(f"{absent[0]} is absent: the search evaluation needs ../shared/data")
-    home = build_kb(feeds, model=model, rebuild=rebuild, notify=notify)
+    if home is None:
+        home = build_kb(feeds, model=model, rebuild=rebuild, notify=notify)
     t0 = time.perf_counter()
     with KnowledgeBase(load_settings(home), readonly=True) as kb:
         missing = map_anchors(kb.store, queries)
         scored = [q for q in queries if q.keys]
         per: dict[str, list[dict[str, float]]] = defaultdict(list)
         per_kind: dict[tuple[str, str], list[dict[str, float]]] = defaultdict(list)
+        per_lang: dict[tuple[str, str], list[dict[str, float]]] = defaultdict(list)
         per_query: list[dict[str, Any]] = []
         kw: dict[str, Any] = {"fusion": fusion} if fusion is not None else {}
         for q in scored:
-            row: dict[str, Any] = {"id": q.id, "query": q.query, "kind": q.kind}
+            lang = query_lang(q.query)
+            row: dict[str, Any] = {"id": q.id, "query": q.query, "kind": q.kind, "lang": lang}
             for mode in modes:
                 res = search(
                     kb.store, kb.index, kb.embedder, kb.registry, q.query,
@@ -172,6 +189,7 @@ def evaluate(
                 s = score([h["quote_key"] for h in res.hits], q.keys)
                 per[mode].append(s)
                 per_kind[(q.kind, mode)].append(s)
+                per_lang[(lang, mode)].append(s)
                 row[mode] = round(s["ndcg@10"], 3)
             per_query.append(row)
         stats = kb.store.stats()
@@ -184,6 +202,7 @@ def evaluate(
         "seconds": round(time.perf_counter() - t0, 1),
         "modes": {m: _mean(per[m]) for m in modes},
         "by_kind": {f"{k}/{m}": {**_mean(v), "n": len(v)} for (k, m), v in sorted(per_kind.items())},
+        "by_lang": {f"{k}/{m}": {**_mean(v), "n": len(v)} for (k, m), v in sorted(per_lang.items())},
         "per_query": per_query,
     }
 
@@ -199,6 +218,12 @@ def fusion_grid() -> list[Any]:
     ]
     grid += [Fusion("minmax", w_keyword=a, w_vector=round(1 - a, 2)) for a in (0.3, 0.4, 0.5, 0.6, 0.7)]
     grid += [Fusion("minmax", topic_boost=0.0), Fusion("minmax", topic_boost=0.3)]
+    # English queries: how their Chinese rendering is used (kb.search.crosslingual).
+    grid += [Fusion(crosslingual_hybrid=c) for c in ("concat", "mean", "both")]
+    grid += [
+        Fusion(keyword_translation=False),
+        Fusion(crosslingual_hybrid="concat", keyword_translation=False),
+    ]
     return grid
 
 
@@ -222,9 +247,16 @@ def register(group: click.Group) -> None:
         """
         if grid:
             for f in fusion_grid():
-                m = evaluate(model=model, fusion=f, modes=("hybrid",))["modes"]["hybrid"]
+                r = evaluate(model=model, fusion=f, modes=("hybrid",))
+                en = r["by_lang"].get("en/hybrid", {})
+                m = {
+                    **r["modes"]["hybrid"],
+                    "en_ndcg@10": en.get("ndcg@10"),
+                    "en_recall@5": en.get("recall@5"),
+                }
                 label = {"method": f.method, "k": f.k, "w_keyword": f.w_keyword, "w_vector": f.w_vector,
-                         "topic_boost": f.topic_boost}  # fmt: skip
+                         "topic_boost": f.topic_boost, "crosslingual_hybrid": f.crosslingual_hybrid,
+                         "keyword_translation": f.keyword_translation}  # fmt: skip
                 if ctx.json:
                     ctx.emit({**label, **m})
                 else:
@@ -234,6 +266,9 @@ def register(group: click.Group) -> None:
         if ctx.json:
             for mode, m in r["modes"].items():
                 ctx.emit({"mode": mode, **m, "queries": r["scored"]})
+            for key, m in r["by_lang"].items():
+                lang, mode = key.split("/")
+                ctx.emit({"lang": lang, "mode": mode, **m})
             if per_query:
                 for row in r["per_query"]:
                     ctx.emit(row)
@@ -245,6 +280,13 @@ def register(group: click.Group) -> None:
         click.echo(f"{'mode':<10}{'Recall@5':>10}{'MRR':>8}{'nDCG@10':>10}")
         for mode, m in r["modes"].items():
             click.echo(f"{mode:<10}{m['recall@5']:>10.3f}{m['mrr']:>8.3f}{m['ndcg@10']:>10.3f}")
+        for lang, what in (("zh", "Chinese"), ("en", "English")):
+            if f"{lang}/hybrid" not in r["by_lang"]:
+                continue
+            click.echo(f"\n{what} queries ({r['by_lang'][f'{lang}/hybrid']['n']}):")
+            for mode in MODES:
+                m = r["by_lang"][f"{lang}/{mode}"]
+                click.echo(f"  {mode:<8}{m['recall@5']:>10.3f}{m['mrr']:>8.3f}{m['ndcg@10']:>10.3f}")
         click.echo("\nnDCG@10 by kind of query (n):")
         kinds = sorted({k.split("/")[0] for k in r["by_kind"]})
         for kind in kinds:

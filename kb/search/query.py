@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from kb.search.crosslingual import Translation, translate
 from kb.search.dates import find_dates
 from kb.textnorm import alias_key, to_simplified
 
@@ -75,11 +76,30 @@ class ParsedQuery:
     until: date | None = None
     filters: list[Filter] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # English words of the text with their Chinese terms (kb.search.crosslingual); the retrievers
+    # search these terms too, so an English question finds Chinese statements.
+    translations: list[Translation] = field(default_factory=list)
+
+    @property
+    def zh_terms(self) -> list[str]:
+        """Every Chinese term of the translations, once, in query order."""
+        out: list[str] = []
+        for t in self.translations:
+            out.extend(x for x in t.terms if x not in out)
+        return out
+
+    @property
+    def zh_text(self) -> str:
+        """The Chinese rendering of the text: the first term of each translated phrase."""
+        return " ".join(dict.fromkeys(t.terms[0] for t in self.translations))
 
     def explain(self) -> list[str]:
         """Human-readable filters, one per line, in the order they can be removed."""
         lines = [f.describe() for f in self.filters]
         lines.append(f'text: "{self.text}"' if self.text else "text: (none)")
+        if self.translations:
+            pairs = "; ".join(f'"{t.english}" → {"/".join(t.terms)}' for t in self.translations)
+            lines.append(f"translation: {pairs}")
         return lines
 
     def without(self, index: int) -> ParsedQuery:
@@ -94,6 +114,7 @@ class ParsedQuery:
         pq.topic_filter = [g.value for g in rest if g.kind == "topic" and g.explicit]
         pq.since = next((date.fromisoformat(g.value) for g in rest if g.kind == "since"), None)
         pq.until = next((date.fromisoformat(g.value) for g in rest if g.kind == "until"), None)
+        pq.translations = translate(text)
         return pq
 
     @property
@@ -110,6 +131,7 @@ class ParsedQuery:
             "topic_filter": self.topic_filter,
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None,
+            "translation": {t.english: list(t.terms) for t in self.translations},
             "explain": self.explain(),
         }
 
@@ -373,6 +395,7 @@ def parse_query(q: str, registry: Any = None, as_of: date | None = None) -> Pars
         until=until,
         filters=filters,
         notes=notes,
+        translations=translate(rest),
     )
 
 
