@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kb.nlp.finder import Candidate
-from kb.nlp.speakers import Speaker, SpeakerParser
+from kb.nlp.speakers import LEAD, Speaker, SpeakerParser
 from kb.records import Statement
 from kb.textnorm import alias_key
 
@@ -39,6 +39,8 @@ class Mention:
 SHORT_NAME = re.compile(
     r"([\u4e00-\u9fffA-Za-z0-9]{2,20})[（(](?:以下简称|下称|简称)[“\"「]?([^）)”\"」，。]{1,12})[”\"」]?[）)]"
 )
+# "美国国家公路交通安全管理局（NHTSA）": the article spells out what the abbreviation stands for
+ABBREV = re.compile(r"([\u4e00-\u9fff]{4,24})[（(]([A-Z][A-Za-z&]{1,9})[）)]")
 GENERIC_MEDIA = frozenset(
     "外媒 国外媒体 海外媒体 境外媒体 媒体 有媒体 多家媒体 相关媒体 当地媒体 韩媒 日媒 美媒 英媒 港媒 台媒 外电".split()
 )
@@ -342,6 +344,10 @@ class Attributor:
             if "简称" in src or "下称" in src
             else {}
         )
+        for am in ABBREV.finditer(src):
+            full = LEAD.sub("", am.group(1))
+            if len(full) >= 4 and full.endswith(self.parser.lex.org_suffixes):
+                short_of.setdefault(am.group(2), full)
         persons = (
             [m for m in mentions if m.label == "PERSON"]
             + self._copula_roles(src)

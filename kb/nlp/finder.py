@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kb.nlp.lexicon import Lexicon
+from kb.nlp.lexicon import SURNAMES, Lexicon, looks_like_person
 from kb.nlp.speakers import PLURAL_PRONOUNS, Speaker, SpeakerParser
 
 OPEN_CLOSE = {"“": "”", "「": "」", "『": "』", '"': '"'}
@@ -194,6 +194,10 @@ BAD_AFTER = {
     "谈到": ("了", "过"),
     "爆料": ("人", "者"),
 }
+BAD_BEFORE["预估"] = ("被", "所", "原")
+BAD_AFTER["预估"] = ("的", "于", "在", "值")
+BAD_BEFORE["说到"] = ("所", "就是", "话", "来", "一")
+BAD_AFTER["说到"] = ("底", "这", "那", "此", "做", "了", "过")
 # "引发了不少猜测": 猜测 as a noun
 BAD_BEFORE["猜测"] = ("不少", "各种", "种种", "了", "的", "些", "这一", "此", "有", "被", "所")
 # A content whose first clause ends like this is a time clause ("…宣布关停的当晚，"), not what was said.
@@ -240,6 +244,31 @@ REF_HEAD = re.compile(
 SOME_REPORT = re.compile(r"\s*(?:另|也|还|又|此前|此外|另外)?有")
 # An outlet's name in a report frame: no function words (not "惯例以及各种曝光")
 NOT_OUTLET = re.compile(r"以及|和|与|及|各种|各方|的|惯例|这|那|该|此|多方|相关")
+
+
+# Weak cues whose content may follow without a pause when it holds a modal ("呼吁所有企业应当…")
+MODAL_CUES = frozenset(("呼吁", "承诺", "敦促", "警告"))
+MODAL_CLAUSE = re.compile(r"[^，。！？；;,\n“”]{1,20}?(?:应当|应该|必须|不得|不会|将会|仅|需要)")
+# "告诉雷锋网，", "告诉大家：": the one who is told, then a pause or a quote
+RECIPIENT = re.compile(r"(?:我们|我|笔者|[\u4e00-\u9fffA-Za-z]{2,8}?)(?=[，,：:]|\s*[“「])")
+# "“…”，X告诉雷锋网。": a quote whose speaker follows it with the one told
+TOLD_AFTER = re.compile(r"告诉(?:我们|我|记者|笔者|[\u4e00-\u9fffA-Za-z]{2,8})$")
+# "张师傅：…", "王小明：…": a transcript or Q&A answer, one paragraph opened by the speaker's label
+QA_LINE = re.compile(
+    r"^[ \u3000]*([\u4e00-\u9fff]{1,3}(?:师傅|先生|女士|老师|博士|总)|[\u4e00-\u9fff·・]{2,8})[ \u3000]*[：:]"
+    r"[ \u3000]*(?=\S)",
+    re.M,
+)
+QA_HONOR = re.compile(r"(?:师傅|先生|女士|老师|博士|总)$")
+# Labels that open a line with a colon and are no speaker
+QA_LABELS = frozenset(
+    "时间 地点 来源 原文 作者 编辑 记者 主持人 嘉宾 电话 邮箱 价格 售价 尺寸 重量 地址 日期 备注 说明 提示 图片 "
+    "视频 链接 原标题 标题 方法 方案 问题 答案 结论 总结 要点 特点 优点 缺点 步骤 关键词 简介 官网 主题".split()
+)
+# "正如X所言，…", "正如X所描述的那样，…"
+FRAME_ZHENGRU = re.compile(
+    r"正如([^，。！？\n]{2,40}?)(?:所言|所说|所指出|所描述的那样|所说的那样|说的那样|所言那样)[，,]"
+)
 
 
 @dataclass
@@ -372,7 +401,9 @@ class Finder:
             # "宣布将收购…", "否认了传闻": a weak cue introduces speech only after a pause or a quote
             nxt = text[q : q + 1]
             if nxt not in ("，", ",", "：", ":", "“", "「", "『", '"') and not WEAK_CLAUSE.match(text, q):
-                return False
+                # "呼吁所有企业应当…", "承诺证件仅用于…": an appeal or a promise with its own modal clause
+                if cue not in MODAL_CUES or not MODAL_CLAUSE.match(text, q):
+                    return False
         if cue in self.lex.short:
             nxt = text[q : q + 1]
             # one-character cues need a punctuation mark or an opening quote after them
@@ -386,7 +417,11 @@ class Finder:
         out: list[Candidate] = []
         for m in self.lex.cue_re.finditer(text):
             p, cue = m.start(), m.group()
-            if self._inside(p, quotes) or not self._cue_ok(text, p, cue):
+            mend = m.end()
+            rm = RECIPIENT.match(text, mend) if cue == "告诉" else None
+            if rm is not None and not self._inside(p, quotes):
+                mend = rm.end()  # "X告诉雷锋网，…": what follows the one told is what was said
+            elif self._inside(p, quotes) or not self._cue_ok(text, p, cue):
                 continue
             cs = self._clause_start(text, p, quotes)
             if self._headline(text, p):
@@ -468,11 +503,11 @@ class Finder:
                     speaker = named.copy(end=speaker.end, title=speaker.title, org=speaker.org)
             if cue in self.lex.weak and speaker.type in ("ref_person", "person") and cue in ("宣布", "谈到"):
                 pass
-            q = m.end()
+            q = mend
             while q < len(text) and text[q] in " \u3000：:，,":
                 q += 1
             # block quote: "X表示：" closing a paragraph introduces the next paragraph
-            if q < len(text) and text[q] == "\n" and text[m.end() : q].strip() in ("：", ":"):
+            if q < len(text) and text[q] == "\n" and text[mend:q].strip() in ("：", ":"):
                 a = q
                 while a < len(text) and text[a] in "\n \u3000":
                     a += 1
@@ -698,8 +733,8 @@ class Finder:
     def quotes_after(self, text: str, quotes: list[tuple[int, int]], taken: set[int]) -> list[Candidate]:
         out = []
         for a, b in quotes:
-            if a in taken:
-                continue
+            if a in taken or text[b + 1 : b + 2] == "的":
+                continue  # 'ID为“X”的用户表示': a name in quotes, not what was said
             k = b + 1
             while k < len(text) and text[k] in " ，,":
                 k += 1
@@ -707,7 +742,7 @@ class Finder:
             while e < len(text) and text[e] not in CLAUSE_BOUND and text[e] not in '“「『"':
                 e += 1
             clause = text[k:e]
-            m = self.lex.after_re.search(clause)
+            m = self.lex.after_re.search(clause) or TOLD_AFTER.search(clause)
             if not m or not clause:
                 continue
             sp = self.parser.parse_region(text, k, k + m.start())
@@ -768,6 +803,7 @@ class Finder:
         re.compile(r"看来[，,]"),
         re.compile(r"的(?:说法|介绍|解释|描述|观点|表述|消息)[，,]"),
         re.compile(r"的(?:观点|看法|判断|态度)(?:是|则是|为)"),
+        re.compile(r"正如"),
     )
 
     def frames(self, text: str, quotes: list[tuple[int, int]]) -> list[Candidate]:
@@ -776,6 +812,7 @@ class Finder:
             (self.FRAME_KANLAI, "看来", self.FRAME_KEYS[0]),
             (self.FRAME_SHUOFA, "说法", self.FRAME_KEYS[1]),
             (self.FRAME_GUANDIAN, "观点", self.FRAME_KEYS[2]),
+            (FRAME_ZHENGRU, "所言", self.FRAME_KEYS[3]),
         ):
             if key.search(text) is None:
                 continue
@@ -808,6 +845,87 @@ class Finder:
                     out.append(Candidate(a, b, "indirect", cue, sp, "frame", {"frame_start": m.start()}))
         return out
 
+    # -- interviews and feature writing -------------------------------------------------------------
+
+    def qa_lines(self, text: str) -> list[Candidate]:
+        """ "张师傅：…" paragraphs of a Q&A or transcript: each is a direct statement by its label's person.
+        Only in a text with at least two such paragraphs (the format, not a one-off "X：" heading)."""
+        if text.count("：") + text.count(":") < 2:
+            return []
+        hits = []
+        for m in QA_LINE.finditer(text):
+            label = m.group(1)
+            if label in QA_LABELS or self.lex.title_re.fullmatch(label):
+                continue
+            hm = QA_HONOR.search(label)
+            if hm:
+                stem = label[: hm.start()]
+                ok = bool(stem) and (stem[0] in SURNAMES or looks_like_person(stem, self.lex))
+            else:
+                ok = self.parser.kind_of(label) == "person"
+            if not ok:
+                continue
+            b = text.find("\n", m.end())
+            b = len(text) if b == -1 else b
+            a, b = self._trim(text, m.end(), b)
+            if b - a >= 6:
+                sp = Speaker(m.start(1), m.end(1), label, "person", name=label)
+                hits.append(Candidate(a, b, "direct", "：", sp, "qa"))
+        return hits if len(hits) >= 2 else []
+
+    def colon_quotes(
+        self, text: str, quotes: list[tuple[int, int]], cands: list[Candidate]
+    ) -> list[Candidate]:
+        """A quoted paragraph after a paragraph that ends with a colon ("…他毫不掩饰自己的震惊：¶“…”"):
+        the person who is the subject of that sentence said it."""
+        out: list[Candidate] = []
+        covered = [(c.start, c.end) for c in cands]
+        for a, b in quotes:
+            if any(s0 - 1 <= a < e0 + 1 for s0, e0 in covered):
+                continue
+            ps = text.rfind("\n", 0, a) + 1
+            if text[ps:a].strip(" \u3000") or ps < 2:
+                continue
+            inner = text[a + 1 : b]
+            if len(inner) < 8 or not any(ch in inner for ch in "，。！？,!?"):
+                continue  # a title or a term in quotes, not speech
+            pe = ps - 1
+            while pe > 0 and text[pe - 1] in "\n \u3000":
+                pe -= 1
+            if pe < 1 or text[pe - 1] not in "：:":
+                continue
+            sp = self._colon_subject(text, pe - 1, quotes)
+            if sp is None:
+                continue
+            s0, s1 = self._trim(text, a + 1, b)
+            out.append(Candidate(s0, s1, "direct", "：", sp, "colon_quote"))
+        return out
+
+    def _colon_subject(self, text: str, colon: int, quotes: list[tuple[int, int]]) -> Speaker | None:
+        """The person the sentence ending at `colon` is about: its last clause with a subject."""
+        ss = colon
+        while ss > 0 and text[ss - 1] not in SENT_END:
+            ss -= 1
+        end = colon
+        pron: Speaker | None = None
+        for _ in range(4):
+            if end <= ss:
+                break
+            a = self._clause_start(text, end, quotes)
+            a = max(a, ss)
+            clause = text[a:end]
+            head = clause.lstrip()
+            h0 = a + len(clause) - len(head)
+            if head[:1] in ("他", "她") and not head.startswith(PLURAL_PRONOUNS):
+                # "李明收到红包时，他毫不掩饰…：": the name the pronoun stands for, when the sentence has it
+                pron = pron or Speaker(h0, h0 + 1, head[0], "ref_person")
+            else:
+                sp = self.parser.subject_head(text, a, end)
+                if sp is not None:
+                    return sp if sp.type == "person" else pron
+            end = a - 1
+        return pron
+
     def run(self, text: str, quotes: list[tuple[int, int]] | None = None) -> list[Candidate]:
         quotes = quote_spans(text) if quotes is None else quotes
         cands = self.speech(text, quotes) + self.frames(text, quotes)
@@ -820,6 +938,8 @@ class Finder:
                     taken.add(a)
         cands += self.quotes_after(text, quotes, taken)
         cands += self._continued_quotes(text, quotes, cands)
+        cands += self.colon_quotes(text, quotes, cands)
+        cands += [c for c in self.qa_lines(text) if not any(d.start <= c.start < d.end for d in cands)]
         # "网友指出，…，在他看来，…": a frame inside an indirect span starts a statement of its own
         for f in cands:
             fs = f.extra.get("frame_start")

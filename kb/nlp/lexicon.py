@@ -143,6 +143,8 @@ LATIN_ORG_WORDS = {
     "Dynamics",
 }
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+# Words that make a translit-looking string a place or a thing, not a name ("巴西", "亚洲")
+_NOT_NAME_PARTS = ("西亚", "亚洲", "非洲", "美洲", "欧洲", "国", "省", "市", "州", "人", "方", "法", "地")
 _DOT_NAME = re.compile(
     r"^[\u4e00-\u9fffA-Za-z]{1,8}[·•‧・][\u4e00-\u9fffA-Za-z]{1,10}(?:[·•‧・][\u4e00-\u9fffA-Za-z]{1,10})?$"
 )
@@ -167,6 +169,9 @@ def looks_like_person(name: str, lex: Lexicon) -> bool:
             return True
         if 2 <= len(name) <= 5 and all(c in TRANSLIT for c in name):
             return True
+        # "冯德莱恩", "马克龙斯": a transliterated name with one character outside the list
+        if 4 <= len(name) <= 5 and sum(c in TRANSLIT for c in name) >= len(name) - 1:
+            return not any(w in name for w in _NOT_NAME_PARTS)
     return False
 
 

@@ -37,7 +37,23 @@ MIDDLE = re.compile(
 )
 MIDDLE_MAX = 60
 # Middles that may hold a 的 (a place or an occasion): "在接受媒体的采访时", "在今天的发布会上"
-RELATIVE_OK = re.compile(r"(?:在|于|对|向|接受|通过|就|据|出席|参加|做客|从|以)")
+RELATIVE_OK = re.compile(
+    r"(?:(?:周[一二三四五六日]|\d{1,2}月\d{1,2}日|\d{1,2}日|今天|昨天|今日|昨日|近日|日前|当地时间|本周[一二三四五六日]?)\s*)?"
+    r"(?:在|于|对|向|接受|通过|就|据|出席|参加|做客|从|以)"
+)
+# "曾任职于X的员工", "一支由X领衔的研究团队": a description ending in a generic head is an unnamed source
+DESCRIBED_UNNAMED = re.compile(r"的(?:[\u4e00-\u9fffA-Za-z]{0,6})?$")
+# A group described without a name ("研究团队", "一支国际天文学团队"): unnamed, not an organisation
+GENERIC_TEAM = re.compile(r"^(?:一支|一个|一组|这支|这个|该)?[^，。]{0,30}?(?:团队|小组|课题组|研究组)$")
+# An online handle in quotes standing for a person
+HANDLE = re.compile(
+    r"(?:(?:ID|id|网名|昵称|账号|用户名)(?:为|是|叫)?|博主|网友|用户|UP主|up主|微博用户|推特用户)?\s*“([^“”，。！？\s]{2,12})”"
+    r"(?:的[\u4e00-\u9fffA-Za-z]{0,16})?"
+)
+# A generic word for the company (“公司方面表示”): a reference to the company the article is about
+BARE_ORG_WORDS = frozenset(
+    "公司 该公司 这家公司 本公司 集团 该集团 监管机构 该监管机构 监管部门 团队 该团队".split()
+)
 # A scene before the subject ("在演讲中孙正义还说", "在发布会上，…"): tried only when the plain parse fails.
 SCENE = re.compile(r"\s*在[^，。；：:\s“”]{1,14}?(?:中|上|时|期间|之际|现场)")
 # An organisation name ended by a strong suffix, then a short qualifier of the title that follows
@@ -195,6 +211,18 @@ class SpeakerParser:
         base = start + off
         if not region.strip():
             return None
+        # "曾任职于X的员工": a relative clause before a generic head describes an unnamed source (the
+        # splits below would take "曾任职" for a name)
+        whole = PARENS.sub("", region).strip()
+        if (
+            "的" in whole
+            and "“" not in whole
+            and self._has_unnamed(whole.rsplit("的", 1)[1])
+            and len(whole) <= 40
+        ):
+            tail = whole.rsplit("的", 1)[1]
+            if not any(t in tail for t in ("人士看来",)) and not self.lex.title_re.search(tail):
+                return Speaker(base, base + len(region.rstrip()), whole, "unnamed")
         # try the shortest subject first: split at each place where an adverbial could begin
         splits = sorted({len(region)} | {mm.start() for mm in MIDDLE.finditer(region) if mm.start() > 0})
         for cut in splits:
@@ -262,7 +290,13 @@ class SpeakerParser:
         if not s or len(s) > 70:
             return None
         clean = PARENS.sub("", s).strip()
+        hd = HANDLE.fullmatch(clean)
+        if hd and not self._has_unnamed(hd.group(1)):
+            # 'ID为“陈醒醒”的工作人员', '博主“小马甲不小”': an online handle is the person's name here
+            return Speaker(base, base + len(s), clean, "person", name=hd.group(1))
         clean = clean.strip('“”"「」 ')
+        if clean.endswith("本人") and len(clean) > 3:
+            clean = clean[:-2]  # "马斯克本人"
         if not clean:
             return None
         end = base + len(s)
@@ -279,6 +313,11 @@ class SpeakerParser:
             clean,
         ):
             return Speaker(base, end, clean, "ref_org")
+        if clean in BARE_ORG_WORDS or (ORG_TAIL.search(clean) and ORG_TAIL.sub("", clean) in BARE_ORG_WORDS):
+            return Speaker(base, end, clean, "ref_org")  # "公司方面", "监管机构": the company named before
+        if GENERIC_TEAM.match(clean) and not self.known_org_prefix(clean) and not self._local_org_in(clean):
+            if "的" in clean or not re.search(r"[A-Za-z]", clean):
+                return Speaker(base, end, clean, "unnamed")
         # media
         mp = MEDIA_PREFIX.match(clean)
         if mp and mp.end() < len(clean):
@@ -412,6 +451,11 @@ class SpeakerParser:
             self._orgs = frozenset(names)
         return self._orgs
 
+    def _local_org_in(self, s: str) -> bool:
+        """Whether an organisation the article names ("慧科集团") opens `s`."""
+        local = LOCAL_NAMES.get() or {}
+        return any(s.startswith(n) and k == "organization" and len(n) >= 2 for n, k in local.items())
+
     def _has_unnamed(self, s: str) -> bool:
         return any(h in s for h in self.lex.unnamed_heads)
 
@@ -465,6 +509,11 @@ class SpeakerParser:
             and (self.entity(bare) is not None or looks_like_person(bare, self.lex))
         ):
             name = bare  # "院长陈滢博士"
+        if "的" in name:
+            # "伦敦某中心的乔尔·鲍尔": the name is what follows the description
+            tail = name.rsplit("的", 1)[1].strip()
+            if looks_like_person(tail, self.lex) or self.entity(tail) is not None:
+                name = tail
         e = self.entity(name)
         if e is not None and getattr(e, "kind", "") == "person":
             return Speaker(
@@ -474,6 +523,10 @@ class SpeakerParser:
             return Speaker(base, end, s, "person", name=name, title=title, org=org)
         # a long chain ("Color Genomics创始人、Airbnb和Pinterest投资者埃拉德·吉尔"): the name that ends it
         tm = TAIL_NAME.search(name)
-        if tm and tm.start() > 0 and name[tm.start() - 1] not in "的和与及":
+        if (
+            tm
+            and tm.start() > 0
+            and (name[tm.start() - 1] not in "的和与及" or _DOTTED.fullmatch(tm.group()))
+        ):
             return Speaker(base, end, s, "person", name=tm.group(), title=title, org=org)
         return None
