@@ -8,28 +8,30 @@ import pytest
 
 from tests.conftest import shared
 
-# Measured (88 of 96 queries scored over 344-348 statements, multilingual-e5-small, with the
-# cross-lingual glossary of kb/search/crosslingual.py): hybrid Recall@5 0.845, MRR 0.812, nDCG@10
-# 0.805 (keyword 0.765, vector 0.769). The set grew by 26 English paraphrase queries (e01-e26), so
-# these are lower than the earlier 62-query numbers (hybrid nDCG@10 0.840) without anything
-# getting worse: Chinese queries score the same as before (translation only touches queries
-# without Chinese characters). The numbers move with the extractor (which statements exist),
-# so the floors leave room.
-FLOORS = {"recall@5": 0.80, "mrr": 0.77, "ndcg@10": 0.77}
-MIN_SCORED = 82
-# Per language of the query (kb.eval.search.query_lang), per retriever.
-# Chinese (49): hybrid R@5 0.854-0.874, nDCG@10 0.838-0.858.
-# English (39): before the glossary keyword R@5 0.141 / nDCG@10 0.144, vector 0.761 / 0.710,
-# hybrid 0.812 / 0.681; with it keyword 0.765 / 0.685, vector 0.799 / 0.727 (the query vector
-# also embeds the Chinese rendering), hybrid 0.833 / 0.763 (keyword side translated, vector
-# English: see kb.search.engine.Fusion for why).
-LANG_FLOORS = {
-    ("zh", "hybrid"): {"recall@5": 0.82, "ndcg@10": 0.80},
+# Measured (112 of 120 queries scored over 344-348 statements, multilingual-e5-small, with the
+# cross-lingual glossary of kb/search/crosslingual.py): hybrid Recall@5 0.757, MRR 0.774, nDCG@10
+# 0.742 (keyword 0.675, vector 0.692). The set grew by 26 English paraphrase queries (e01-e26,
+# written alongside the glossary) and 24 more (h01-h24, "en-heldout", written by someone who never
+# saw the glossary or ran a search), so these are lower than the earlier 62-query numbers (hybrid
+# nDCG@10 0.840) without anything getting worse: Chinese queries score the same as before
+# (translation only touches queries without Chinese characters). The numbers move with the
+# extractor (which statements exist), so the floors leave room.
+FLOORS = {"recall@5": 0.73, "mrr": 0.74, "ndcg@10": 0.71}
+MIN_SCORED = 106
+# Per kind of query, per retriever.
+# Chinese ("zh", 28): hybrid nDCG@10 0.894; all Chinese-script queries (49): R@5 0.854, nDCG 0.838.
+# "en" (38): before the glossary keyword R@5 0.141 / nDCG@10 0.144, vector 0.761 / 0.710, hybrid
+# 0.812 / 0.681; with it keyword 0.772 / 0.683, vector 0.794 / 0.720, hybrid 0.842 / 0.764.
+# "en-heldout" (24, blind to the glossary): before it hybrid nDCG@10 0.442 (keyword 0.091, vector
+# 0.430); with it keyword 0.330 / 0.335, vector 0.429 / 0.411, hybrid 0.417 / 0.502.
+LANG_FLOORS = {("zh", "hybrid"): {"recall@5": 0.82, "ndcg@10": 0.80}}
+KIND_FLOORS = {
     ("en", "keyword"): {"recall@5": 0.70, "ndcg@10": 0.62},
     ("en", "vector"): {"recall@5": 0.75, "ndcg@10": 0.68},
     ("en", "hybrid"): {"recall@5": 0.78, "ndcg@10": 0.72},
+    ("en-heldout", "hybrid"): {"recall@5": 0.38, "ndcg@10": 0.47},
 }
-MIN_ENGLISH = 35
+MIN_ENGLISH = 60
 
 
 @pytest.mark.slow
@@ -50,4 +52,10 @@ def test_search_quality_floors() -> None:
         got = r["by_lang"][f"{lang}/{mode}"]
         for metric, floor in floors.items():
             assert got[metric] >= floor, (lang, mode, metric, got)
-    assert r["by_lang"]["en/hybrid"]["ndcg@10"] > r["by_lang"]["en/keyword"]["ndcg@10"], r["by_lang"]
+    for (kind, mode), floors in KIND_FLOORS.items():
+        got = r["by_kind"][f"{kind}/{mode}"]
+        for metric, floor in floors.items():
+            assert got[metric] >= floor, (kind, mode, metric, got)
+    for kind in ("en", "en-heldout"):
+        by = r["by_kind"]
+        assert by[f"{kind}/hybrid"]["ndcg@10"] > by[f"{kind}/keyword"]["ndcg@10"], by
