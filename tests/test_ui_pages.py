@@ -138,6 +138,9 @@ def test_companies_page_people_statements_and_compare(kb_home: Path) -> None:
     assert "百川智能" in shown and "Baichuan AI" in shown
     assert "王小川" in "".join(at.dataframe[0].value["name"])
     assert "不建议创业公司参与价格战" in shown
+    assert not at.get("selectbox") or "other" not in [b.key for b in at.selectbox]  # built when opened
+    at.session_state["company_tab"] = "Compare"  # what clicking the tab does (AppTest has no tab click)
+    at.run()
     at.selectbox(key="other").set_value("volcano-engine")
     at.selectbox(key="cmp_topic").set_value("pricing").run()
     assert not at.exception
@@ -246,3 +249,63 @@ def test_digests_page_previews_the_digest_as_sent(kb_home: Path) -> None:
     assert "言论周报" in shown  # the subject line of the e-mail
     assert "开源能让生态更快成长" in shown  # the plain-text part: the newest week's statements
     assert any(b.label == "Download as .eml" for b in at.get("download_button"))
+
+
+def _orphan_a_fix(kb_home: Path) -> tuple[str, str]:
+    """Two fixes through the library; then a re-extraction drops the first one's statement (as
+    kb.corrections.follow leaves it: the row kept, marked orphaned) and finds the second satisfied."""
+    from kb.config import load_settings
+    from kb.corrections import apply
+    from kb.store import Store
+
+    store = Store(load_settings(kb_home).db_path)
+    gone, kept = (r[0] for r in store.db.execute(
+        "SELECT id FROM statements WHERE speaker_id IN ('tan-dai', 'li-yanhong') ORDER BY speaker_id DESC, id LIMIT 2"
+    ))  # fmt: skip
+    quote = store.db.execute("SELECT text FROM statements WHERE id = ?", (gone,)).fetchone()[0]
+    apply(store, gone, "organization", "字节跳动", None, note="orphan me")
+    apply(store, kept, "organization", "百度智能云", None)
+    with store.transaction() as db:
+        db.execute("DELETE FROM statement_topics WHERE statement_id = ?", (gone,))
+        db.execute("DELETE FROM statements WHERE id = ?", (gone,))
+        db.execute("UPDATE corrections SET status = 'orphaned' WHERE statement_id = ?", (gone,))
+        db.execute("UPDATE corrections SET status = 'satisfied' WHERE statement_id = ?", (kept,))
+    store.close()
+    return gone, quote
+
+
+def test_corrections_page_shows_status_and_orphaned_fixes(kb_home: Path) -> None:
+    _gone, quote = _orphan_a_fix(kb_home)
+    at = run_app("corrections")
+    assert [m.value for m in at.metric] == ["0", "1", "1"]  # applied, satisfied, orphaned
+    assert at.warning and "1 fix lost its statement" in at.warning[0].value
+    orphans, log = at.dataframe[0].value, at.dataframe[1].value
+    assert list(orphans["quote"]) == [quote]  # the quote the fix was made on, though it is gone
+    assert list(orphans["now"]) == ["字节跳动"] and list(orphans["note"]) == ["orphan me"]
+    assert all(u.startswith("https://") for u in orphans["article"])
+    assert set(log["status"]) == {"orphaned (statement gone)", "satisfied (the new extraction agrees)"}
+    assert quote in set(log["statement"])  # the log keeps the lost statement's text too
+
+
+def test_corrections_page_without_orphans_says_so(kb_home: Path) -> None:
+    at = run_app("people", id="tan-dai")
+    fix = next(b for b in at.button if b.key and b.key.startswith("fixbtn-p-"))
+    sid = fix.key[len("fixbtn-p-") :]
+    fix.click().run()
+    at.text_input(key=f"org-p-{sid}").set_value("字节跳动")
+    next(b for b in at.button if b.key == f"FormSubmitter:fix-p-{sid}-Save correction").click().run()
+    at.switch_page("pages/corrections.py").run()
+    assert not at.exception and not at.warning
+    assert [m.value for m in at.metric] == ["1", "0", "0"]
+    assert list(at.dataframe[0].value["status"]) == ["applied"]
+    assert any("No orphaned fix" in c.value for c in at.caption)
+
+
+def test_a_write_by_another_process_shows_on_the_next_rerun(kb_home: Path) -> None:
+    """Query results are cached, keyed by SQLite's data_version: an ingest or `kb correct` in another
+    process (here: another connection) is seen at once, without waiting for the cache to expire."""
+    at = run_app("corrections")
+    assert at.info and "No correction yet" in at.info[0].value
+    _orphan_a_fix(kb_home)
+    at.run()
+    assert not at.exception and len(at.dataframe) == 2 and [m.value for m in at.metric] == ["0", "1", "1"]

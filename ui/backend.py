@@ -12,7 +12,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, is_dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -670,9 +670,23 @@ def correct(
 
 
 def corrections(kbase: KnowledgeBase, limit: int = 200) -> list[dict[str, Any]]:
+    """The corrections log, newest first; each fix with its `status`: applied, satisfied (a later
+    extraction already agrees with it) or orphaned (its statement is gone after a re-extraction)."""
     from kb.corrections import history
 
-    return [plain(r) for r in history(kbase.store, limit=limit)]
+    out = [plain(r) for r in history(kbase.store, limit=limit)]
+    for r in out:
+        r.setdefault("status", "applied")
+    return out
+
+
+def correction_orphans(kbase: KnowledgeBase, limit: int = 200) -> list[dict[str, Any]]:
+    """Fixes whose statement no longer exists, newest first, with the quote they were made on and
+    where it was (article URL, the speaker as extracted)."""
+    from kb import corrections as lib_corrections
+
+    fn = getattr(lib_corrections, "orphans", None)
+    return [plain(r) for r in fn(kbase.store, limit=limit)] if fn else []
 
 
 # -- digests ---------------------------------------------------------------------------------------
@@ -744,6 +758,17 @@ def remove_subscription(kbase: KnowledgeBase, sub_id: int) -> None:
         return
     with kbase.store.transaction() as db:
         db.execute("DELETE FROM subscriptions WHERE id = ?", (sub_id,))
+
+
+def digest_window(newest: date | None, today: date | None = None) -> tuple[date, date, bool]:
+    """The Digests page's default preview window: last week (Monday to Sunday), or the week of the
+    newest statement when the KB has nothing newer (demo data, a paused feed) — then True."""
+    today = today or date.today()
+    week_start = today - timedelta(days=today.weekday()) - timedelta(days=7)
+    if newest and newest < week_start:
+        start = newest - timedelta(days=newest.weekday())
+        return start, start + timedelta(days=6), True
+    return week_start, week_start + timedelta(days=6), False
 
 
 def digest_preview(

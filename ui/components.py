@@ -301,8 +301,15 @@ def statements_behind(rows: list[dict[str, Any]], state: Any, key: str) -> None:
                 index = i
     choice = st.selectbox("Period · topic · stance (or click a dot in the chart)", range(len(rows)), index=index,
                           format_func=lambda i: labels[i], key=f"bar-{key}")  # fmt: skip
-    for s in backend.statements_by_ids(kb(), rows[choice]["statement_ids"]):
+    # A busy month's dot stands for hundreds of statements: 30 cards at a time.
+    ids = rows[choice]["statement_ids"]
+    more = f"behind-shown-{key}-{choice}"
+    shown = st.session_state.get(more, 30)
+    for s in backend.statements_by_ids(kb(), ids[:shown]):
         statement_card(s, key=f"{key}-bar-")
+    if len(ids) > shown and st.button(f"Show more ({len(ids) - shown:,} left)", key=f"more-{more}"):
+        st.session_state[more] = shown + 30
+        st.rerun()
 
 
 def changes_table(items: list[dict[str, Any]]) -> None:
@@ -329,8 +336,11 @@ def stance_section(rows: list[dict[str, Any]], *, key: str) -> None:
     """A person's or company's stance chart by topic, with the statements behind any dot."""
     if rows:
         state = stance_chart(rows, key=f"chart-{key}")
-        with st.expander("Statements behind a dot"):
-            statements_behind(rows, state, key=key)
+        # Built only when opened: a busy month's dot stands for hundreds of statements.
+        behind = st.expander("Statements behind a dot", key=f"behind-{key}", on_change="rerun")
+        if behind.open:
+            with behind:
+                statements_behind(rows, state, key=key)
     else:
         st.caption("No statement on a known topic yet.")
 

@@ -2,13 +2,18 @@
 
 The knowledge base (and through it the store, registry, embedding model and vector index) is opened
 once per process and per KB home; its heavy parts load lazily on first use. Query results are cached
-for a short while so that widget reruns do not repeat work; writes clear them.
+so that widget reruns and other sessions do not repeat work. They stay right without a short expiry:
+the cache key holds SQLite's `data_version`, which changes as soon as another process (an ingest,
+`kb correct`) commits to the KB, and the app's own writes call `clear_data()`.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import sqlite3
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +21,20 @@ import streamlit as st
 
 from kb.base import KnowledgeBase
 from kb.config import default_home, load_settings
+from kb.textnorm import search_tokens
 
-DATA_TTL_S = 60  # query results: short, so a running ingest shows up within a minute
+DATA_TTL_S = 600  # a bound on memory; freshness comes from the data version in the cache key
 
 
 def home() -> str:
     """The KB home: `kb ui` passes it as KB_HOME."""
-    return str(Path(os.environ.get("KB_HOME") or default_home()).resolve())
+    return _resolved(os.environ.get("KB_HOME") or str(default_home()))
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved(path: str) -> str:
+    # Called by every query of every run: resolving the path (a few lstat calls) once is enough.
+    return str(Path(path).resolve())
 
 
 @st.cache_resource(show_spinner=False)
@@ -58,12 +70,21 @@ def embedder() -> Any:
     return _embedder(home())
 
 
+@dataclass
+class _WarmUp:
+    thread: threading.Thread
+    search_ready: threading.Event
+
+
 @st.cache_resource(show_spinner=False)
-def _warm_up(home_dir: str) -> threading.Thread:
-    """Load the embedding model and open the vector index in the background, once per process, as
-    soon as any page is shown: the first search then answers at once instead of after the model's
-    10+ s load. Failures are left for the search itself to report."""
+def _warm_up(home_dir: str) -> _WarmUp:
+    """Load the embedding model, open the vector index and load the search's own dictionaries (jieba's
+    0.6 s, the registry's name matcher) in the background, once per process, as soon as any page is
+    shown: the first search then answers at once instead of after the model's 10+ s load. Then it
+    builds the Digests page's default preview (most of a second on a large KB) into the data cache.
+    Failures are left for the pages to report."""
     kbase = _kb(home_dir)
+    ready = threading.Event()
 
     def run() -> None:
         try:
@@ -71,10 +92,27 @@ def _warm_up(home_dir: str) -> threading.Thread:
             kbase.index.count()
         except Exception:  # noqa: BLE001, S110 - the search shows the error in its own words
             pass
+        try:
+            from ui import backend
+
+            search_tokens("预热 warm-up")
+            backend.parse_query(kbase, "王小川 价格战")
+        except Exception:  # noqa: BLE001, S110 - as above
+            pass
+        ready.set()
+        try:
+            from ui import backend
+
+            since, until, _ = backend.digest_window(
+                _call(home_dir, _data_version(home_dir), "newest_statement_day", (), ())
+            )
+            _call(home_dir, _data_version(home_dir), "digest_preview", (None, since, until), ())
+        except Exception:  # noqa: BLE001, S110 - as above
+            pass
 
     t = threading.Thread(target=run, name="kb-warm-up", daemon=True)
     t.start()
-    return t
+    return _WarmUp(t, ready)
 
 
 def warm_up() -> None:
@@ -83,10 +121,10 @@ def warm_up() -> None:
 
 def _wait_for_model() -> None:
     """Searches wait for the warm-up instead of loading a second copy of the model beside it."""
-    t = _warm_up(home())
-    if t.is_alive():
+    w = _warm_up(home())
+    if not w.search_ready.is_set():
         with st.spinner("Loading the embedding model (once per process)…"):
-            t.join()
+            w.search_ready.wait()
 
 
 def clear_data() -> None:
@@ -94,15 +132,26 @@ def clear_data() -> None:
     st.cache_data.clear()
 
 
-@st.cache_data(ttl=DATA_TTL_S, show_spinner=False)
-def _call(home_dir: str, fn_name: str, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> Any:
+def _data_version(home_dir: str) -> int:
+    """Changes whenever another connection (another process) has committed to the KB since."""
+    try:
+        return int(_kb(home_dir).store.db.execute("PRAGMA data_version").fetchone()[0])
+    except sqlite3.Error:
+        return -1
+
+
+@st.cache_data(ttl=DATA_TTL_S, show_spinner=False, max_entries=2000)
+def _call(
+    home_dir: str, version: int, fn_name: str, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
+) -> Any:
     from ui import backend
 
     return getattr(backend, fn_name)(_kb(home_dir), *args, **dict(kwargs))
 
 
 def q(fn_name: str, *args: Any, **kwargs: Any) -> Any:
-    """A read through `ui.backend`, cached per KB home and arguments for DATA_TTL_S."""
+    """A read through `ui.backend`, cached per KB home, data version and arguments."""
     if fn_name == "search":
         _wait_for_model()
-    return _call(home(), fn_name, args, tuple(sorted(kwargs.items())))
+    h = home()
+    return _call(h, _data_version(h), fn_name, args, tuple(sorted(kwargs.items())))

@@ -44,8 +44,8 @@ aliases = [a for a in info["aliases"] if a not in (info["name"], info.get("name_
 if aliases:
     st.markdown("**Also written** " + " · ".join(md_text(a) for a in aliases))
 
-tab_overview, tab_compare = st.tabs(["Overview", "Compare"])
-with tab_overview:
+
+def overview() -> None:
     st.subheader("People")
     if info["people"]:
         st.dataframe(
@@ -64,21 +64,31 @@ with tab_overview:
     stance_section(q("timeline", company_id=cid, by="month"), key=f"c-{cid}")
     paged_statements(cid, card_key="c-", company_id=cid)
 
-with tab_compare:
+
+def compare() -> None:
     others = [i for i in ids if i != cid]
     catalog = components.TOPICS
     if not others or not catalog:
         st.caption("Needs a second company and at least one topic.")
     else:
         c1, c2 = st.columns(2)
+        # The tab's widgets are not rendered while the overview is open, so Streamlit forgets their
+        # values: the choices are kept aside and come back with the tab.
+        kept = st.session_state.get("_cmp", {})
         other = c1.selectbox("Compare with", others, key="other",
+                             index=others.index(kept["other"]) if kept.get("other") in others else 0,
                              format_func=lambda i: clean_label(by_id[i]["name"]))  # fmt: skip
-        topic = c2.selectbox("On topic", list(catalog), key="cmp_topic", format_func=topic_name)
+        topics = list(catalog)
+        topic = c2.selectbox("On topic", topics, key="cmp_topic", format_func=topic_name,
+                             index=topics.index(kept["topic"]) if kept.get("topic") in topics else 0)  # fmt: skip
+        st.session_state["_cmp"] = {"other": other, "topic": topic}
         crows = q("compare", (cid, other), topic=topic, by="month")
         if crows:
             state = compare_chart(crows, key=f"cmp-{cid}-{other}-{topic}")
-            with st.expander("Statements behind a dot"):
-                compared_statements(crows, state, key=f"cmp-{cid}-{other}-{topic}")
+            behind = st.expander("Statements behind a dot", key=f"cmp-behind-{cid}", on_change="rerun")
+            if behind.open:  # built only when opened: up to 50 cards
+                with behind:
+                    compared_statements(crows, state, key=f"cmp-{cid}-{other}-{topic}")
         else:
             st.caption("Neither company has a statement on this topic yet.")
         st.markdown("**Latest on this topic**")
@@ -91,3 +101,13 @@ with tab_compare:
                     st.caption("No statement on this topic.")
                 for s in latest:
                     statement_card(s, key=f"cmp-{c}-", corrections=False)
+
+
+# Only the open tab runs: the comparison (two companies' timelines) is not built for the overview.
+tab_overview, tab_compare = st.tabs(["Overview", "Compare"], key="company_tab", on_change="rerun")
+if tab_overview.open:
+    with tab_overview:
+        overview()
+if tab_compare.open:
+    with tab_compare:
+        compare()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -73,20 +72,20 @@ if remove and cur is not None:
 st.subheader("Preview of the next digest")
 # The next digest covers last week (Monday to Sunday). On a KB whose newest statement is older
 # (demo data, a paused feed), the week of the newest statement is the useful default.
-today = date.today()
-week_start = today - timedelta(days=today.weekday()) - timedelta(days=7)
 newest = q("newest_statement_day")
-if newest and newest < week_start:
-    week_start = newest - timedelta(days=newest.weekday())
+week_start, week_end, older = backend.digest_window(newest)
+if older:
     st.caption(f"Nothing newer than {newest}: showing the week of the newest statements.")
 c1, c2, c3 = st.columns(3)
 since = c1.date_input("Since", value=week_start, key="d_since")
-until = c2.date_input("Until", value=week_start + timedelta(days=6), key="d_until")
+until = c2.date_input("Until", value=week_end, key="d_until")
 recipients = [None, *sorted({s["address"] for s in subs})]
 to = c3.selectbox("For", recipients, format_func=lambda a: "everything (no subscription)" if a is None else a,
                   key="d_to")  # fmt: skip
 try:
-    preview = backend.digest_preview(kb(), to, since, until)
+    # Cached like every read (the digest of a busy week takes most of a second to build): editing a
+    # subscription or opening the page again does not rebuild it; a save clears it (clear_data).
+    preview = q("digest_preview", to, since, until)
 except Exception as e:  # noqa: BLE001 - the preview must not break the page
     st.error(md_text(f"The digest could not be built: {type(e).__name__}: {e}"))
     preview = None
