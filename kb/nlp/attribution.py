@@ -442,10 +442,17 @@ class Attributor:
         full = self._full_name(name, persons)
         e = self.parser.entity(full) or self.parser.entity(name)
         title, org = sp.title, sp.org
-        if not title:
+        if not title or not org:
+            # the role the article states with another mention of the same person ("沙利文" after
+            # "波士顿大学教授南希·沙利文"): the title when none is given here, the organisation too
             for m in persons:
-                if m.title and (_same_person(m.text, full) or _same_person(full, m.text)):
+                if not (m.title or m.org) or not (_same_person(m.text, full) or _same_person(full, m.text)):
+                    continue
+                if not title and m.title:
                     title, org = m.title, m.org
+                    break
+                if title and not org and m.org:
+                    org = m.org
                     break
         st.speaker_type = "person"
         if e is not None and getattr(e, "kind", "") == "person":

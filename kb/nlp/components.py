@@ -13,7 +13,7 @@ from kb.nlp.attribution import Attributor, resolve
 from kb.nlp.entities import EntityFinder
 from kb.nlp.finder import Finder, quote_spans
 from kb.nlp.lexicon import Lexicon, load_lexicon
-from kb.nlp.speakers import LOCAL_NAMES, SpeakerParser, local_names
+from kb.nlp.speakers import LOCAL_FULL, LOCAL_NAMES, SpeakerParser, article_people, local_names
 
 if TYPE_CHECKING:
     from kb.registry import Registry
@@ -85,10 +85,13 @@ def make_speech(nlp: Language, name: str) -> SpeechStage:
 class SpeechStage(_Stage):
     def __call__(self, doc: Doc) -> Doc:
         names = local_names(doc._.kb_mentions or [], self.ctx.lex.org_suffixes)
+        text = doc_text(doc)
         token = LOCAL_NAMES.set(names)
+        token_full = LOCAL_FULL.set(article_people(text, self.ctx.lex))
         try:
-            doc._.kb_candidates = self.ctx.finder.run(doc_text(doc), doc._.kb_quotes)
+            doc._.kb_candidates = self.ctx.finder.run(text, doc._.kb_quotes)
         finally:
+            LOCAL_FULL.reset(token_full)
             LOCAL_NAMES.reset(token)
         return doc
 

@@ -255,10 +255,12 @@ RECIPIENT = re.compile(r"(?:我们|我|笔者|[\u4e00-\u9fffA-Za-z]{2,8}?)(?=[�
 TOLD_AFTER = re.compile(r"告诉(?:我们|我|记者|笔者|[\u4e00-\u9fffA-Za-z]{2,8})$")
 # "张师傅：…", "王小明：…": a transcript or Q&A answer, one paragraph opened by the speaker's label
 QA_LINE = re.compile(
-    r"^[ \u3000]*([\u4e00-\u9fff]{1,3}(?:师傅|先生|女士|老师|博士|总)|[\u4e00-\u9fff·・]{2,8})[ \u3000]*[：:]"
+    r"^[ \u3000]*([\u4e00-\u9fff]{1,3}(?:师傅|先生|女士|老师|博士|总)|[\u4e00-\u9fff·・]{2,8}"
+    r"|[A-Z][a-zA-Z'\-]+(?: [A-Z][a-zA-Z'\-]+){1,2} ?(?:教授|博士|先生|女士)?)[ \u3000]*[：:]"
     r"[ \u3000]*(?=\S)",
     re.M,
 )
+QA_LATIN = re.compile(r"([A-Z][a-zA-Z'\-]+(?: [A-Z][a-zA-Z'\-]+){1,2}) ?(教授|博士)?(?:先生|女士)?")
 QA_HONOR = re.compile(r"(?:师傅|先生|女士|老师|博士|总)$")
 # Labels that open a line with a colon and are no speaker
 QA_LABELS = frozenset(
@@ -857,10 +859,20 @@ class Finder:
             label = m.group(1)
             if label in QA_LABELS or self.lex.title_re.fullmatch(label):
                 continue
-            hm = QA_HONOR.search(label)
-            if hm:
+            title = None
+            lm = QA_LATIN.fullmatch(label)
+            if lm:
+                # "Bernhard Jung 教授：" in a translated interview: a Latin name, maybe an honorific
+                label, title = lm.group(1), lm.group(2) or None
+                ok = looks_like_person(label, self.lex)
+            elif hm := QA_HONOR.search(label):
                 stem = label[: hm.start()]
-                ok = bool(stem) and (stem[0] in SURNAMES or looks_like_person(stem, self.lex))
+                # "边师傅": one character before 师傅/先生/女士/老师 is a surname, listed or not
+                ok = bool(stem) and (
+                    stem[0] in SURNAMES
+                    or looks_like_person(stem, self.lex)
+                    or (len(stem) == 1 and hm.group() != "总" and "\u4e00" <= stem <= "\u9fff")
+                )
             else:
                 ok = self.parser.kind_of(label) == "person"
             if not ok:
@@ -869,7 +881,7 @@ class Finder:
             b = len(text) if b == -1 else b
             a, b = self._trim(text, m.end(), b)
             if b - a >= 6:
-                sp = Speaker(m.start(1), m.end(1), label, "person", name=label)
+                sp = Speaker(m.start(1), m.end(1), label, "person", name=label, title=title)
                 hits.append(Candidate(a, b, "direct", "：", sp, "qa"))
         return hits if len(hits) >= 2 else []
 

@@ -143,6 +143,8 @@ LATIN_ORG_WORDS = {
     "Dynamics",
 }
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+# "于今年", "曾去年": a preposition before a time word, not a surname and a given name
+_TIME_WORD = re.compile(r"今年|去年|明年|今天|昨天|明天|本月|上月|下月|本周|上周|今日|昨日")
 # Words that make a translit-looking string a place or a thing, not a name ("巴西", "亚洲")
 _NOT_NAME_PARTS = ("西亚", "亚洲", "非洲", "美洲", "欧洲", "国", "省", "市", "州", "人", "方", "法", "地")
 _DOT_NAME = re.compile(
@@ -161,7 +163,7 @@ def looks_like_person(name: str, lex: Lexicon) -> bool:
     if _LATIN_PERSON.match(name):
         return name.split()[-1] not in LATIN_ORG_WORDS
     if _HAN.match(name):
-        if any(name.endswith(s) for s in lex.org_suffixes):
+        if any(name.endswith(s) for s in lex.org_suffixes) or _TIME_WORD.search(name):
             return False
         if 2 <= len(name) <= 3 and name[0] in SURNAMES:
             return True

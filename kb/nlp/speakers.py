@@ -118,6 +118,66 @@ REF_REPORT = frozenset(
 # Plural pronouns: a group, an organisation or an outlet, never one named person.
 PLURAL_PRONOUNS = ("他们", "她们")
 
+# Surname-only mentions of people the article names in full ("沙利文" after "南希·沙利文", "Kizovski"
+# after "Tanya Kizovski"): short form -> full name, set per Doc by the speech stage.
+LOCAL_FULL: ContextVar[dict[str, str] | None] = ContextVar("kb_local_full", default=None)
+_DOT_FULL = re.compile(r"(?=([\u4e00-\u9fff]{1,8})[·•‧・]([\u4e00-\u9fff]{2,8}))")
+_LATIN_FULL = re.compile(r"(?<![A-Za-z])([A-Z][a-z'\-]+(?: [A-Z][a-z'\-]+){1,2})(?![A-Za-z])")
+# A paper role before the appositive that names the speaker's post ("论文合著者、X大学教授Y",
+# "研究第一作者、来自X的Y博士"): the post after the comma is the one to keep
+PAPER_ROLE = re.compile(r"^[^、，,]{0,10}?(?:作者|合作者|合著者|著者)(?:之一)?[、，,]\s*")
+# A name written right before a name-first title at the end of a chain ("所长Christian Kurts教授")
+NAME_BEFORE_HONOR = re.compile(
+    rf"(?:[A-Z][a-z'\-]+(?: [A-Z][a-zA-Z'\-]+){{0,2}}|[{''.join(sorted(TRANSLIT))}]{{1,6}}[·•‧・][\u4e00-\u9fff]{{1,8}})\s*$"
+)
+
+
+# Characters that start the words after a name ("沙利文在…", "沙利文表示"), not part of it
+_AFTER_NAME = frozenset("在表说称指认也还则的是和与等对向强呼解回透坦直介提此曾将已又就都所")
+
+
+def article_people(text: str, lex: Lexicon) -> dict[str, str]:
+    """Short forms (the last part) of the full foreign names an article writes: "沙利文" -> "南希·沙利文".
+    A short form two different full names share is left out (ambiguous)."""
+    seen: dict[str, set[str]] = {}
+    dots: set[int] = set()
+    for m in _DOT_FULL.finditer(text):
+        if m.end(1) in dots:
+            continue  # the lookahead matches at each start before the same dot: the first is longest
+        dots.add(m.end(1))
+        given = m.group(1).rsplit("和", 1)[-1].rsplit("与", 1)[-1]
+        i = len(given)
+        while i > 0 and given[i - 1] in TRANSLIT and len(given) - i < 4:
+            i -= 1
+        if i == len(given):
+            continue
+        dot, rest = text[m.end(1) : m.start(2)], m.group(2)
+        rest = re.split(r"[和与及]", rest, maxsplit=1)[0] if len(rest) > 3 else rest
+
+        # the surname's end is unknown ("沙利文参与了研究"): the longest start of what follows the dot
+        # that the article also writes on its own
+        def alone(n: int, rest: str = rest, dot: str = dot) -> int:
+            return text.count(rest[:n]) - text.count(dot + rest[:n])
+
+        short = None
+        if len(rest) >= 2 and alone(2) > 0:
+            n = 2
+            while n < min(len(rest), 5) and rest[n] not in _AFTER_NAME and alone(n + 1) == alone(2):
+                n += 1
+            short = rest[:n]
+        if short is not None:
+            seen.setdefault(short, set()).add(given[i:] + dot + short)
+    for m in _LATIN_FULL.finditer(text):
+        full = m.group(1)
+        if not looks_like_person(full, lex) or full.split()[0] in lex.known_orgs:
+            continue
+        seen.setdefault(full.split()[-1], set()).add(full)
+    return {
+        short: next(iter(fulls))
+        for short, fulls in seen.items()
+        if len(fulls) == 1 and short not in lex.known_orgs and short not in lex.known_media
+    }
+
 
 def local_names(mentions: list[Any], suffixes: tuple[str, ...]) -> dict[str, str]:
     """Article-local names from the entity mentions: organisations, and their stems without a suffix
@@ -351,6 +411,30 @@ class SpeakerParser:
                     return Speaker(base, end, clean, "organization", name=org)
         if len(clean) > 40 and not lex.title_re.search(clean):
             return None
+        # "沙利文", "Wikelski教授": the surname of a foreign name the article writes in full
+        local_full = self.local_full(clean)
+        # a bare Latin surname ("Goodfellow") is left to the attribution stage, which takes the role
+        # written with the full name
+        if local_full is not None and (not clean.isascii() or HONOR_TAIL.search(clean)):
+            honor = HONOR_TAIL.search(clean)
+            ht = honor.group() if honor and honor.group() in ("教授", "博士") else None
+            e = self.entity(local_full)
+            return Speaker(
+                base,
+                end,
+                clean,
+                "person",
+                name=local_full,
+                title=ht,
+                entity_id=e.id if e else None,
+                canonical=e.name if e else None,
+            )
+        # "来自X大学的Clara Voss博士": the name before the honorific, the organisation before 的
+        htm = HONOR_TAIL.search(clean)
+        if htm and htm.start() > 0 and not self.lex.title_re.search(clean[: htm.start()]):
+            named = self._name_before_honor(clean[: htm.start()], htm.group(), base, end, clean)
+            if named is not None:
+                return named
         # "陈滢博士": a name with an honorific
         hm = HONORIFIC.match(clean)
         if hm and self._person_name(hm.group(1)):
@@ -403,6 +487,15 @@ class SpeakerParser:
         if head and ORG_UNIT.match(clean[len(head) :]) and not looks_like_person(clean[len(head) :], lex):
             return Speaker(base, end, clean, "organization", name=clean)
         return None
+
+    @staticmethod
+    def local_full(s: str) -> str | None:
+        """The full name when `s` (maybe with an honorific) is the short form of one the article writes."""
+        full = LOCAL_FULL.get()
+        if not full:
+            return None
+        bare = HONOR_TAIL.sub("", s).strip()
+        return full.get(bare)
 
     def _person_name(self, name: str) -> bool:
         """A person's name by the registry, or by its shape when nothing names it an organisation (an
@@ -460,11 +553,21 @@ class SpeakerParser:
         return any(h in s for h in self.lex.unnamed_heads)
 
     def _appositive(self, s: str, base: int, end: int) -> Speaker | None:
+        pr = PAPER_ROLE.match(s)
+        if pr and pr.end() < len(s):
+            if self.lex.title_re.search(s, pr.end()):
+                s = s[pr.end() :]
+            else:
+                return self._paper_role_only(s, pr, base, end)
         titles = list(self.lex.title_re.finditer(s))
         if not titles:
             return None
         first, last = titles[0], titles[-1]
         name = s[last.end() :].strip(" 、，")
+        if not name and last.group() in NAME_FIRST_TITLES:
+            named = self._name_before_honor(s[: last.start()], last.group(), base, end, s)
+            if named is not None:
+                return named
         org_raw = (
             ORG_HEAD_STRIP.sub("", s[: first.start()].strip(" 、的")).removesuffix("旗下").strip(" 、的")
         )
@@ -502,6 +605,7 @@ class SpeakerParser:
             return Speaker(base, end, s, "title_only", title=title, org=org)
         if org and org in ("其", "该公司", "公司"):
             org = "@ref"
+        name = self.local_full(name) or name  # "助理研究教授Starkenburg" after "Tjitske Starkenburg"
         bare = HONOR_TAIL.sub("", name)
         if (
             bare != name
@@ -530,3 +634,72 @@ class SpeakerParser:
         ):
             return Speaker(base, end, s, "person", name=tm.group(), title=title, org=org)
         return None
+
+    def _name_before_honor(self, pre: str, honor: str, base: int, end: int, s: str) -> Speaker | None:
+        """ "所长Christian Kurts教授", "X大学的Otto Kramer教授": a chain whose name sits before a name-first
+        title; the post in the chain (or the honorific) is the title, "X的" the organisation."""
+        nm = NAME_BEFORE_HONOR.search(pre)
+        if nm is None:
+            return None
+        name = nm.group().strip()
+        name = self.local_full(name) or name
+        if " " not in name and "·" not in name and not _DOTTED.fullmatch(name):
+            if not re.fullmatch(r"[A-Z][a-z'\-]+", name):
+                return None
+        rest = ORG_HEAD_STRIP.sub("", pre[: nm.start()].strip(" 、，")).strip()
+        rest = re.sub(r"^来自", "", rest)
+        title: str | None = honor
+        org: str | None = None
+        inner = list(self.lex.title_re.finditer(rest)) if rest else []
+        if rest and inner and inner[-1].end() == len(rest):
+            org_raw = rest[: inner[0].start()].strip(" 、的")
+            title = rest[inner[0].start() :]
+            if org_raw:
+                org, qual = self.split_org(org_raw)
+                title = qual + title
+        elif rest.endswith("的") and 2 <= len(rest) <= 30:
+            org = rest[:-1].removeprefix("来自")
+        elif rest:
+            return None
+        e = self.entity(name)
+        return Speaker(
+            base,
+            end,
+            s,
+            "person",
+            name=name,
+            title=title,
+            org=org or None,
+            entity_id=e.id if e else None,
+            canonical=e.name if e else None,
+        )
+
+    def _paper_role_only(self, s: str, pr: re.Match[str], base: int, end: int) -> Speaker | None:
+        """ "论文第一作者、X中心的乔尔·鲍尔": the paper role is the only title; "X的" is the organisation."""
+        rest = s[pr.end() :].strip()
+        if "的" in rest:
+            head, name = rest.rsplit("的", 1)
+            name = name.strip()
+            if not (_DOTTED.fullmatch(name) or looks_like_person(name, self.lex)):
+                return None
+        else:
+            tm = TAIL_NAME.search(rest)
+            if tm is None or tm.end() != len(rest):
+                return None
+            head, name = rest[: tm.start()], tm.group()
+        org = head.strip().removeprefix("来自").strip() or None
+        if org is not None and (len(org) > 30 or self._has_unnamed(org)):
+            org = None
+        role = re.sub(r"^(?:论文|研究|该研究|该论文|本研究)", "", pr.group().strip(" 、，,"))
+        e = self.entity(name)
+        return Speaker(
+            base,
+            end,
+            s,
+            "person",
+            name=name,
+            title=role or None,
+            org=org,
+            entity_id=e.id if e else None,
+            canonical=e.name if e else None,
+        )
