@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from kb.digest.lookup import Names
@@ -147,15 +148,20 @@ def window_bounds(since: date, until: date) -> tuple[str, str]:
     return start.isoformat(), end.isoformat()
 
 
+@lru_cache(maxsize=64)
+def _zone(tz: str | None) -> tzinfo:
+    # one strptime per distinct offset, not per row: a digest reads every earlier statement of
+    # the speakers in its window (tens of thousands of rows on a large KB)
+    try:
+        return datetime.strptime(tz or "+08:00", "%z").tzinfo or CHINA
+    except ValueError:
+        return CHINA
+
+
 def _local(published: str | None, tz: str | None) -> datetime | None:
     if not published:
         return None
-    dt = datetime.fromisoformat(published)
-    try:
-        zone = datetime.strptime(tz or "+08:00", "%z").tzinfo or CHINA
-    except ValueError:
-        zone = CHINA
-    return dt.astimezone(zone)
+    return datetime.fromisoformat(published).astimezone(_zone(tz))
 
 
 _COLUMNS = (

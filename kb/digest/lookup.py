@@ -53,6 +53,9 @@ class Names:
     registry: Any = None  # kb.registry.Registry or None
     topics: dict[str, dict[str, Any]] = field(default_factory=dict)
     known_speakers: set[str] = field(default_factory=set)  # alias keys of speakers in the KB
+    # Lookups repeat for every statement of a speaker (a digest reads thousands): memoised per
+    # Names, which lives for one digest run or one app cache entry.
+    _memo: dict[tuple[str, Any, Any], Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, store: Store | None) -> Names:
@@ -73,10 +76,13 @@ class Names:
     def _find(self, name: str, kind: str) -> Any:
         if self.registry is None:
             return None
-        try:
-            return self.registry.find(name, kind)
-        except Exception:  # noqa: BLE001 - a stub registry (NotImplementedError) = no registry
-            return None
+        key = ("find", name, kind)
+        if key not in self._memo:
+            try:
+                self._memo[key] = self.registry.find(name, kind)
+            except Exception:  # noqa: BLE001 - a stub registry (NotImplementedError) = no registry
+                self._memo[key] = None
+        return self._memo[key]
 
     def _suggest(self, name: str, kind: str) -> list[str]:
         if self.registry is None:
@@ -167,13 +173,15 @@ class Names:
         """(company id, title) of the role a person held on a day, per the registry."""
         if not person_id or self.registry is None:
             return None, None
-        try:
-            role = self.registry.role_on(person_id, day)
-        except Exception:  # noqa: BLE001
-            return None, None
-        if role is None:
-            return None, None
-        return role.company_id, (role.title or None)
+        key = ("role", person_id, day)
+        if key not in self._memo:
+            try:
+                role = self.registry.role_on(person_id, day)
+            except Exception:  # noqa: BLE001
+                role = None
+            self._memo[key] = (role.company_id, role.title or None) if role is not None else (None, None)
+        found: tuple[str | None, str | None] = self._memo[key]
+        return found
 
     def company_member_ids(self, company_id: str, day: date | None) -> set[str]:
         """Ids of people who held a role at the company on that day."""
