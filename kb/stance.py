@@ -347,11 +347,13 @@ def features(
 class StanceModel:
     """Logistic regression over `features` with abstention; falls back to "neutral" when untrained.
 
-    Analysts would rather see no stance than a wrong one, so a for / against / mixed prediction is
-    kept only when its probability reaches `threshold`; otherwise the pair is called neutral. The
-    rare classes get extra weight (`side_weight`) so that the model proposes them at all; the
-    threshold then trades their recall for precision. Both were chosen by 5-fold cross-validation
-    on the dev split (taxonomy examples always in training); see kb.eval.stance.
+    Analysts would rather see no stance than a wrong one, so a for / against prediction is kept only
+    when its probability reaches `threshold`, and a mixed one only when it also reaches
+    `mixed_threshold` (mixed was never right in cross-validation below that); otherwise the pair is
+    called neutral. The rare classes get extra weight (`side_weight`) so that the model proposes them
+    at all; the threshold then trades their recall for precision. Both were chosen by 5-fold
+    cross-validation on the dev split, folds grouped by sentence, taxonomy examples always in
+    training (`kb eval stance --dev-cv` prints the curve; kb.eval.stance has the numbers).
     """
 
     model_name: str
@@ -360,8 +362,9 @@ class StanceModel:
     n_train: int = 0
     sources: dict[str, int] = field(default_factory=dict)
     C: float = 3.0
-    side_weight: float = 2.0
-    threshold: float = 0.5
+    side_weight: float = 3.0
+    threshold: float = 0.4
+    mixed_threshold: float = 0.6
     version: int = MODEL_VERSION
 
     def fit(self, examples: Sequence[Example], vectors: np.ndarray) -> StanceModel:
@@ -394,13 +397,16 @@ class StanceModel:
         return [str(c) for c in self.clf.classes_], self.clf.predict_proba(x)
 
     def decide(self, classes: Sequence[str], probs: np.ndarray, threshold: float | None = None) -> list[str]:
-        """Argmax, except that a side (for / against / mixed) below the threshold becomes neutral."""
+        """Argmax, except that a side (for / against / mixed) below the threshold becomes neutral
+        (mixed needs `mixed_threshold` too)."""
         t = self.threshold if threshold is None else threshold
+        tm = max(t, getattr(self, "mixed_threshold", t))
         out = []
         for p in probs:
             j = int(p.argmax())
             lab = classes[j]
-            out.append(lab if lab == "neutral" or p[j] >= t else "neutral")
+            need = tm if lab == "mixed" else t
+            out.append(lab if lab == "neutral" or p[j] >= need else "neutral")
         return out
 
     def predict(
@@ -509,6 +515,7 @@ def base_model(embedder: Embedder) -> StanceModel:
         StanceModel.C,
         StanceModel.side_weight,
         StanceModel.threshold,
+        StanceModel.mixed_threshold,
         with_gold,
         [hashlib.sha1(f.read_bytes()).hexdigest() for f in files if f.exists()],
     ]

@@ -89,3 +89,18 @@ def test_abstention_turns_unsure_sides_into_neutral() -> None:
     probs = np.array([[0.55, 0.45], [0.7, 0.3], [0.2, 0.8]])
     assert m.decide(["for", "neutral"], probs) == ["neutral", "for", "neutral"]
     assert m.decide(["for", "neutral"], probs, threshold=0.0) == ["for", "for", "neutral"]
+
+
+def test_mixed_needs_its_own_higher_threshold() -> None:
+    m = StanceModel("fake", ["pricing"], threshold=0.5, mixed_threshold=0.6)
+    probs = np.array([[0.55, 0.45, 0.0], [0.65, 0.35, 0.0], [0.0, 0.45, 0.55]])
+    assert m.decide(["mixed", "neutral", "for"], probs) == ["neutral", "mixed", "for"]
+
+
+def test_macro_f1_3_leaves_mixed_out() -> None:
+    from kb.eval.stance import f1_table, macro_f1_3
+
+    tab = f1_table(["for", "neutral", "mixed"], ["for", "neutral", "neutral"])
+    # against is absent from both (F1 0); mixed is left out of the 3-class mean but not of macro_f1
+    assert macro_f1_3(tab) == pytest.approx((1.0 + 0.0 + 2 / 3) / 3)
+    assert tab["macro_f1"] == pytest.approx((1.0 + 0.0 + 2 / 3) / 3)
