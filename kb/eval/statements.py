@@ -227,7 +227,7 @@ def score_article(
 
 # "test-old": the first test items; "test-new" (batch 2) and "test-b3" (batch 3): later batches
 # labelled before the rules saw them
-SPLITS = ("dev", "test", "test-old", "test-new", "test-b3", "test-b4", "test-b5", "all")
+SPLITS = ("dev", "test", "test-old", "test-new", "test-b3", "test-b4", "test-b5", "test-b6", "test-b7", "all")
 
 
 def _batch_split(batch: int) -> str:

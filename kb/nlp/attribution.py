@@ -131,8 +131,14 @@ def resolve(
         c = obj
         assert isinstance(c, Candidate)
         sp = c.speaker
-        if sp.type == "organization" and _LATIN_WORD.fullmatch(sp.name or "") and not sp.entity_id:
-            # "Ron 还透露" after "Otto 联合创始人 Lior Ron": a surname, not a brand
+        if (
+            sp.type in ("organization", "person")
+            and _LATIN_WORD.fullmatch(sp.name or "")
+            and not sp.entity_id
+            and not sp.title
+        ):
+            # "Ron 还透露" after "Otto 联合创始人 Lior Ron": a surname, not a brand (nor a new person, when
+            # the CRF read it as a name)
             per = _person_by_part(history, mentions, sp.name or "", sp.start, text)
             if per is not None:
                 c.speaker = sp = per.copy(start=sp.start, end=sp.end, mention=sp.mention)
@@ -170,6 +176,9 @@ def resolve(
                 types,
                 prefer_unnamed=sp.mention.startswith(("该", "上述", "这位")) and "负责人" not in sp.mention,
             )
+            crf_ant = c.extra.get("antecedent")
+            if ant is None and isinstance(crf_ant, Speaker):
+                ant = crf_ant  # a named subject the CRF found before the pronoun (kb/nlp/subjects.py)
             if ant is None and UNNAMED_REF.search(sp.mention):
                 ant = sp.copy(type="unnamed")  # "上述人士" with nothing before it is still unnamed
             if ant is None:

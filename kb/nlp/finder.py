@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from kb.nlp.lexicon import SURNAMES, Lexicon, looks_like_person
 from kb.nlp.speakers import PLURAL_PRONOUNS, Speaker, SpeakerParser
+from kb.nlp.subjects import SubjectTagger
 
 OPEN_CLOSE = {"“": "”", "「": "」", "『": "』", '"': '"'}
 SENT_END = "。！？!?\n"
@@ -246,6 +247,8 @@ SOME_REPORT = re.compile(r"\s*(?:另|也|还|又|此前|此外|另外)?有")
 NOT_OUTLET = re.compile(r"以及|和|与|及|各种|各方|的|惯例|这|那|该|此|多方|相关")
 
 
+# Cues of wishes and confirmations: a statement only with a subject in their own clause
+SUBJECT_CUES = frozenset(("希望", "确认"))
 # Weak cues whose content may follow without a pause when it holds a modal ("呼吁所有企业应当…")
 MODAL_CUES = frozenset(("呼吁", "承诺", "敦促", "警告"))
 MODAL_CLAUSE = re.compile(r"[^，。！？；;,\n“”]{1,20}?(?:应当|应该|必须|不得|不会|将会|仅|需要)")
@@ -269,7 +272,7 @@ QA_LABELS = frozenset(
 )
 # "正如X所言，…", "正如X所描述的那样，…"
 FRAME_ZHENGRU = re.compile(
-    r"正如([^，。！？\n]{2,40}?)(?:所言|所说|所指出|所描述的那样|所说的那样|说的那样|所言那样)[，,]"
+    r"正如([^，。！？\n]{2,40}?)(?:所言|所说|所指出|所描述的那样|所说的那样|说的那样|所言那样)[，,：:]"
 )
 
 
@@ -337,6 +340,24 @@ class Finder:
     def __init__(self, lex: Lexicon, parser: SpeakerParser):
         self.lex = lex
         self.parser = parser
+        self.subjects = SubjectTagger(parser)
+
+    def _subject(self, text: str, a: int, b: int, cue_end: int) -> Speaker | None:
+        """The rules' parse of text[a:b] (vetted by the CRF), else the CRF's subject (None without a model)."""
+        sp = self.parser.parse_region(text, a, b)
+        if sp is None:
+            return self.subjects.subject(text, a, b, cue_end)
+        if sp.type in ("person", "organization", "unnamed") and not sp.entity_id and not sp.title:
+            # the head nearest to the cue wins: "内容创作者、X基金会在线趋势研究员NAME表示" is NAME's, not
+            # the organisation's the rules stopped at; "资深观察者NAME认为" is NAME's, not an unnamed source
+            crf = self.subjects.subject(text, a, b, cue_end)
+            if (
+                crf is not None
+                and crf.type == "person"
+                and (crf.end > sp.end or sp.type == "unnamed" and crf.end >= sp.end)
+            ):
+                return crf
+        return self.subjects.vet(text, sp, cue_end)
 
     # -- helpers ------------------------------------------------------------------------------------
 
@@ -388,6 +409,15 @@ class Finder:
         return a, b
 
     def _cue_ok(self, text: str, p: int, cue: str) -> bool:
+        if cue in SUBJECT_CUES:
+            # "X希望，…", "X周五确认，…": only with a subject of their own in the clause (a bare "，希望…" is
+            # part of what was said before)
+            a = p
+            while a > 0 and text[a - 1] not in CLAUSE_BOUND:
+                a -= 1
+            region = text[a:p].strip()
+            if len(region) < 2 or CONTINUE_CUE.fullmatch(region) or region.endswith(("们", "我")):
+                return False
         if len(cue) >= 2 and text[p - 1 : p] == "的":
             return False  # a noun here ("专业医生的回答", "他的介绍"), not a verb of saying
         if cue == "称" and REN_NOUN.search(text, max(0, p - 3), p):
@@ -461,7 +491,7 @@ class Finder:
                 )
                 and not SCENE_ONLY.fullmatch(region)
             ):
-                speaker = self.parser.parse_region(text, cs, p)
+                speaker = self._subject(text, cs, p, m.end())
                 if speaker is None:
                     continue
             if speaker is None and frame and region[frame.end() :].strip():
@@ -747,12 +777,24 @@ class Finder:
             m = self.lex.after_re.search(clause) or TOLD_AFTER.search(clause)
             if not m or not clause:
                 continue
-            sp = self.parser.parse_region(text, k, k + m.start())
+            sp = self._subject(text, k, k + m.start(), k + m.end())
             if sp is None:
                 continue
             s0, s1 = self._trim(text, a + 1, b)
             if s1 - s0 >= 2:
                 out.append(Candidate(s0, s1, "direct", m.group(), sp, "quote_after"))
+            # "“…，”他周三发帖说。“…”": a quote split by its cue (the first part ends with a comma) goes on
+            # in the quote right after the cue's sentence
+            if text[b - 1 : b] in "，," and e < len(text) and text[e] in "。.":
+                n = e + 1
+                while n < len(text) and text[n] in " \u3000":
+                    n += 1
+                nq = next(((x, y) for x, y in quotes if x == n), None)
+                if nq is not None and nq[0] not in taken:
+                    t0, t1 = self._trim(text, nq[0] + 1, nq[1])
+                    if t1 - t0 >= 2:
+                        out.append(Candidate(t0, t1, "direct", m.group(), sp, "quote_after"))
+                        taken.add(nq[0])
             # "“…”，“…”，他称": quotes joined only by a comma before it have the same speaker
             prev_end = a
             for pa, pb in reversed([q for q in quotes if q[1] < a]):
@@ -797,14 +839,17 @@ class Finder:
     FRAME_SHUOFA = re.compile(
         r"(?:根据|按照|依照|照)([^，。！？\n]{1,30}?)的(?:说法|介绍|解释|描述|观点|表述|消息)[，,]"
     )
-    FRAME_GUANDIAN = re.compile(r"([^，。！？\n]{1,30}?)的(?:观点|看法|判断|态度)(?:是|则是|为)[，,：:]?")
+    FRAME_GUANDIAN = re.compile(
+        r"([^，。！？\n]{1,30}?)(?:的(?:观点|看法|判断|态度)(?:是|则是|为|认为)|给出的(?:解释|回答|说法|理由)(?:是|为))"
+        r"[，,：:]?"
+    )
 
     # the literal core of each frame: the frame regexes (slow, with a lazy group at every position)
     # only run on a text that has it
     FRAME_KEYS = (
         re.compile(r"看来[，,]"),
         re.compile(r"的(?:说法|介绍|解释|描述|观点|表述|消息)[，,]"),
-        re.compile(r"的(?:观点|看法|判断|态度)(?:是|则是|为)"),
+        re.compile(r"的(?:观点|看法|判断|态度)(?:是|则是|为|认为)|给出的(?:解释|回答|说法|理由)(?:是|为)"),
         re.compile(r"正如"),
     )
 
@@ -827,7 +872,7 @@ class Finder:
                     g0 = cs
                 if rx is self.FRAME_KANLAI and CROWD.match(m.group(1).strip()):
                     continue
-                sp = self.parser.parse_region(text, g0, m.end(1))
+                sp = self._subject(text, g0, m.end(1), m.end())
                 if sp is None and rx is self.FRAME_SHUOFA and text[m.end(1) + 1 : m.end(1) + 3] == "消息":
                     # "根据辛饭堂的消息": a short name in a news frame is the outlet
                     om = OUTLET.fullmatch(text, m.start(1), m.end(1))
@@ -840,6 +885,16 @@ class Finder:
                         nm = om.group(1).strip("《》")
                         sp = Speaker(om.start(1), om.end(1), om.group(1), "media", name=nm)
                 if sp is None:
+                    continue
+                qa = m.end()
+                while qa < len(text) and text[qa] in " \u3000":
+                    qa += 1
+                q = next(((x, y) for x, y in quotes if x == qa), None)
+                if q is not None and text[m.end() - 1] in "：:":
+                    # "正如X所说的那样：“…”": the quote is X's own words
+                    a, b = self._trim(text, q[0] + 1, q[1])
+                    if b - a >= 2:
+                        out.append(Candidate(a, b, "direct", cue, sp, "frame", {"frame_start": m.start()}))
                     continue
                 end = self._sentence_end(text, m.end(), quotes)
                 a, b = self._trim(text, m.end(), end)
@@ -962,6 +1017,13 @@ class Finder:
                     a, b = self._trim(text, c.start, fs)
                     if b - a >= MIN_CONTENT:
                         c.end = b
+        # "X…发布了新版本，他表示…": the named subject the CRF finds before a 他/她, for coreference to use when
+        # the entity mentions give no antecedent
+        for c in cands:
+            if c.speaker.type == "ref_person" and c.speaker.mention in ("他", "她"):
+                ante = self.subjects.antecedent(text, c.speaker.start)
+                if ante is not None:
+                    c.extra["antecedent"] = ante
         cands.sort(key=lambda c: (c.start, -c.end))
         # one statement per span: overlapping candidates keep the first (the longer) one
         kept: list[Candidate] = []
