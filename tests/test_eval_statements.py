@@ -2,8 +2,8 @@
 articles in ../shared/data. Floors sit a little below what was measured; raise them, never lower.
 
 The test split comes in batches: "test-old" (the first 17 test articles), "test-new" (14 articles,
-batch 2), "test-b3" (37, batch 3) and "test-b4" (53, batch 4), each labelled before the rules were
-run on it; each was measured blind once, then joined the set the rules are tuned on. Each keeps its
+batch 2), "test-b3" (37, batch 3), "test-b4" (53), "test-b5" (37) and "test-b6" (60), each labelled before the
+rules were run on it; each was measured blind once, then joined the set the rules are tuned on. Each keeps its
 own floors, so that adding harder items never lowers a floor."""
 
 from __future__ import annotations
@@ -20,19 +20,23 @@ FLOORS = {  # split -> metric -> floor
     "test-old": {"precision": 0.97, "recall": 0.92},
     # blind 0.914 / 0.703; after the rounds tuned on it 0.988 / 0.901 (14 articles)
     "test-new": {"precision": 0.97, "recall": 0.88},
-    # blind 0.828 / 0.459; after the round tuned on it 0.935 / 0.643 (37 articles)
-    "test-b3": {"precision": 0.92, "recall": 0.62},
-    # blind 0.876 / 0.577 (53 articles)
-    "test-b4": {"precision": 0.86, "recall": 0.56},
+    # blind 0.828 / 0.459; after the rounds tuned on it 0.933 / 0.707 (37 articles)
+    "test-b3": {"precision": 0.92, "recall": 0.69},
+    # blind 0.876 / 0.577; after the rounds tuned on it 0.940 / 0.725 (53 articles)
+    "test-b4": {"precision": 0.92, "recall": 0.70},
+    # blind 0.840 / 0.575; after the round tuned on it 0.885 / 0.667 (37 articles)
+    "test-b5": {"precision": 0.87, "recall": 0.65},
+    # blind 0.831 / 0.660 (60 articles)
+    "test-b6": {"precision": 0.81, "recall": 0.64},
 }
 
 
 def test_gold_set_shape() -> None:
     gold = load_gold(GOLD)
-    assert len(gold) >= 156
+    assert len(gold) >= 253
     assert len({g["feed"].split("/")[0] + g["feed"] for g in gold}) >= 3
     n = sum(1 for g in gold for s in g["statements"] if not s.get("optional"))
-    assert n >= 700
+    assert n >= 1170
     assert {g["split"] for g in gold} == {"dev", "test"}
     assert all(g["split"] == "test" for g in gold if g.get("batch", 1) >= 2)
 
@@ -40,6 +44,11 @@ def test_gold_set_shape() -> None:
 @pytest.fixture(scope="module")
 def scores() -> dict:
     data = shared("feeds").parent
+    if (data / "cluener" / "train.json").exists():
+        # the floors are measured with the NER CRF that set-up trains from this file
+        from kb.nlp.ner_crf import load
+
+        assert load() is not None, "the NER model is not trained: run scripts/setup.sh"
     from kb.registry import Registry
 
     return evaluate(GOLD, data, Registry.load())
