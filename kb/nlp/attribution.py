@@ -176,9 +176,31 @@ def resolve(
                 types,
                 prefer_unnamed=sp.mention.startswith(("该", "上述", "这位")) and "负责人" not in sp.mention,
             )
+            hm = _REF_HEAD.fullmatch(sp.mention)
+            if hm is not None:
+                # "该博主还称" after "数码博主“NAME”表示", "这位高管总结道" after "…高管NAME表示": the named person
+                # whose description has that head, when that person spoke last among the people
+                named = next((s for _p, s in reversed(spoken_by) if s.type in ("person", "unnamed")), None)
+                if (
+                    named is not None
+                    and named.type == "person"
+                    and hm.group(1) in (named.mention or "")
+                    and named.start >= _para_start(text, sp.start) - 600
+                ):
+                    ant = named
             crf_ant = c.extra.get("antecedent")
             if ant is None and isinstance(crf_ant, Speaker):
                 ant = crf_ant  # a named subject the CRF found before the pronoun (kb/nlp/subjects.py)
+            elif (
+                ant is not None
+                and ant.type == "unnamed"
+                and isinstance(crf_ant, Speaker)
+                and crf_ant.type == "person"
+                and crf_ant.start > ant.start
+            ):
+                # "…消息人士称…。前官员NAME曾…，现就职于…，他称": the named subject nearer the pronoun wins
+                # over an unnamed source that spoke before it
+                ant = crf_ant
             if ant is None and UNNAMED_REF.search(sp.mention):
                 ant = sp.copy(type="unnamed")  # "上述人士" with nothing before it is still unnamed
             if ant is None:
@@ -223,6 +245,7 @@ def resolve(
 
 
 _LATIN_WORD = re.compile(r"[A-Z][a-zA-Z'\-]+")
+_REF_HEAD = re.compile(r"(?:该|这位|这名|此位|上述)([\u4e00-\u9fff]{2,4})")
 
 
 def _person_by_part(
@@ -449,6 +472,9 @@ class Attributor:
     def _person(self, st: Statement, sp: Speaker, persons: list[Mention], published: date | None) -> None:
         name = sp.canonical or sp.name or sp.mention
         full = self._full_name(name, persons)
+        if re.search(r"[·•‧・]", full):
+            # "学家约瑟夫·布里格斯", "官员肯尼思·普罗普": a mention that took in the tail of a title
+            full = self.parser._trim_dotted(full)
         e = self.parser.entity(full) or self.parser.entity(name)
         title, org = sp.title, sp.org
         if not title or not org:

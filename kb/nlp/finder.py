@@ -252,6 +252,24 @@ SUBJECT_CUES = frozenset(("希望", "确认"))
 # Weak cues whose content may follow without a pause when it holds a modal ("呼吁所有企业应当…")
 MODAL_CUES = frozenset(("呼吁", "承诺", "敦促", "警告"))
 MODAL_CLAUSE = re.compile(r"[^，。！？；;,\n“”]{1,20}?(?:应当|应该|必须|不得|不会|将会|仅|需要)")
+# Modifiers that make a cue word a noun: "他的最新表态", "对投资者的公开承诺", "查看警告", "一份简要说明",
+# "根据项目说明" (a determiner, an adjective after 的, or a verb that takes a document as its object)
+NOUN_CUES = re.compile(
+    r"(?:的(?:最新|公开|正式|官方|简要|详细|书面|口头|相关|这一|这番|此番|上述)?|查看(?:详细|简要)?|阅读|参阅|发布了?一[份则篇条项]"
+    r"(?:简要|详细|书面|官方|正式)?|一[份则篇条项](?:简要|详细|书面|官方|正式)?)$"
+)
+# A verb of asking before the subject of the cue ("要求企业高管指出…"): the cue is in its complement
+CONTROL_BEFORE = re.compile(r"(?:要求|请求|邀请|鼓励|促使)[\u4e00-\u9fffA-Za-z]{1,10}$")
+# Cue words that are nouns too, and a means ("通过…", "借助…") whose object they end
+NOMINAL_CUES = frozenset(("说明", "介绍", "声明", "表态", "公告", "承诺", "警告", "解释", "提醒", "回应"))
+MEANS_BEFORE = re.compile(r"(?:通过|借助|凭借|利用|依靠)[^，。！？；：:“”]{1,20}$")
+# "根据项目说明，": a document, not someone explaining
+DOC_CUE = re.compile(r"(?:根据|按照|依据)[\u4e00-\u9fffA-Za-z]{1,6}$")
+DOT_MARK = re.compile(r"[·•‧・]")
+# "他声称被操纵的案例", "会见了政府认为受到压迫的人士": a cue inside a relative clause on an object
+# (a finite verb with 了 before the subject, the clause after the cue closing on 的 + a noun)
+REL_OBJECT = re.compile(r"[\u4e00-\u9fff][了过](?:[^，。！？；]{0,12})$")
+REL_TAIL = re.compile(r"[^，。！？；：:“”「」]{1,20}的[\u4e00-\u9fffA-Za-z]{1,8}[。！？；，,]")
 # "告诉雷锋网，", "告诉大家：": the one who is told, then a pause or a quote
 RECIPIENT = re.compile(r"(?:我们|我|笔者|[\u4e00-\u9fffA-Za-z]{2,8}?)(?=[，,：:]|\s*[“「])")
 # "“…”，X告诉雷锋网。": a quote whose speaker follows it with the one told
@@ -420,6 +438,25 @@ class Finder:
                 return False
         if len(cue) >= 2 and text[p - 1 : p] == "的":
             return False  # a noun here ("专业医生的回答", "他的介绍"), not a verb of saying
+        if len(cue) >= 2 and NOUN_CUES.search(text, max(0, p - 10), p):
+            return False  # "他的最新表态", "查看详细说明": the cue word is a noun here
+        if cue == "表态" and text[p + 2 : p + 3] not in ("，", ",", "：", ":", "“", "「", "称"):
+            return False  # "大佬表态支持…": taking a side, not a statement
+        if CONTROL_BEFORE.search(text, max(0, p - 14), p):
+            return False  # "官员要求企业高管指出…": what someone was asked to say, not a statement
+        if cue in NOMINAL_CUES and MEANS_BEFORE.search(text, max(0, p - 24), p):
+            return False  # "微软试图通过更透明的节奏说明，帮助…": the object of 通过, a noun
+        if cue == "说明" and DOC_CUE.search(text, max(0, p - 10), p):
+            return False  # "他的最新表态", "查看详细说明", "根据项目说明": the cue word is a noun here
+        if len(cue) >= 2 and text[p + len(cue) : p + len(cue) + 1] == "的":
+            # "…透露的细节显示": a relative clause on a noun, not speech; "根据X披露的信息，" frames one
+            # source's statement, but not a list of sources and documents ("根据内部文件及知情人士透露的信息")
+            a = p
+            while a > 0 and text[a - 1] not in CLAUSE_BOUND:
+                a -= 1
+            region = text[a:p]
+            if not FRAME_OPEN.match(region) or re.search(r"及|以及|和|、|文件", region):
+                return False
         if cue == "称" and REN_NOUN.search(text, max(0, p - 3), p):
             return True
         for bad in BAD_BEFORE.get(cue, ()):
@@ -464,6 +501,8 @@ class Finder:
             frame = FRAME_OPEN.match(region)
             if HYPOTHETICAL.match(region) or NEGATED.search(region):
                 continue
+            if REL_OBJECT.search(region) and REL_TAIL.match(text, mend):
+                continue  # "列举了三起他声称…的案例": the cue is inside a relative clause on an object
             if cue.startswith("消息") and not frame and SOME_REPORT.fullmatch(region):
                 speaker = Speaker(cs, p, region.strip() + "消息", "unnamed")
                 frame = None
@@ -516,6 +555,18 @@ class Finder:
                 ante = self._inherit_subject(text, cs, quotes)
                 if ante is not None and ante.type in ("organization", "media", "unnamed"):
                     speaker = ante.copy(start=speaker.start, end=speaker.end, mention=speaker.mention)
+            if speaker.type == "ref_person" and speaker.mention.endswith("发言人"):
+                # "该发言人还表示": the spokesperson named before speaks for the organisation
+                prev = next(
+                    (
+                        c.speaker
+                        for c in reversed(out)
+                        if c.speaker.type == "organization" and c.speaker.mention.endswith("发言人")
+                    ),
+                    None,
+                )
+                if prev is not None:
+                    speaker = prev.copy(start=speaker.start, end=speaker.end, mention=speaker.mention)
             if speaker.type == "ref_report":
                 ante = self._report_source(text, cs, quotes)
                 if ante is not None:
@@ -533,8 +584,17 @@ class Finder:
                 named = self.parser.classify(text[a : cs - 1], a)
                 if named is not None and named.type == "person" and not named.title:
                     speaker = named.copy(end=speaker.end, title=speaker.title, org=speaker.org)
-            if cue in self.lex.weak and speaker.type in ("ref_person", "person") and cue in ("宣布", "谈到"):
-                pass
+            if (
+                cue in ("预计", "预期")
+                and speaker.type in ("organization", "ref_org", "person")
+                and (
+                    speaker.type != "person"
+                    and (text[mend : mend + 1] in ("将", "可", "会", "能", "于", "到") or not region.strip())
+                    or speaker.type == "person"
+                    and text[mend : mend + 2] in ("可以", "将于")
+                )
+            ):
+                continue  # "三星预计将推出…": a company's plan for itself, not a statement
             q = mend
             while q < len(text) and text[q] in " \u3000：:，,":
                 q += 1
@@ -912,6 +972,11 @@ class Finder:
         hits = []
         for m in QA_LINE.finditer(text):
             label = m.group(1)
+            cm = next(
+                (c for c in self.lex.cue_re.finditer(label) if c.end() == len(label) and c.start() > 0), None
+            )
+            if cm is not None:
+                label = label[: cm.start()]  # "克洛奇说：": the label's person is the one before the cue
             if label in QA_LABELS or self.lex.title_re.fullmatch(label):
                 continue
             title = None
@@ -936,7 +1001,7 @@ class Finder:
             b = len(text) if b == -1 else b
             a, b = self._trim(text, m.end(), b)
             if b - a >= 6:
-                sp = Speaker(m.start(1), m.end(1), label, "person", name=label, title=title)
+                sp = Speaker(m.start(1), m.start(1) + len(label), label, "person", name=label, title=title)
                 hits.append(Candidate(a, b, "direct", "：", sp, "qa"))
         return hits if len(hits) >= 2 else []
 
@@ -987,7 +1052,12 @@ class Finder:
                 # "李明收到红包时，他毫不掩饰…：": the name the pronoun stands for, when the sentence has it
                 pron = pron or Speaker(h0, h0 + 1, head[0], "ref_person")
             else:
-                sp = self.parser.subject_head(text, a, end)
+                # "克洛奇说：": the subject ends before the cue
+                sub_end = end
+                for mm in self.lex.cue_re.finditer(text, a, end):
+                    if mm.end() == end and mm.start() > a:
+                        sub_end = mm.start()
+                sp = self.parser.subject_head(text, a, sub_end)
                 if sp is not None:
                     return sp if sp.type == "person" else pron
             end = a - 1
@@ -1024,6 +1094,21 @@ class Finder:
                 ante = self.subjects.antecedent(text, c.speaker.start)
                 if ante is not None:
                     c.extra["antecedent"] = ante
+        for c in cands:
+            # "学家约瑟夫·布里格斯", "官员肯尼思·普罗普": whichever stage found the name, it ends no title
+            sp = c.speaker
+            if sp.type == "person" and sp.name and DOT_MARK.search(sp.name):
+                name = self.parser._trim_dotted(sp.name)
+                if name != sp.name:
+                    c.speaker = sp.copy(name=name)
+            prior = c.extra.get("antecedent")
+            if (
+                isinstance(prior, Speaker)
+                and prior.type == "person"
+                and prior.name
+                and DOT_MARK.search(prior.name)
+            ):
+                c.extra["antecedent"] = prior.copy(name=self.parser._trim_dotted(prior.name))
         cands.sort(key=lambda c: (c.start, -c.end))
         # one statement per span: overlapping candidates keep the first (the longer) one
         kept: list[Candidate] = []

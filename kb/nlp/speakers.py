@@ -33,6 +33,7 @@ MIDDLE = re.compile(
     r"上月|\d{1,2}月|\d{1,2}日|昨日|今日|早在|早已|早就|今年|去年|明年|昨晚|今晚|今早|昨夜|现在|周末|早些时候|当地时间|北京时间|日内|近期|先前|之前|稍后|后来|随之|仍|依然|"
     r"一再|多次|反复|强烈|正式|据|只|仅|却|便|竟|确实|也曾|始终|坦然|罕见|少见|甚至|率先|再次|专门|紧急|连续|连夜|"
     r"发文|发帖|撰文|留言|写信|致信|回应|答复|回复|出席|参加|做客|现身|登台|作为|以|从|就此|最新|此前|日前|"
+    r"此次|这次|试图|暗示|尚未|正在|也在|还在|已经|曾经|仍然|正(?=在|式|面临|计划|考虑|准备|寻求)|"
     r"发言(?!人)|最先|最早|首先|公告|发布公告|发表声明|声明|发微博|不仅|不但|发布报告|在报告中|发表文章"
 )
 MIDDLE_MAX = 60
@@ -47,7 +48,7 @@ DESCRIBED_UNNAMED = re.compile(r"的(?:[\u4e00-\u9fffA-Za-z]{0,6})?$")
 GENERIC_TEAM = re.compile(r"^(?:一支|一个|一组|这支|这个|该)?[^，。]{0,30}?(?:团队|小组|课题组|研究组)$")
 # An online handle in quotes standing for a person
 HANDLE = re.compile(
-    r"(?:(?:ID|id|网名|昵称|账号|用户名)(?:为|是|叫)?|博主|网友|用户|UP主|up主|微博用户|推特用户)?\s*“([^“”，。！？\s]{2,12})”"
+    r"(?:(?:ID|id|网名|昵称|账号|用户名)(?:为|是|叫)?|[\u4e00-\u9fffA-Za-z]{0,6}?(?:博主|网友|用户|UP主|up主|爆料人))?\s*“([^“”，。！？\s]{2,12})”"
     r"(?:的[\u4e00-\u9fffA-Za-z]{0,16})?"
 )
 # A generic word for the company (“公司方面表示”): a reference to the company the article is about
@@ -102,6 +103,18 @@ DESCRIBED_LATIN = re.compile(
     r"^([\u4e00-\u9fffA-Za-z0-9]{0,10}(?:公司|机构|媒体|网站|杂志|平台|基金|资本))\s*([A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*){0,3})$"
 )
 _TR = "".join(sorted(TRANSLIT))
+_DOT = re.compile(r"[·•‧・]")
+REF_DEMONSTRATIVE = re.compile(
+    r"(?:该|这位|这名)(?:博主|网友|用户|UP主|高管|官员|律师|研究人员|分析师|专家|学者)"
+)
+WITH_TEAM = re.compile(r"(?:及其|和他的|和她的|与其|和其)(?:研究)?(?:团队|同事|合作者|同僚)\s*$")
+# Suffixes that make a name a body ("美国移民律师协会") even with a generic word inside it
+STRONG_ORG_SUFFIX = (
+    "协会", "委员会", "基金会", "联盟", "学会", "商会", "工会", "联合会", "理事会", "大使馆", "领事馆",
+    "事务所", "研究所", "研究院", "大学", "法院", "监管局", "办公室", "组织",
+)  # fmt: skip
+# A quantified or referring head ("一家律师事务所", "该协会"): unnamed or a reference, not a name
+UNNAMED_LEAD = re.compile(r"(?:一|某|多|几|部分|有些?|不少|许多|很多|两|三|四|五|该|这|那|其|各)")
 _DOTTED = re.compile(r"[\u4e00-\u9fff]{1,8}[·•‧・][\u4e00-\u9fff]{1,10}(?:[·•‧・][\u4e00-\u9fff]{1,10})?")
 TAIL_NAME = re.compile(
     rf"(?:[{_TR}]{{1,6}}[·•‧・][\u4e00-\u9fff]{{1,8}}|[A-Z][a-z'\-]+(?: [A-Z][a-zA-Z'\-]+){{1,2}})$"
@@ -222,6 +235,7 @@ class SpeakerParser:
         self.lex = lex
         self.registry = registry
         self._orgs: frozenset[str] | None = None
+        self._title_tails: frozenset[str] | None = None
 
     # -- lookup helpers ---------------------------------------------------------------------------
 
@@ -344,6 +358,91 @@ class SpeakerParser:
 
     def classify(self, raw: str, base: int) -> Speaker | None:
         """Classify a candidate subject string that starts at offset `base`."""
+        jm = WITH_TEAM.search(raw)
+        if jm is not None and jm.start() > 0:
+            # "分析师NAME及其团队": the named person speaks for the team
+            head = self._classify(raw[: jm.start()], base)
+            if head is not None and head.type == "person":
+                return head.copy(end=base + len(raw.rstrip()))
+        sp = self._classify(raw, base)
+        if sp is None or sp.type in ("unnamed", "title_only"):
+            s = raw.strip()
+            b = base + len(raw) - len(raw.lstrip())
+            named = self._named_after_generic(s, b, b + len(s))
+            if named is not None:
+                return named
+            if sp is not None and sp.type == "unnamed" and REF_DEMONSTRATIVE.fullmatch(s):
+                return sp.copy(type="ref_person")  # "该博主": the one described before, named or not
+            if sp is not None and sp.type == "unnamed":
+                clean = PARENS.sub("", s).strip()
+                # "美国移民律师协会": a body with an organisation's suffix is no unnamed source, whatever
+                # generic word ("律师") its name holds
+                if clean.endswith(STRONG_ORG_SUFFIX) and not UNNAMED_LEAD.match(clean) and len(clean) <= 20:
+                    return Speaker(sp.start, sp.end, sp.mention, "organization", name=clean)
+        elif sp.type == "person" and sp.name and _DOT.search(sp.name):
+            name = self._trim_dotted(sp.name)
+            if name != sp.name:
+                sp = sp.copy(name=name)
+        return sp
+
+    def _trim_dotted(self, name: str) -> str:
+        """ "学家约瑟夫·布里格斯": a transliterated name never starts with the tail of a title or of a generic
+        head glued to it."""
+        tails = self._tails()
+        last = _DOT.split(name)[-1]
+        mm = MIDDLE.search(last, 1)
+        if mm is not None and not last.isascii():
+            # "尤金·卡特曾在…任职": the name ends where an adverbial begins
+            name = name[: len(name) - len(last) + mm.start()]
+        head = _DOT.split(name, 1)[0]
+        for i in range(min(len(head) - 2, 8), 1, -1):
+            if any(head[:i].endswith(t) for t in tails if len(t) <= i):
+                return name[i:]
+        return name
+
+    def _tails(self) -> frozenset[str]:
+        if self._title_tails is None:
+            words = list(self.lex.titles) + list(self.lex.unnamed_heads) + ["学家", "科学家", "官员", "人员"]
+            self._title_tails = frozenset(w[i:] for w in words for i in range(len(w)) if len(w) - i >= 2)
+        return self._title_tails
+
+    def _named_after_generic(self, s: str, base: int, end: int) -> Speaker | None:
+        """ "论文共同资深作者NAME教授", "研究人员NAME（Latin）": a name between a generic head and the cue wins
+        over the head (the head is the person's description, not an unnamed source)."""
+        clean = HONOR_TAIL.sub("", PARENS.sub("", s).strip()).strip()
+        ends = [clean.rfind(h) + len(h) for h in self.lex.unnamed_heads if h in clean]
+        ends += [m.end() for m in self.lex.title_re.finditer(clean)]
+        if not ends:
+            return None
+        cut = max(ends)
+        rest = clean[cut:].strip(" 、，")
+        rest = rest.removeprefix("之一").strip(" 、，")
+        rest = HONOR_TAIL.sub("", rest).strip()
+        if len(rest) < 2 or "的" in rest or self._has_unnamed(rest):
+            return None
+        e = self.entity(rest)
+        ok = (
+            _DOTTED.fullmatch(rest) is not None
+            or re.fullmatch(r"[A-Z][a-z'\-]+(?: [A-Z][a-zA-Z'\-]+){1,2}", rest) is not None
+            or (e is not None and getattr(e, "kind", "") == "person")
+            or (len(rest) <= 4 and not rest.isascii() and looks_like_person(rest, self.lex))
+        )
+        if not ok or self.kind_of(rest) in ("organization", "media"):
+            return None
+        head = clean[:cut].strip()
+        title = head if 2 <= len(head) <= 10 and not UNNAMED_LEAD.match(head) else None
+        return Speaker(
+            base,
+            end,
+            s,
+            "person",
+            name=rest,
+            title=title,
+            entity_id=e.id if e else None,
+            canonical=e.name if e else None,
+        )
+
+    def _classify(self, raw: str, base: int) -> Speaker | None:
         lead_ws = len(raw) - len(raw.lstrip())
         s = raw.strip()
         base += lead_ws
