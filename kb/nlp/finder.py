@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from kb.nlp.lexicon import SURNAMES, Lexicon, looks_like_person
 from kb.nlp.speakers import PLURAL_PRONOUNS, Speaker, SpeakerParser
-from kb.nlp.subjects import SubjectTagger
+from kb.nlp.subjects import TAIL_OK, SubjectTagger
 
 OPEN_CLOSE = {"“": "”", "「": "」", "『": "』", '"': '"'}
 SENT_END = "。！？!?\n"
@@ -116,6 +116,14 @@ BAD_BEFORE = {
         "问",
         "补充",
         "笑",
+        # 轨道, 频道, 渠道, 通道, 知道, 人道, 街道: a noun or another verb, not "said"
+        "轨",
+        "频",
+        "渠",
+        "通",
+        "知",
+        "人",
+        "街",
     ),
     "问": (
         "访",
@@ -197,6 +205,8 @@ BAD_AFTER = {
 }
 BAD_BEFORE["预估"] = ("被", "所", "原")
 BAD_AFTER["预估"] = ("的", "于", "在", "值")
+# "输入一个提示，…": 提示 as a noun after a measure word
+BAD_BEFORE["提示"] = ("个", "条", "项", "些", "种", "被", "所", "的", "此", "该", "系统")
 BAD_BEFORE["说到"] = ("所", "就是", "话", "来", "一")
 BAD_AFTER["说到"] = ("底", "这", "那", "此", "做", "了", "过")
 # "引发了不少猜测": 猜测 as a noun
@@ -210,12 +220,51 @@ WEAK_CLAUSE = re.compile(
 )
 FRAME_OPEN = re.compile(r"^\s*(?:但|而|不过|另外|此外|同时)?\s*(?:据|根据|按照|援引)")
 OUTLET = re.compile(r"\s*([\u4e00-\u9fffA-Za-z0-9·《》][\u4e00-\u9fffA-Za-z0-9·《》 ]{1,15})\s*")
+# "据《白鲸实验室》独家爆料", "据彭博社最新报道": an outlet with an adverb before the cue
+OUTLET_ADV = re.compile(
+    r"\s*([\u4e00-\u9fffA-Za-z0-9·《》][\u4e00-\u9fffA-Za-z0-9·《》 ]{1,15}?)\s*"
+    r"(?:独家|此前|最新|也已|也|已|曾|早前|日前|近日|援引消息人士)+\s*"
+)
+# "爆料（独家｜…）：": the title of the report in parentheses between the cue and its colon
+CUE_PAREN = re.compile(r"\s*[（(][^（）()\n]{1,60}[）)]\s*(?=[：:])")
 NOUN_TIME = re.compile(r"的(?:当晚|当天|当日|同时|时候|之际|时|后|之后|前|之前)$")
 # "指责段永平：“…”", "调侃其存在双标：“…”": a weak cue, a short object, then a quote that is what was said
 OBJECT_QUOTE = re.compile(r"[^，。！？；;：:“”「」『』\"\n]{1,12}[：:]?\s*(?=[“「『])")
 # A clause that goes on with the same subject and a cue of its own ("，并透露…", "，同时强调…")
 CONTINUE_CUE = re.compile(r"\s*(?:并|并且|同时|还|也|另外|此外)(?:还|也|又)?\s*")
+
+
 # Cues that only count inside a frame ("据X报道，…") or when followed by 称/表示.
+def _proper_shape(name: str) -> bool:
+    """A Latin name, or Han characters that jieba reads as one proper noun (place, organisation, person,
+    other) or cannot segment into words at all (a transliterated or coined name: "美光")."""
+    if name.isascii():
+        return name[:1].isupper() or any(c.isupper() for c in name[1:])
+    import jieba.posseg as pseg
+
+    toks = [(w.word, w.flag) for w in pseg.cut(name)]
+    if len(toks) == 1:
+        return toks[0][1] in ("ns", "nt", "nz", "nr", "nrt")
+    return all(len(w) == 1 for w, _ in toks)
+
+
+# Report words before a relayed speaker's clause that are a statement of their own ("尽管A，但其CFO表示"):
+# a concessive or contrastive clause, not an occasion.
+RELAY_HEAD = re.compile(r"^(?:尽管|虽然|虽|即便|即使)|[，,](?:但|但是|不过|然而|而)$")
+# A bare name as a clause's whole subject (Finder._bare_name): 2-8 Han characters or a Latin name with
+# digits; what may open the clause before it; words that make it no name.
+BARE_LEAD = re.compile(r"\s*(?:但是|但|而|不过|此外|另外|同时|对此|随后|此前|其中)?\s*")
+BARE_NAME = re.compile(r"[\u4e00-\u9fff]{2,8}|[A-Za-z][A-Za-z0-9&.\-]*(?: [A-Za-z0-9&.\-]+){0,3}")
+BARE_BAD = re.compile(
+    r"[这那此该其我你他她它们某各每谁啥]|^(?:有|没有|无|是|在|对|从|就|也|还|都|又|再|并|且|但|而|则|据|根据|按照|"
+    r"如果|虽然|因为|所以|因此|然而|不过|同时|此外|另外|目前|现在|当时|今年|去年|未来|过去|最终|最后|首先|其次|"
+    r"总之|事实上|实际上|大家|人们|有人|众人|对方|官方|外界|业内|文章|报告|研究|数据|结果|调查|分析|论文|消息|"
+    r"信息|声明|公告|文件|法案|法律|规定|政策|计划|项目|产品|模型|系统|软件|功能|方案|测试|实验|网站|页面|视频|"
+    r"图片|评论|新闻|媒体|报道|市场|行业|公司|企业|平台|团队|用户|网友|客户|消费者|专家|学者|官员|政府|监管机构)"
+    r"|(?:报告|研究|数据|结果|调查|分析|论文|消息|信息|声明|公告|文件|计划|项目|产品|模型|系统|功能|方案|测试|"
+    r"实验|网站|页面|视频|图片|评论|文章|说法|观点|表示|认为|指出|称|说|显示|表明|发现|预计|透露|介绍|提到|强调|"
+    r"的|了|着|过|后|前|时|中|上|下|里|内|外)$"
+)
 FRAME_ONLY = {"报道", "报导", "消息", "援引"}
 # A hypothetical subject ("如果滴滴认为…"): a condition, not a statement.
 HYPOTHETICAL = re.compile(r"\s*(?:如果|假如|假若|倘若|要是|一旦|若是|若)")
@@ -226,7 +275,9 @@ SCENE_ONLY = re.compile(
     r"(?:在|于|通过)[^，。；：:\n“”]{1,30}?(?:中|上|里|时|期间|之际|当中)\s*(?:再次|再|又|还|也|公开|明确|进一步)?\s*"
 )
 # A negated or refused cue ("学而思未披露…", "拒绝透露…"): nothing was said
-NEGATED = re.compile(r"(?:未|没有|没|尚未|并未|从未|不愿|拒绝|无法|不便|不予)\s*$")
+NEGATED = re.compile(
+    r"(?:未|没有|没|尚未|并未|从未|不愿|拒绝|无法|不便|不予)(?:明确|正式|公开|直接|具体|详细|对外)?\s*$"
+)
 # Common opinion ("在许多人看来"): nobody in particular
 CROWD = re.compile(r"^(?:许多人|很多人|不少人|大多数人|多数人|一些人|有些人|外界|大家|人们|一般人|普通人)$")
 # "投资人称", "发言人称": a person noun before 称 (not the word 人称)
@@ -249,9 +300,18 @@ NOT_OUTLET = re.compile(r"以及|和|与|及|各种|各方|的|惯例|这|那|�
 
 # Cues of wishes and confirmations: a statement only with a subject in their own clause
 SUBJECT_CUES = frozenset(("希望", "确认"))
+# Cues only for a research group as the subject ("研究团队分析发现，", "他们提出，")
+RESEARCH_CUES = frozenset(("发现", "提出"))
+RESEARCHERS = re.compile(
+    r"(?:研究|科研|课题|团队|小组|研究人员|研究者|科学家|学者|天文学家|他们|她们)[^，。]{0,12}$"
+)
 # Weak cues whose content may follow without a pause when it holds a modal ("呼吁所有企业应当…")
 MODAL_CUES = frozenset(("呼吁", "承诺", "敦促", "警告"))
-MODAL_CLAUSE = re.compile(r"[^，。！？；;,\n“”]{1,20}?(?:应当|应该|必须|不得|不会|将会|仅|需要)")
+MODAL_CLAUSE = re.compile(
+    r"[^，。！？；;,\n“”]{1,20}?(?:应当|应该|必须|不得|不会|将会|仅|需要)"
+    # "承诺将在…调整": a promise of what the speaker will do
+    r"|(?:将|不会|绝不)(?=[在于对向为把从与和\u4e00-\u9fff])"
+)
 # Modifiers that make a cue word a noun: "他的最新表态", "对投资者的公开承诺", "查看警告", "一份简要说明",
 # "根据项目说明" (a determiner, an adjective after 的, or a verb that takes a document as its object)
 NOUN_CUES = re.compile(
@@ -361,10 +421,11 @@ class Finder:
         self.subjects = SubjectTagger(parser)
 
     def _subject(self, text: str, a: int, b: int, cue_end: int) -> Speaker | None:
-        """The rules' parse of text[a:b] (vetted by the CRF), else the CRF's subject (None without a model)."""
+        """The rules' parse of text[a:b] (vetted by the CRF), else the CRF's subject (None without a model),
+        else a bare name the article keeps coming back to."""
         sp = self.parser.parse_region(text, a, b)
         if sp is None:
-            return self.subjects.subject(text, a, b, cue_end)
+            return self.subjects.subject(text, a, b, cue_end) or self._bare_name(text, a, b)
         if sp.type in ("person", "organization", "unnamed") and not sp.entity_id and not sp.title:
             # the head nearest to the cue wins: "内容创作者、X基金会在线趋势研究员NAME表示" is NAME's, not
             # the organisation's the rules stopped at; "资深观察者NAME认为" is NAME's, not an unnamed source
@@ -376,6 +437,79 @@ class Finder:
             ):
                 return crf
         return self.subjects.vet(text, sp, cue_end)
+
+    def _official_source(self, text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Speaker | None:
+        """The organisation of an official-words frame: the one it names ("根据谷歌官方博客"), or, with
+        none named ("按照官方说法"), the one the article named last (resolved later as a reference)."""
+        g = 1 if m.group(1) is not None else 2
+        a, b = m.start(g), m.end(g)
+        if g == 2:
+            a = max(a, self._clause_start(text, b, quotes))
+        while a < b and text[a] in " \u3000":
+            a += 1
+        if b - a < 1:
+            return Speaker(m.start(), m.end(), "官方", "ref_org")
+        sp = self.parser.parse_region(text, a, b)
+        if sp is None:
+            sp = self._bare_name(text, a, b)
+        if sp is None or sp.type not in ("organization", "ref_org"):
+            return None
+        return sp
+
+    def _named_team_before(self, text: str, cs: int) -> bool:
+        """The last "…团队" before `cs` (within a few sentences) belongs to a named company ("微软 AI 团队")."""
+        k = text.rfind("团队", max(0, cs - 400), cs)
+        if k < 0:
+            return False
+        a = k
+        while a > 0 and k - a < 16 and text[a - 1] not in CLAUSE_BOUND and text[a - 1] not in "的、":
+            a -= 1
+        owner = text[a:k].strip()
+        return bool(owner) and (
+            self.parser.known_org_prefix(owner) is not None or bool(re.match(r"[A-Za-z]", owner))
+        )
+
+    def _group_before(self, text: str, p: int) -> bool:
+        """The clause's words before `p` name an unnamed group ("科学界", "业内人士")."""
+        a = p
+        while a > 0 and text[a - 1] not in CLAUSE_BOUND:
+            a -= 1
+        sp = self.parser.parse_region(text, a, p) if p - a >= 2 else None
+        return sp is not None and sp.type == "unnamed"
+
+    def _bare_name(self, text: str, a: int, b: int) -> Speaker | None:
+        """ "美光表示，…", "Bureau 1440还表示，…": a clause whose subject is one short name (maybe with
+        adverbials after it) that neither the word lists nor the CRF know. It is taken as the speaker only
+        when the article names it again elsewhere (a company or body the story is about), and never when
+        it is a common noun ("报告", "数据") or holds a pronoun or demonstrative."""
+        region = text[a:b]
+        m = BARE_LEAD.match(region)
+        s0 = a + (m.end() if m else 0)
+        nm = BARE_NAME.match(text, s0, b)
+        if nm is None:
+            return None
+        name = ""
+        # the longest name whose remaining words are adverbials only ("鲸芯还表示": 鲸芯, not 鲸芯还)
+        for e in range(nm.end(), s0 + 1, -1):
+            cand = text[s0:e].strip()
+            if (
+                len(cand) >= 2
+                and TAIL_OK.fullmatch(text, e, b)
+                and text.count(cand) >= 2
+                and not BARE_BAD.search(cand)
+                and not self.parser._has_unnamed(cand)
+                and _proper_shape(cand)
+            ):
+                name = cand
+                break
+        if not name:
+            return None
+        full = self.parser.local_full(name)
+        kind = self.parser.kind_of(name)
+        if full or kind == "person":
+            return Speaker(s0, s0 + len(name), name, "person", name=full or name)
+        typ = "media" if kind == "media" else "organization"
+        return Speaker(s0, s0 + len(name), name, typ, name=name)
 
     # -- helpers ------------------------------------------------------------------------------------
 
@@ -427,6 +561,15 @@ class Finder:
         return a, b
 
     def _cue_ok(self, text: str, p: int, cue: str) -> bool:
+        if cue in RESEARCH_CUES:
+            # "研究团队发现，…", "他们提出，…": a finding or a proposal of researchers, with a pause after
+            a = p
+            while a > 0 and text[a - 1] not in CLAUSE_BOUND:
+                a -= 1
+            if text[p + len(cue) : p + len(cue) + 1] not in ("，", ",", "：", ":") or not RESEARCHERS.search(
+                text[a:p]
+            ):
+                return False
         if cue in SUBJECT_CUES:
             # "X希望，…", "X周五确认，…": only with a subject of their own in the clause (a bare "，希望…" is
             # part of what was said before)
@@ -461,6 +604,10 @@ class Finder:
             return True
         for bad in BAD_BEFORE.get(cue, ()):
             if text[max(0, p - len(bad)) : p] == bad:
+                if bad == "此前" and text[p + len(cue) : p + len(cue) + 1] in ("，", ",", "：", ":"):
+                    continue  # "路透社此前报道，…": an earlier report, not "此前报道的…"
+                if bad in ("普遍", "一般") and self._group_before(text, p - len(bad)):
+                    continue  # "科学界普遍认为": a group's shared view is an unnamed statement
                 return False
         q = p + len(cue)
         for bad in BAD_AFTER.get(cue, ()):
@@ -492,6 +639,9 @@ class Finder:
                 mend = rm.end()  # "X告诉雷锋网，…": what follows the one told is what was said
             elif self._inside(p, quotes) or not self._cue_ok(text, p, cue):
                 continue
+            pm = CUE_PAREN.match(text, mend)
+            if pm is not None and not self._inside(p, quotes):
+                mend = pm.end()
             cs = self._clause_start(text, p, quotes)
             if self._headline(text, p):
                 continue
@@ -508,13 +658,27 @@ class Finder:
                 frame = None
                 region = ""
             elif cue in FRAME_ONLY and not frame:
-                continue
+                # "路透社此前报道，…": a known outlet as the subject, with a pause after the cue
+                om = OUTLET_ADV.fullmatch(region) or OUTLET.fullmatch(region)
+                if (
+                    om is None
+                    or text[mend : mend + 1] not in ("，", ",", "：", ":")
+                    or self.parser.kind_of(om.group(1).strip("《》 ")) != "media"
+                ):
+                    continue
+                name = om.group(1).strip()
+                speaker = Speaker(cs + om.start(1), cs + om.end(1), name, "media", name=name.strip("《》"))
+                region = ""
             if frame:
                 region_start = cs + frame.end()
                 speaker = self.parser.parse_region(text, region_start, p)
-                if speaker is None and (cue in FRAME_ONLY or cue in self.lex.media_cues):
+                if speaker is None and (
+                    cue in FRAME_ONLY or cue in self.lex.media_cues or "《" in text[region_start:p]
+                ):
                     # "据印度经济时报报道": in a report frame, a short name is the outlet
-                    om = OUTLET.fullmatch(text, region_start, p)
+                    om = OUTLET_ADV.fullmatch(text, region_start, p) or OUTLET.fullmatch(
+                        text, region_start, p
+                    )
                     if (
                         om
                         and not self.parser._has_unnamed(om.group(1))
@@ -550,6 +714,13 @@ class Finder:
                     speaker = self._inherit_subject(text, cs, quotes)
                 if speaker is None:
                     continue
+            if (
+                speaker.type == "unnamed"
+                and speaker.mention.strip() == "团队"
+                and self._named_team_before(text, cs)
+            ):
+                # "微软 AI 团队在介绍时表示…。团队称，…": the team named just before, not a generic group
+                speaker = speaker.copy(type="ref_org")
             if speaker.type == "ref_person" and speaker.mention in PLURAL_PRONOUNS:
                 # "《福布斯》最先爆出这一消息，他们声称…": the group is the subject of the clause before
                 ante = self._inherit_subject(text, cs, quotes)
@@ -626,9 +797,16 @@ class Finder:
                 first_clause_end += 1
             tail = text[q:first_clause_end]
             tm = self.lex.cue_re.search(tail)
-            if tm and tm.end() == len(tail) and first_clause_end < end:
+            if (
+                tm
+                and tm.end() == len(tail)
+                and first_clause_end < end
+                and self._cue_ok(text, q + tm.start(), tm.group())
+            ):
                 continue
-            if TIME_CLAUSE.search(tail.rstrip()) and first_clause_end < end:
+            # after "X强调：" what follows is what was said, whatever clause it opens with
+            colon = text[mend : mend + 1] in ("：", ":")
+            if TIME_CLAUSE.search(tail.rstrip()) and first_clause_end < end and not colon:
                 # "…宣布关停的当晚，X表示…": the time clause belongs to a later statement or is the cue's
                 # object; a statement that opens with a time clause ("微软表示，该模型…使用时，…") stays
                 later = text[first_clause_end:end]
@@ -643,10 +821,24 @@ class Finder:
                     continue
             if frame and cue in FRAME_ONLY:
                 # "据X报道，Y表示，…": the outlet only relays Y's statement, which the cue of Y yields
-                rest = text[q:end]
-                if any(
-                    self._cue_ok(text, q + mm.start(), mm.group()) for mm in self.lex.cue_re.finditer(rest)
-                ):
+                # statement; a later cue with no subject of its own ("…，预计明年发布") is part of the
+                # report, and the report's words before a clause with its own subject ("尽管…，但其CFO表示")
+                # are the outlet's
+                relay = None
+                for mm in self.lex.cue_re.finditer(text, q, end):
+                    if not self._cue_ok(text, mm.start(), mm.group()):
+                        continue
+                    cs2 = self._clause_start(text, mm.start(), quotes)
+                    reg2 = text[max(cs2, q) : mm.start()]
+                    if not reg2.strip() or CONTINUE_CUE.fullmatch(reg2) or SCENE_ONLY.fullmatch(reg2):
+                        continue
+                    relay = max(cs2, q)
+                    break
+                if relay is not None:
+                    a, b = self._trim(text, q, relay)
+                    head = text[a:b]
+                    if b - a >= 12 and RELAY_HEAD.search(head) and not TIME_CLAUSE.search(head):
+                        out.append(Candidate(a, b, "indirect", cue, speaker, "speech"))
                     continue
             end = self._cut_at_next_speaker(text, q, end, quotes)
             # "X表示，A，“B”。": a quote that ends the sentence after a comma is X's direct speech
@@ -738,7 +930,10 @@ class Finder:
                 "unnamed",
             ):
                 return sp
-            if not re.match(r"\s*(?:并|且|同时|还|也|而|但|随后|此后|之后|接着)", clause):
+            # an indirect question ("…未解释，为什么…，") is the object of the clause before it
+            if not re.match(
+                r"\s*(?:并|且|同时|还|也|而|但|随后|此后|之后|接着|为什么|为何|是否|如何)", clause
+            ):
                 return None
             end = a - 1
         return None
@@ -841,6 +1036,18 @@ class Finder:
             if sp is None:
                 continue
             s0, s1 = self._trim(text, a + 1, b)
+            ls = a
+            while ls > 0 and text[ls - 1] not in SENT_END:
+                ls -= 1
+            lead = text[ls:a]
+            if (
+                2 <= len(lead.strip()) <= 15
+                and text[b - 1 : b] in ("，", ",", "。", "！", "？", "…")
+                and not any(ch in CLAUSE_BOUND or ch in '“”「」『』"' for ch in lead)
+                and not self.lex.cue_re.search(lead)
+            ):
+                # "这些技术“应着力…，”他表示": the words before the quote open what was said
+                s0 = self._trim(text, ls, a)[0]
             if s1 - s0 >= 2:
                 out.append(Candidate(s0, s1, "direct", m.group(), sp, "quote_after"))
             # "“…，”他周三发帖说。“…”": a quote split by its cue (the first part ends with a comma) goes on
@@ -900,8 +1107,15 @@ class Finder:
         r"(?:根据|按照|依照|照)([^，。！？\n]{1,30}?)的(?:说法|介绍|解释|描述|观点|表述|消息)[，,]"
     )
     FRAME_GUANDIAN = re.compile(
-        r"([^，。！？\n]{1,30}?)(?:的(?:观点|看法|判断|态度)(?:是|则是|为|认为)|给出的(?:解释|回答|说法|理由)(?:是|为))"
+        r"([^，。！？\n]{1,30}?)(?:的(?:观点|看法|判断|态度)(?:是|则是|为|认为)|(?:给出|此前|当时|之前)?的(?:解释|回答|说法|理由)(?:是|为))"
         r"[，,：:]?"
+    )
+
+    # "根据谷歌官方博客，", "按照官方公告，", "X官方说法是：": the organisation's own published words
+    FRAME_OFFICIAL = re.compile(
+        r"(?:(?:据|根据|按照|依照)([^，。！？\n“”「」]{0,16}?)(?:的)?|([^，。！？\n“”「」]{0,16}?)的?)"
+        r"(?:官方(?:博客|博文|公告|声明|说法|介绍|新闻稿|文档)|博客文章|官方网站|官网|新闻稿)"
+        r"(?(1)[，,：:]|(?:是|称|显示)?[：:])"
     )
 
     # the literal core of each frame: the frame regexes (slow, with a lazy group at every position)
@@ -909,8 +1123,9 @@ class Finder:
     FRAME_KEYS = (
         re.compile(r"看来[，,]"),
         re.compile(r"的(?:说法|介绍|解释|描述|观点|表述|消息)[，,]"),
-        re.compile(r"的(?:观点|看法|判断|态度)(?:是|则是|为|认为)|给出的(?:解释|回答|说法|理由)(?:是|为)"),
+        re.compile(r"的(?:观点|看法|判断|态度)(?:是|则是|为|认为)|的(?:解释|回答|说法|理由)(?:是|为)"),
         re.compile(r"正如"),
+        re.compile(r"官方|博客文章|官网|新闻稿"),
     )
 
     def frames(self, text: str, quotes: list[tuple[int, int]]) -> list[Candidate]:
@@ -920,6 +1135,7 @@ class Finder:
             (self.FRAME_SHUOFA, "说法", self.FRAME_KEYS[1]),
             (self.FRAME_GUANDIAN, "观点", self.FRAME_KEYS[2]),
             (FRAME_ZHENGRU, "所言", self.FRAME_KEYS[3]),
+            (self.FRAME_OFFICIAL, "官方", self.FRAME_KEYS[4]),
         ):
             if key.search(text) is None:
                 continue
@@ -932,7 +1148,10 @@ class Finder:
                     g0 = cs
                 if rx is self.FRAME_KANLAI and CROWD.match(m.group(1).strip()):
                     continue
-                sp = self._subject(text, g0, m.end(1), m.end())
+                if rx is self.FRAME_OFFICIAL:
+                    sp = self._official_source(text, m, quotes)
+                else:
+                    sp = self._subject(text, g0, m.end(1), m.end())
                 if sp is None and rx is self.FRAME_SHUOFA and text[m.end(1) + 1 : m.end(1) + 3] == "消息":
                     # "根据辛饭堂的消息": a short name in a news frame is the outlet
                     om = OUTLET.fullmatch(text, m.start(1), m.end(1))
@@ -950,7 +1169,7 @@ class Finder:
                 while qa < len(text) and text[qa] in " \u3000":
                     qa += 1
                 q = next(((x, y) for x, y in quotes if x == qa), None)
-                if q is not None and text[m.end() - 1] in "：:":
+                if q is not None and (text[m.end() - 1] in "：:" or rx is self.FRAME_GUANDIAN):
                     # "正如X所说的那样：“…”": the quote is X's own words
                     a, b = self._trim(text, q[0] + 1, q[1])
                     if b - a >= 2:

@@ -34,7 +34,7 @@ MIDDLE = re.compile(
     r"一再|多次|反复|强烈|正式|据|只|仅|却|便|竟|确实|也曾|始终|坦然|罕见|少见|甚至|率先|再次|专门|紧急|连续|连夜|"
     r"发文|发帖|撰文|留言|写信|致信|回应|答复|回复|出席|参加|做客|现身|登台|作为|以|从|就此|最新|此前|日前|"
     r"此次|这次|试图|暗示|尚未|正在|也在|还在|已经|曾经|仍然|正(?=在|式|面临|计划|考虑|准备|寻求)|"
-    r"发言(?!人)|最先|最早|首先|公告|发布公告|发表声明|声明|发微博|不仅|不但|发布报告|在报告中|发表文章"
+    r"发言(?!人)|分析$|普遍|一致|纷纷|最先|最早|首先|公告|发布公告|发表声明|声明|发微博|不仅|不但|发布报告|在报告中|发表文章"
 )
 MIDDLE_MAX = 60
 # Middles that may hold a 的 (a place or an occasion): "在接受媒体的采访时", "在今天的发布会上"
@@ -53,7 +53,8 @@ HANDLE = re.compile(
 )
 # A generic word for the company (“公司方面表示”): a reference to the company the article is about
 BARE_ORG_WORDS = frozenset(
-    "公司 该公司 这家公司 本公司 集团 该集团 监管机构 该监管机构 监管部门 团队 该团队".split()
+    # (a bare "团队" is a generic group, unnamed: GENERIC_TEAM; "该团队" refers to a team named before)
+    "公司 该公司 这家公司 本公司 集团 该集团 监管机构 该监管机构 监管部门 该团队".split()
 )
 # A scene before the subject ("在演讲中孙正义还说", "在发布会上，…"): tried only when the plain parse fails.
 SCENE = re.compile(r"\s*在[^，。；：:\s“”]{1,14}?(?:中|上|时|期间|之际|现场)")
