@@ -2,9 +2,10 @@
 articles in ../shared/data. Floors sit a little below what was measured; raise them, never lower.
 
 The test split comes in batches: "test-old" (the first 17 test articles), "test-new" (14 articles,
-batch 2), "test-b3" (37, batch 3), "test-b4" (53), "test-b5" (37) and "test-b6" (60), each labelled before the
-rules were run on it; each was measured blind once, then joined the set the rules are tuned on. Each keeps its
-own floors, so that adding harder items never lowers a floor."""
+batch 2), "test-b3" (37, batch 3), "test-b4" (53), "test-b5" (37), "test-b6" (60), "test-b7" (56)
+and "test-b8" (50), each labelled before the rules were run on it; each was measured blind once,
+then joined the set the rules are tuned on. Each keeps its own floors, so that adding harder items
+never lowers a floor."""
 
 from __future__ import annotations
 
@@ -16,27 +17,32 @@ from tests.conftest import shared
 EPS = 0.02
 FLOORS = {  # split -> metric -> floor
     "dev": {"precision": 0.98, "recall": 0.94},  # measured 0.994 / 0.960 (35 articles)
-    # blind 0.908 / 0.850; after the rounds tuned on it 0.989 / 0.946 (17 articles)
-    "test-old": {"precision": 0.97, "recall": 0.92},
-    # blind 0.914 / 0.703; after the rounds tuned on it 0.988 / 0.901 (14 articles)
-    "test-new": {"precision": 0.97, "recall": 0.88},
-    # blind 0.828 / 0.459; after the rounds tuned on it 0.933 / 0.707 (37 articles)
-    "test-b3": {"precision": 0.92, "recall": 0.69},
-    # blind 0.876 / 0.577; after the rounds tuned on it 0.940 / 0.725 (53 articles)
-    "test-b4": {"precision": 0.92, "recall": 0.70},
-    # blind 0.840 / 0.575; after the round tuned on it 0.885 / 0.667 (37 articles)
-    "test-b5": {"precision": 0.87, "recall": 0.65},
-    # blind 0.831 / 0.660 (60 articles)
-    "test-b6": {"precision": 0.81, "recall": 0.64},
+    # Each test batch: measured blind once (before any rule had seen it), then tuned on.
+    # blind 0.908 / 0.850; now 0.989 / 0.957 (17 articles)
+    "test-old": {"precision": 0.97, "recall": 0.93},
+    # blind 0.914 / 0.703; now 0.988 / 0.923 (14 articles)
+    "test-new": {"precision": 0.97, "recall": 0.90},
+    # blind 0.828 / 0.459; now 0.935 / 0.733 (37 articles)
+    "test-b3": {"precision": 0.92, "recall": 0.71},
+    # blind 0.876 / 0.577; now 0.954 / 0.745 (53 articles)
+    "test-b4": {"precision": 0.94, "recall": 0.73},
+    # blind 0.840 / 0.575; now 0.917 / 0.701 (37 articles)
+    "test-b5": {"precision": 0.90, "recall": 0.68},
+    # blind 0.831 / 0.660; now 0.929 / 0.715 (60 articles)
+    "test-b6": {"precision": 0.91, "recall": 0.70},
+    # blind 0.873 / 0.598; now 0.922 / 0.788 (56 articles)
+    "test-b7": {"precision": 0.90, "recall": 0.77},
+    # blind 0.815 / 0.564, never tuned on (50 articles)
+    "test-b8": {"precision": 0.80, "recall": 0.55},
 }
 
 
 def test_gold_set_shape() -> None:
     gold = load_gold(GOLD)
-    assert len(gold) >= 253
+    assert len(gold) >= 359
     assert len({g["feed"].split("/")[0] + g["feed"] for g in gold}) >= 3
     n = sum(1 for g in gold for s in g["statements"] if not s.get("optional"))
-    assert n >= 1170
+    assert n >= 1691
     assert {g["split"] for g in gold} == {"dev", "test"}
     assert all(g["split"] == "test" for g in gold if g.get("batch", 1) >= 2)
 

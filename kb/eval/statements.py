@@ -225,9 +225,9 @@ def score_article(
                 )
 
 
-# "test-old": the first test items; "test-new" (batch 2) and "test-b3" (batch 3): later batches
-# labelled before the rules saw them
-SPLITS = ("dev", "test", "test-old", "test-new", "test-b3", "test-b4", "test-b5", "test-b6", "test-b7", "all")
+# "test-old": the first test items; "test-new" (batch 2) and "test-bN" (batch N >= 3): later
+# batches, each labelled before the rules saw it
+SPLITS = ("dev", "test", "test-old", "test-new", "all")  # plus "test-bN" for each later batch present
 
 
 def _batch_split(batch: int) -> str:
@@ -275,11 +275,10 @@ def evaluate(
 
 
 def _shown(res: dict[str, Any]) -> list[str]:
-    """Splits with articles, in SPLITS order, then any later batches."""
-    names = [k for k in SPLITS if k in res] + sorted(
-        k for k in res if k.startswith("test-b") and k not in SPLITS
-    )
-    return [k for k in names if isinstance(res[k], dict) and res[k].get("articles")]
+    """Splits with articles: dev, test and its batches in order, then all."""
+    later = sorted((k for k in res if k.startswith("test-b")), key=lambda k: int(k[6:]))
+    names = [k for k in SPLITS if k != "all"] + later + ["all"]
+    return [k for k in names if isinstance(res.get(k), dict) and res[k].get("articles")]
 
 
 def register(group: click.Group) -> None:
