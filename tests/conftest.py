@@ -84,3 +84,21 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture
+def crf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Attribution with the NER model; skips where set-up could not train it (no ../shared)."""
+    monkeypatch.delenv("KB_NER_CRF", raising=False)
+    from kb.nlp import ner_crf
+
+    if ner_crf.load() is None:
+        pytest.skip("no trained CRF model in the cache (python -m kb.nlp.ner_crf train; needs ../shared)")
+
+
+@pytest.fixture
+def rules_only(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Attribution by the rules alone, as on a machine without the NER model (unless the test also
+    asks for `crf`)."""
+    if "crf" not in request.fixturenames:
+        monkeypatch.setenv("KB_NER_CRF", "off")

@@ -7,42 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from kb.nlp import extract
 from kb.registry import to_traditional
 from kb.textnorm import to_simplified
+from tests.nlp_cases import both_scripts as _both
+from tests.nlp_cases import statement_at as _at
 
-PREFIX = "标题\n\n"
-
-
-def _both(body: str):
-    for text in (body, to_traditional(body)):
-        yield text, extract([PREFIX + text])[0]
-
-
-def _at(sts, text: str, anchor: str):
-    pos = text.find(anchor)
-    assert pos >= 0, anchor
-    for s in sts:
-        if s.start <= pos + len(PREFIX) < s.end:
-            return s
-    return None
-
-
-@pytest.fixture(autouse=True)
-def rules_only(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
-    # the rules alone must get these right (the CRF only vets them), except in tests marked as needing it
-    if "crf" in request.fixturenames:
-        return
-    monkeypatch.setenv("KB_NER_CRF", "off")
-
-
-@pytest.fixture
-def crf(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.delenv("KB_NER_CRF", raising=False)
-    from kb.nlp import ner_crf
-
-    if ner_crf.load() is None:
-        pytest.skip("no trained CRF model in the cache (python -m kb.nlp.ner_crf train; needs ../shared)")
+pytestmark = pytest.mark.usefixtures("rules_only")  # the CRF only where a test asks for it
 
 
 # (text, anchor, speaker, type)

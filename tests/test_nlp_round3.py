@@ -8,28 +8,17 @@ from __future__ import annotations
 
 import pytest
 
-from kb.nlp import extract
 from kb.nlp.lexicon import load_lexicon, looks_like_person
 from kb.nlp.speakers import article_people
 from kb.registry import to_traditional
-
-
-def _sts(body: str):
-    return extract(["标题\n\n" + body])[0]
+from tests.nlp_cases import both_scripts as _both
+from tests.nlp_cases import statement_at
 
 
 def _at(sts, text: str, anchor: str):
-    pos = text.find(anchor)
-    assert pos >= 0, anchor
-    for s in sts:
-        if s.start <= pos + len("标题\n\n") < s.end:
-            return s
-    raise AssertionError(f"no statement at {anchor!r}: {[(s.speaker, s.cue) for s in sts]}")
-
-
-def _both(body: str):
-    for text in (body, to_traditional(body)):
-        yield text, _sts(text)
+    s = statement_at(sts, text, anchor)
+    assert s is not None, f"no statement at {anchor!r}: {[(x.speaker, x.cue) for x in sts]}"
+    return s
 
 
 # (text, anchor, speaker, title, organization); None = not checked

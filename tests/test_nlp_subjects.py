@@ -7,41 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from kb.nlp import extract, subjects
+from kb.nlp import subjects
 from kb.registry import to_traditional
-
-PREFIX = "标题\n\n"
-
-
-def _sts(body: str):
-    return extract([PREFIX + body])[0]
-
-
-def _both(body: str):
-    for text in (body, to_traditional(body)):
-        yield text, _sts(text)
-
-
-def _at(sts, text: str, anchor: str):
-    pos = text.find(anchor)
-    assert pos >= 0, anchor
-    for s in sts:
-        if s.start <= pos + len(PREFIX) < s.end:
-            return s
-    return None
-
-
-@pytest.fixture
-def crf(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.delenv("KB_NER_CRF", raising=False)
-    if subjects.tagger() is None:
-        pytest.skip("no trained CRF model in the cache (python -m kb.nlp.ner_crf train; needs ../shared)")
-
-
-@pytest.fixture
-def rules_only(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("KB_NER_CRF", "off")
-
+from tests.nlp_cases import both_scripts as _both
+from tests.nlp_cases import statement_at as _at
 
 # (text, anchor, speaker, type, title, organization)
 CRF_CASES = [

@@ -1,0 +1,35 @@
+"""Helpers for the attribution rule tests: run a short article body in both scripts and find the
+statement that covers an anchor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kb.nlp import extract
+from kb.records import Statement
+from kb.registry import to_traditional
+from kb.textnorm import to_simplified
+
+PREFIX = "标题\n\n"  # a title line first, so that the body is read as the article's text
+
+
+def statements(body: str) -> list[Statement]:
+    return extract([PREFIX + body])[0]
+
+
+def both_scripts(body: str) -> Iterator[tuple[str, list[Statement]]]:
+    """(text, statements) for the body as written and in traditional script."""
+    for text in (body, to_traditional(body)):
+        yield text, statements(text)
+
+
+def statement_at(sts: list[Statement], text: str, anchor: str) -> Statement | None:
+    """The statement whose span covers the anchor (in either script), if any."""
+    pos = text.find(anchor)
+    if pos < 0:  # a simplified anchor in traditional text: to_simplified keeps offsets
+        pos = to_simplified(text).find(to_simplified(anchor))
+    assert pos >= 0, anchor
+    for s in sts:
+        if s.start <= pos + len(PREFIX) < s.end:
+            return s
+    return None
