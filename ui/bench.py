@@ -16,19 +16,14 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import json
 import os
 import pstats
-import random
 import shutil
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "ui" / "app.py")
@@ -38,12 +33,10 @@ BENCH_ROOT = Path(os.environ.get("KB_UI_BENCH", "/tmp/kb-ui-bench"))
 def build(size: int, *, rebuild: bool = False) -> Path:
     """A KB of `size` statements with the fake embedder (cached under BENCH_ROOT/<size>)."""
     from kb.base import KnowledgeBase
-    from kb.bench.search import seed_kb
+    from kb.bench.search import replicate, seed_kb
     from kb.config import load_settings
     from kb.embed.fake import FakeEmbedder
-    from kb.pipeline import index_metadata
     from kb.store import Store
-    from kb.textnorm import search_tokens
 
     home = BENCH_ROOT / str(size)
     if (home / "built.ok").exists() and not rebuild:
@@ -58,75 +51,14 @@ def build(size: int, *, rebuild: bool = False) -> Path:
     }
     seed.close()
     vecs = FakeEmbedder().embed_passages([s["text"] for s in stmts])
-    by_article: dict[int, list[int]] = {}
-    for i, s in enumerate(stmts):
-        by_article.setdefault(s["article_id"], []).append(i)
-    tokens = [
-        search_tokens(
-            " ".join(x for x in (s["speaker"], s["speaker_mention"], s["organization"], s["text"]) if x)
-        )
-        for s in stmts
-    ]
     if home.exists():
         shutil.rmtree(home)
     home.mkdir(parents=True)
     (home / "settings.toml").write_text('model = "fake"\n', encoding="utf-8")
     kb = KnowledgeBase(load_settings(home))
     kb.registry  # noqa: B018 - the curated people and companies, as the app's first start writes them
-    store, index = kb.store, kb.index
-    store.db.execute("PRAGMA synchronous = OFF")
-    rng, nprng = random.Random(42), np.random.default_rng(42)
-    start = datetime(2024, 9, 1, tzinfo=UTC)
-    made = rep = 0
-    pending: tuple[list[str], list[np.ndarray], list[dict[str, Any]]] = ([], [], [])
-    while made < size:
-        with store.transaction() as db:
-            for aid, idxs in by_article.items():
-                if made >= size:
-                    break
-                a = arts[aid]
-                pub = (
-                    (start + timedelta(seconds=rng.randrange(0, 730 * 86400)))
-                    .replace(microsecond=0)
-                    .isoformat()
-                )
-                cur = db.execute(
-                    "INSERT INTO articles (guid, url, content_hash, title, text, published, tz, source_name, "
-                    "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (f"bench:{rep}:{aid}", f"{a['url']}#r{rep}", f"bench-{rep}-{aid}", a["title"], a["text"], pub,
-                     a["tz"], a["source_name"], pub),
-                )  # fmt: skip
-                for i in idxs[: size - made]:
-                    s, sid = stmts[i], f"b{rep:05d}{i:05d}"
-                    db.execute(
-                        "INSERT INTO statements (id, article_id, seq, text, text_simplified, start, end, kind, cue, "
-                        "speaker, speaker_id, speaker_mention, speaker_type, anonymous, title, organization, "
-                        "company_id, published, quote_key, topics, stance, indexed) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
-                        (sid, cur.lastrowid, s["seq"], s["text"], s["text_simplified"], s["start"], s["end"],
-                         s["kind"], s["cue"], s["speaker"], s["speaker_id"], s["speaker_mention"], s["speaker_type"],
-                         s["anonymous"], s["title"], s["organization"], s["company_id"], pub, sid, s["topics"],
-                         s["stance"]),
-                    )  # fmt: skip
-                    for t in json.loads(s["topics"] or "[]"):
-                        db.execute(
-                            "INSERT INTO statement_topics (statement_id, topic, stance) VALUES (?, ?, ?)",
-                            (sid, t, topics.get((s["id"], t))),
-                        )
-                    db.execute(
-                        "INSERT INTO statements_fts (tokens, statement_id) VALUES (?, ?)", (tokens[i], sid)
-                    )
-                    v = vecs[i] + np.asarray(nprng.normal(0, 0.02, vecs.shape[1]), dtype=np.float32)
-                    pending[0].append(sid)
-                    pending[1].append(v / np.linalg.norm(v))
-                    pending[2].append(index_metadata(s, pub))
-                    made += 1
-        rep += 1
-        if len(pending[0]) >= 5000 or made >= size:
-            index.upsert(pending[0], np.asarray(pending[1], dtype=np.float32), pending[2])
-            pending = ([], [], [])
-            print(f"  {made:,}/{size:,} statements", flush=True)
-    store.db.execute("INSERT INTO statements_fts(statements_fts) VALUES ('optimize')")
+    replicate(kb, arts, stmts, vecs, topics, size, notify=lambda line: print(line, flush=True))
+    store = kb.store
     store.set_meta("index_model", kb.embedder.name)
     _extras(kb)
     kb.close()

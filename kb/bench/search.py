@@ -51,8 +51,6 @@ def seed_kb() -> Path:
 def build(size: int, *, rebuild: bool = False, notify: Any = None) -> Path:
     """A KB of `size` statements replicated from the seed KB (cached)."""
     from kb.base import KnowledgeBase
-    from kb.pipeline import index_metadata
-    from kb.textnorm import search_tokens
 
     home = cache_dir() / "bench-search" / str(size)
     if (home / "built.ok").exists() and not rebuild:
@@ -79,6 +77,32 @@ def build(size: int, *, rebuild: bool = False, notify: Any = None) -> Path:
             (r[0], r[1]): r[2]
             for r in seed.store.db.execute("SELECT statement_id, topic, stance FROM statement_topics")
         }
+    settings = load_settings(home)
+    (home / "settings.toml").write_text(f'model = "{settings.model}"\n', encoding="utf-8")
+    kb = KnowledgeBase(load_settings(home))
+    replicate(kb, arts, stmts, vecs, topics, size, notify=notify)
+    kb.close()
+    (home / "built.ok").write_text(json.dumps({"seconds": round(time.perf_counter() - t0, 1)}))
+    return home
+
+
+def replicate(
+    kb: Any,
+    arts: dict[int, dict[str, Any]],
+    stmts: list[dict[str, Any]],
+    vecs: np.ndarray,
+    topics: dict[tuple[str, str], Any],
+    size: int,
+    *,
+    notify: Any = None,
+) -> None:
+    """Fill an empty KB with `size` statements copied from seed rows: each pass re-dates every seed
+    article at random over two years, and each statement's vector gets a little noise, so replicas
+    are neither duplicates to dedupe nor identical neighbours in the index."""
+    from kb.pipeline import index_metadata
+    from kb.textnorm import search_tokens
+
+    t0 = time.perf_counter()
     by_article: dict[int, list[int]] = {}
     for i, s in enumerate(stmts):
         by_article.setdefault(s["article_id"], []).append(i)
@@ -90,9 +114,6 @@ def build(size: int, *, rebuild: bool = False, notify: Any = None) -> Path:
     ]
     rng = random.Random(42)
     nprng = np.random.default_rng(42)
-    settings = load_settings(home)
-    (home / "settings.toml").write_text(f'model = "{settings.model}"\n', encoding="utf-8")
-    kb = KnowledgeBase(load_settings(home))
     store, index = kb.store, kb.index
     store.db.execute("PRAGMA synchronous = OFF")
     made = 0
@@ -147,9 +168,6 @@ def build(size: int, *, rebuild: bool = False, notify: Any = None) -> Path:
             if notify:
                 notify(f"  {made:,}/{size:,} statements ({time.perf_counter() - t0:.0f} s)")
     store.db.execute("INSERT INTO statements_fts(statements_fts) VALUES ('optimize')")
-    kb.close()
-    (home / "built.ok").write_text(json.dumps({"seconds": round(time.perf_counter() - t0, 1)}))
-    return home
 
 
 def bench_queries() -> list[str]:
