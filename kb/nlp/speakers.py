@@ -231,6 +231,11 @@ class Speaker:
         return Speaker(**d)
 
 
+def _registry_ids(e: Any) -> dict[str, str | None]:
+    """entity_id and canonical of a Speaker, from a registry entity (or None)."""
+    return {"entity_id": e.id if e else None, "canonical": e.name if e else None}
+
+
 class SpeakerParser:
     def __init__(self, lex: Lexicon, registry: Registry | None = None):
         self.lex = lex
@@ -439,8 +444,7 @@ class SpeakerParser:
             "person",
             name=rest,
             title=title,
-            entity_id=e.id if e else None,
-            canonical=e.name if e else None,
+            **_registry_ids(e),
         )
 
     def _classify(self, raw: str, base: int) -> Speaker | None:
@@ -526,8 +530,7 @@ class SpeakerParser:
                 "person",
                 name=local_full,
                 title=ht,
-                entity_id=e.id if e else None,
-                canonical=e.name if e else None,
+                **_registry_ids(e),
             )
         # "来自X大学的Clara Voss博士": the name before the honorific, the organisation before 的
         htm = HONOR_TAIL.search(clean)
@@ -546,8 +549,7 @@ class SpeakerParser:
                 "person",
                 name=hm.group(1),
                 title="教授" if clean.endswith("教授") else None,
-                entity_id=e.id if e else None,
-                canonical=e.name if e else None,
+                **_registry_ids(e),
             )
         dl = DESCRIBED_LATIN.match(clean)
         if dl and dl.group(2).split()[-1] not in ("CEO", "CTO", "CFO", "COO", "VP"):
@@ -699,8 +701,7 @@ class SpeakerParser:
                     "person",
                     name=org_raw,
                     title=title,
-                    entity_id=e.id if e else None,
-                    canonical=e.name if e else None,
+                    **_registry_ids(e),
                 )
             return Speaker(base, end, s, "title_only", title=title, org=org)
         if org and org in ("其", "该公司", "公司"):
@@ -770,8 +771,7 @@ class SpeakerParser:
             name=name,
             title=title,
             org=org or None,
-            entity_id=e.id if e else None,
-            canonical=e.name if e else None,
+            **_registry_ids(e),
         )
 
     def _paper_role_only(self, s: str, pr: re.Match[str], base: int, end: int) -> Speaker | None:
@@ -800,6 +800,5 @@ class SpeakerParser:
             name=name,
             title=role or None,
             org=org,
-            entity_id=e.id if e else None,
-            canonical=e.name if e else None,
+            **_registry_ids(e),
         )

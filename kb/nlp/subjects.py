@@ -23,7 +23,6 @@ from __future__ import annotations
 import os
 import re
 import threading
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from kb.nlp.speakers import LEAD, PARENS, Speaker
@@ -93,26 +92,19 @@ def enabled() -> bool:
     return os.environ.get("KB_NER_CRF", "").strip().lower() not in ("off", "0", "no", "false")
 
 
-@lru_cache(maxsize=1)
-def _model_available() -> bool:
-    from kb.nlp import ner_crf
-
-    return ner_crf.load() is not None
-
-
 _LOCAL = threading.local()
 
 
 def tagger() -> Any:
-    """The CRF tagger of this thread (crfsuite's tagger holds state), or None without a model."""
-    if not enabled() or not _model_available():
+    """The CRF tagger of this thread (crfsuite's tagger holds state), or None without a model. The
+    model file is read once per thread, and its absence is remembered the same way."""
+    if not enabled():
         return None
-    t = getattr(_LOCAL, "tagger", None)
-    if t is None:
+    if not hasattr(_LOCAL, "tagger"):
         from kb.nlp import ner_crf
 
-        t = _LOCAL.tagger = ner_crf.load()
-    return t
+        _LOCAL.tagger = ner_crf.load()
+    return _LOCAL.tagger
 
 
 class SubjectTagger:
