@@ -2,10 +2,11 @@
 articles in ../shared/data. Floors sit a little below what was measured; raise them, never lower.
 
 The test split comes in batches: "test-old" (the first 17 test articles), "test-new" (14 articles,
-batch 2), "test-b3" (37, batch 3), "test-b4" (53), "test-b5" (37), "test-b6" (60), "test-b7" (56)
-and "test-b8" (50), each labelled before the rules were run on it; each was measured blind once,
-then joined the set the rules are tuned on. Each keeps its own floors, so that adding harder items
-never lowers a floor."""
+batch 2), "test-b3" (37, batch 3), "test-b4" (53), "test-b5" (37), "test-b6" (60), "test-b7" (56),
+"test-b8" (50), "test-b9" (52) and "test-b10" (59), each labelled before the rules were run on it;
+each was measured blind once, then (up to batch 7) joined the set the rules are tuned on. Batches 8-10
+have never been tuned on: together they are "unseen", the estimate for new articles. Each keeps its
+own floors, so that adding harder items never lowers a floor."""
 
 from __future__ import annotations
 
@@ -34,15 +35,21 @@ FLOORS = {  # split -> metric -> floor
     "test-b7": {"precision": 0.90, "recall": 0.77},
     # blind 0.815 / 0.564, never tuned on (50 articles)
     "test-b8": {"precision": 0.80, "recall": 0.55},
+    # blind 0.859 / 0.587, never tuned on (52 articles)
+    "test-b9": {"precision": 0.84, "recall": 0.57},
+    # blind 0.830 / 0.586, never tuned on (59 articles)
+    "test-b10": {"precision": 0.81, "recall": 0.57},
+    # batches 8-10 together: 0.834 / 0.579 (161 articles, 839 statements)
+    "unseen": {"precision": 0.82, "recall": 0.56},
 }
 
 
 def test_gold_set_shape() -> None:
     gold = load_gold(GOLD)
-    assert len(gold) >= 359
+    assert len(gold) >= 470
     assert len({g["feed"].split("/")[0] + g["feed"] for g in gold}) >= 3
     n = sum(1 for g in gold for s in g["statements"] if not s.get("optional"))
-    assert n >= 1691
+    assert n >= 2257
     assert {g["split"] for g in gold} == {"dev", "test"}
     assert all(g["split"] == "test" for g in gold if g.get("batch", 1) >= 2)
 
@@ -85,3 +92,6 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     later = ("test-b3", "test-b4")  # held-out batches: titles and companies of unknown people
     assert _acc(scores, later, "title") >= 0.70  # measured 0.733 (n=90)
     assert _acc(scores, later, "organization") >= 0.60  # measured 0.64 (n=86)
+    # never tuned on (batches 8-10): roles of people the rules have not met
+    assert scores["unseen"]["title_accuracy"] >= 0.83  # measured 0.853 (n=218)
+    assert scores["unseen"]["organization_accuracy"] >= 0.66  # measured 0.688 (n=192)
