@@ -6,7 +6,7 @@ import importlib
 
 import click
 
-EVALS = ["statements", "ner", "search", "topics", "stance"]
+EVALS = ["statements", "agreement", "ner", "search", "topics", "stance"]
 BENCHES = ["ingest", "search"]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +50,7 @@ UNNAMED_REF = re.compile(r"(?:人士|网友|用户|高管|机主|楼主|员工)$
 GENERIC_ORG = re.compile(
     r"^(?:一家|这家|那家|这些|那些|该|多家|其他|相关|大型|小型|新|老)?(?:中国|美国|海外|外国|本土|国内|国外)?"
     r"(?:创业|初创|科技|互联网|上市|母|子|投资|风投|咨询|调研|研究|芯片|游戏|电商|汽车|手机|软件|硬件|网络|金融|财经|支付)?"
-    r"(?:公司|企业|机构|平台|团队|集团)$"
+    r"(?:公司|企业|机构|平台|团队|集团|厂商|事业部)$"
 )
 PLURAL = ("他们", "她们")
 # "弗兰克·魏布林（Frank Werblin）是加州大学伯克利分校的神经学教授": a role stated with 是
@@ -83,7 +83,7 @@ def resolve(
             events.append((rm.start(1), 0, Mention(rm.start(1), rm.end(1), rm.group(1), "REF")))
     events += [(c.start if c.speaker.start > c.start else c.speaker.start, 1, c) for c in cands]
     events.sort(key=lambda t: (t[0], t[1]))
-    org_counts = Counter(m.text for m in mentions if m.label == "ORG")
+    org_counts = Counter(m.text for m in mentions if m.label == "ORG" and not GENERIC_ORG.match(m.text))
     # unnamed people referred to anywhere, also as an object ("激怒该网友，随即其…")
     objs = [rm.start() for rm in _UNNAMED_OBJ.finditer(text)] if text else []
     out: list[Candidate] = []
@@ -219,7 +219,7 @@ def resolve(
             ant_pos = max((p for p, s in history if s is ant), default=-1)
             for p, s in reversed(history):
                 if p < sp.start and s.type == "person" and s.org and s.org != "@ref":
-                    if p > ant_pos:
+                    if p > ant_pos and not GENERIC_ORG.match(s.org):
                         ant = Speaker(s.start, s.end, s.org, "organization", name=s.org)
                     break
             if ant is None and org_counts:
@@ -381,7 +381,7 @@ class Attributor:
             if len(full) >= 4 and full.endswith(self.parser.lex.org_suffixes):
                 short_of.setdefault(am.group(2), full)
         persons = (
-            [m for m in mentions if m.label == "PERSON"]
+            [self._trimmed(m) for m in mentions if m.label == "PERSON"]
             + self._copula_roles(src)
             + [
                 Mention(
@@ -450,6 +450,17 @@ class Attributor:
         out.sort(key=lambda st: st.start)
         return out
 
+    def _trimmed(self, m: Mention) -> Mention:
+        """A tagged foreign name that ran on into the words after it ("山姆·奥特曼在印度新德里出"): cut where
+        the adverbial begins, so that the role it carries reaches the later mentions of the person."""
+        if not re.search(r"[·•‧・]", m.text):
+            return m
+        name = self.parser._trim_dotted(m.text)
+        if name == m.text or not m.text.endswith(name) and not m.text.startswith(name):
+            return m
+        start = m.start + m.text.find(name)
+        return replace(m, start=start, end=start + len(name), text=name)
+
     def _copula_roles(self, text: str) -> list[Mention]:
         """People whose role the article states with 是 ("X是Y公司的CTO")."""
         if "是" not in text:
@@ -480,8 +491,13 @@ class Attributor:
         if not title or not org:
             # the role the article states with another mention of the same person ("沙利文" after
             # "波士顿大学教授南希·沙利文"): the title when none is given here, the organisation too
+            # the article's own form of the name too: the registry's canonical may be spelt otherwise
+            # ("萨姆·奥尔特曼" for the article's "山姆·奥特曼")
+            forms = {full, self._full_name(sp.name, persons) if sp.name else full}
             for m in persons:
-                if not (m.title or m.org) or not (_same_person(m.text, full) or _same_person(full, m.text)):
+                if not (m.title or m.org) or not any(
+                    _same_person(m.text, f) or _same_person(f, m.text) for f in forms
+                ):
                     continue
                 if not title and m.title:
                     title, org = m.title, m.org

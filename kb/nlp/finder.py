@@ -331,9 +331,9 @@ DOT_MARK = re.compile(r"[·•‧・]")
 REL_OBJECT = re.compile(r"[\u4e00-\u9fff][了过](?:[^，。！？；]{0,12})$")
 REL_TAIL = re.compile(r"[^，。！？；：:“”「」]{1,20}的[\u4e00-\u9fffA-Za-z]{1,8}[。！？；，,]")
 # "告诉雷锋网，", "告诉大家：": the one who is told, then a pause or a quote
-RECIPIENT = re.compile(r"(?:我们|我|笔者|[\u4e00-\u9fffA-Za-z]{2,8}?)(?=[，,：:]|\s*[“「])")
+RECIPIENT = re.compile(r"(?:我们|我|笔者|[\u4e00-\u9fffA-Za-z0-9]{2,8}?)(?=[，,：:]|\s*[“「])")
 # "“…”，X告诉雷锋网。": a quote whose speaker follows it with the one told
-TOLD_AFTER = re.compile(r"告诉(?:我们|我|记者|笔者|[\u4e00-\u9fffA-Za-z]{2,8})$")
+TOLD_AFTER = re.compile(r"告诉(?:我们|我|记者|笔者|[\u4e00-\u9fffA-Za-z0-9]{2,8})$")
 # "张师傅：…", "王小明：…": a transcript or Q&A answer, one paragraph opened by the speaker's label
 QA_LINE = re.compile(
     r"^[ \u3000]*([\u4e00-\u9fff]{1,3}(?:师傅|先生|女士|老师|博士|总)|[\u4e00-\u9fff·・]{2,8}"
@@ -346,7 +346,7 @@ QA_HONOR = re.compile(r"(?:师傅|先生|女士|老师|博士|总)$")
 # Labels that open a line with a colon and are no speaker
 QA_LABELS = frozenset(
     "时间 地点 来源 原文 作者 编辑 记者 主持人 嘉宾 电话 邮箱 价格 售价 尺寸 重量 地址 日期 备注 说明 提示 图片 "
-    "视频 链接 原标题 标题 方法 方案 问题 答案 结论 总结 要点 特点 优点 缺点 步骤 关键词 简介 官网 主题".split()
+    "视频 链接 左图 右图 上图 下图 原标题 标题 方法 方案 问题 答案 结论 总结 要点 特点 优点 缺点 步骤 关键词 简介 官网 主题".split()
 )
 # "正如X所言，…", "正如X所描述的那样，…"
 FRAME_ZHENGRU = re.compile(
@@ -1022,6 +1022,15 @@ class Finder:
         for a, b in quotes:
             if a in taken or text[b + 1 : b + 2] == "的":
                 continue  # 'ID为“X”的用户表示': a name in quotes, not what was said
+            inner = text[a + 1 : b]
+            if (
+                len(inner) <= 12
+                and not any(ch in "，。！？,.!?…；" for ch in inner)
+                and text[b + 1 : b + 2] not in " ，,"
+            ):
+                # '“中国美容激光之父”、皮肤专家X认为', '“211”高校副教授X告诉…': a short term glued to the
+                # words after it names or describes someone; it is not what they said
+                continue
             k = b + 1
             while k < len(text) and text[k] in " ，,":
                 k += 1
@@ -1189,6 +1198,7 @@ class Finder:
         if text.count("：") + text.count(":") < 2:
             return []
         hits = []
+        labels = 0
         for m in QA_LINE.finditer(text):
             label = m.group(1)
             cm = next(
@@ -1196,6 +1206,7 @@ class Finder:
             )
             if cm is not None:
                 label = label[: cm.start()]  # "克洛奇说：": the label's person is the one before the cue
+            labels += label not in ("记者", "主持人", "嘉宾")  # the interview's own turns
             if label in QA_LABELS or self.lex.title_re.fullmatch(label):
                 continue
             title = None
@@ -1222,7 +1233,8 @@ class Finder:
             if b - a >= 6:
                 sp = Speaker(m.start(1), m.start(1) + len(label), label, "person", name=label, title=title)
                 hits.append(Candidate(a, b, "direct", "：", sp, "qa"))
-        return hits if len(hits) >= 2 else []
+        # a list of fields ("定位：…¶目标：…¶成本：…") is no transcript: most of its labels name no one
+        return hits if len(hits) >= 2 and 2 * len(hits) > labels else []
 
     def colon_quotes(
         self, text: str, quotes: list[tuple[int, int]], cands: list[Candidate]
@@ -1313,6 +1325,13 @@ class Finder:
                 ante = self.subjects.antecedent(text, c.speaker.start)
                 if ante is not None:
                     c.extra["antecedent"] = ante
+        tidied = []
+        for c in cands:
+            sp = self.parser.tidy(c.speaker)
+            if sp is not None:
+                c.speaker = sp
+                tidied.append(c)
+        cands = tidied
         for c in cands:
             # "学家约瑟夫·布里格斯", "官员肯尼思·普罗普": whichever stage found the name, it ends no title
             sp = c.speaker

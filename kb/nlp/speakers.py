@@ -28,7 +28,7 @@ LEAD = re.compile(
 )
 # Where a subject ends: an adverbial or preposition starts the middle part before the cue.
 MIDDLE = re.compile(
-    r"在|于|对|向|也|还|则|曾|并|又|就|已|都|将|亦|再|更|近日|日前|此前|一直|早前|随后|同时|今天|昨天|周[一二三四五六日]|"
+    r"在|于|对|向|也|还|则|曾|并|又|就|已|都|将|亦|再|更|长期|一向|向来|历来|近日|日前|此前|一直|早前|随后|同时|今天|昨天|周[一二三四五六日]|"
     r"当天|当日|接受|通过|明确|公开|首次|高调|重新|不断|进一步|特别|直接|坦率|私下|同样|随即|立即|最近|近期|本周|上周|"
     r"上月|\d{1,2}月|\d{1,2}日|昨日|今日|早在|早已|早就|今年|去年|明年|昨晚|今晚|今早|昨夜|现在|周末|早些时候|当地时间|北京时间|日内|近期|先前|之前|稍后|后来|随之|仍|依然|"
     r"一再|多次|反复|强烈|正式|据|只|仅|却|便|竟|确实|也曾|始终|坦然|罕见|少见|甚至|率先|再次|专门|紧急|连续|连夜|"
@@ -54,7 +54,8 @@ HANDLE = re.compile(
 # A generic word for the company (“公司方面表示”): a reference to the company the article is about
 BARE_ORG_WORDS = frozenset(
     # (a bare "团队" is a generic group, unnamed: GENERIC_TEAM; "该团队" refers to a team named before)
-    "公司 该公司 这家公司 本公司 集团 该集团 监管机构 该监管机构 监管部门 该团队".split()
+    "公司 该公司 这家公司 本公司 集团 该集团 监管机构 该监管机构 监管部门 该团队 厂商 该厂商 这家厂商 "
+    "该平台".split()
 )
 # A scene before the subject ("在演讲中孙正义还说", "在发布会上，…"): tried only when the plain parse fails.
 SCENE = re.compile(r"\s*在[^，。；：:\s“”]{1,14}?(?:中|上|时|期间|之际|现场)")
@@ -82,7 +83,8 @@ UNNAMED_ORG = re.compile(
 # Titles that follow a name in Chinese ("汉克教授", "奥巴马总统"): with a person-like name before them
 # and nothing after, the name is the person, not an organisation
 NAME_FIRST_TITLES = frozenset(
-    "教授 副教授 博士 院士 总统 副总统 总理 首相 议员 参议员 众议员 州长 市长 大使 国务卿 先生 女士 主席 部长 法官 律师".split()
+    "教授 副教授 博士 院士 总统 副总统 总理 首相 议员 参议员 众议员 州长 市长 大使 国务卿 先生 女士 主席 部长 法官 律师 "
+    "上将 中将 少将 将军 海军上将 陆军上将 空军上将 上校".split()
 )
 MEDIA_WRAP = re.compile(r"^《([^》]{1,20})》$")
 ORG_TAIL = re.compile(r"(?:方面|官方|官方人士|发言人|官网|官方微博|官微)$")
@@ -136,7 +138,7 @@ PLURAL_PRONOUNS = ("他们", "她们")
 # after "Tanya Kizovski"): short form -> full name, set per Doc by the speech stage.
 LOCAL_FULL: ContextVar[dict[str, str] | None] = ContextVar("kb_local_full", default=None)
 _DOT_FULL = re.compile(r"(?=([\u4e00-\u9fff]{1,8})[·•‧・]([\u4e00-\u9fff]{2,8}))")
-_LATIN_FULL = re.compile(r"(?<![A-Za-z])([A-Z][a-z'\-]+(?: [A-Z][a-z'\-]+){1,2})(?![A-Za-z])")
+_LATIN_FULL = re.compile(r"(?<![A-Za-z])([A-Z][a-z'\-]+(?: [A-Z][a-z']+(?:-[A-Z][a-z']+)?){1,2})(?![A-Za-z])")
 # A paper role before the appositive that names the speaker's post ("论文合著者、X大学教授Y",
 # "研究第一作者、来自X的Y博士"): the post after the comma is the one to keep
 PAPER_ROLE = re.compile(r"^[^、，,]{0,10}?(?:作者|合作者|合著者|著者)(?:之一)?[、，,]\s*")
@@ -145,6 +147,32 @@ NAME_BEFORE_HONOR = re.compile(
     rf"(?:[A-Z][a-z'\-]+(?: [A-Z][a-zA-Z'\-]+){{0,2}}|[{''.join(sorted(TRANSLIT))}]{{1,6}}[·•‧・][\u4e00-\u9fff]{{1,8}})\s*$"
 )
 
+
+# Words a loose parse glues to the end of a name ("布林则表示", "伯里写道，并补充说", "微软此前表示",
+# "旺迪耶对彭博社表示"): adverbs, time words, cue words and an addressee, never part of a name
+NAME_TAIL_JUNK = re.compile(
+    r"(?:则|不|当|曾|也|还|又|就|都|亦|仍|便|却|长期|重新|当时|此前|目前|本月|近日|同步|一边|那边|内部|"
+    r"自己|宣布自己|写道|表示|批评称?|威胁称?|对[^，。、]{1,8}|向[^，。、]{1,8})$"
+)
+# ... and to its start ("包括乔纳森·沃尔夫", "根据美国联邦通信委员会", "不过公司")
+NAME_HEAD_JUNK = re.compile(r"^(?:当|根据|不过|但是|但|而|包括|之一|听|折射出)")
+# Someone speaking for a named organisation without a name of their own ("美团骑手保障相关负责人",
+# "百度贴吧客服", "微信团队"): the organisation speaks (data/gold/LABELLING.md)
+REPRESENTATIVE = re.compile(
+    r"\s*(?:[^\W\d_的]{0,6}?)(?:相关)?(?:负责人|发言人|客服人员|客服|工作人员|官方人士|团队)"
+)
+
+# A surname with a form of address ("詹院士", "君塚教授", "Miller-Jones教授"): the person the article named
+SURNAME_ADDRESS = re.compile(
+    r"([\u4e00-\u9fff]{1,2}|[A-Z][A-Za-z'\-]+)\s*(?:教授|院士|博士|先生|女士|老师|主任|医生|律师|总|董)"
+)
+
+# The people a survey asked, counted ("51%的受访者", "多数受访者")
+SURVEYED = re.compile(r"受访者|被调查者|调查对象|受访用户|受访企业")
+
+# Characters that end a title or a phrase and never start a transliterated name ("首席增长官|洛根·琼斯",
+# "作者之一|丹尼尔·王", "的|尼基塔·比尔")
+NOT_TRANSLIT_START = re.compile(r"^.*[官员长师家者人物士的之一括前]")
 
 # Characters that start the words after a name ("沙利文在…", "沙利文表示"), not part of it
 _AFTER_NAME = frozenset("在表说称指认也还则的是和与等对向强呼解回透坦直介提此曾将已又就都所")
@@ -207,7 +235,7 @@ def local_names(mentions: list[Any], suffixes: tuple[str, ...]) -> dict[str, str
                         out.setdefault(m.text[: -len(suf)], "organization")
                         break
         elif m.label == "PERSON" and m.title and len(m.text) >= 2:
-            out.setdefault(m.text, "person")
+            out[m.text] = "person"  # a title says person even where the tagger also said ORG
     return out
 
 
@@ -404,7 +432,75 @@ class SpeakerParser:
         for i in range(min(len(head) - 2, 8), 1, -1):
             if any(head[:i].endswith(t) for t in tails if len(t) <= i):
                 return name[i:]
+        cut = NOT_TRANSLIT_START.match(head)
+        if cut is not None and len(head) - cut.end() >= 2:
+            return name[cut.end() :]
         return name
+
+    def tidy(self, sp: Speaker) -> Speaker | None:
+        """The speaker with the words a loose parse glued to its name taken off ("布林则" -> "布林",
+        "英伟达当时" -> "英伟达", "包括乔纳森·沃尔夫" -> "乔纳森·沃尔夫"); a short form the article writes in
+        full becomes the full name, and the type follows what the name turns out to be."""
+        if SURVEYED.search(sp.mention):
+            return None  # "51%的受访者表示": a survey's finding, not anyone's statement
+        if sp.type in ("unnamed", "title_only"):
+            return self._by_surname(sp) or self._representative(sp)
+        name = sp.name
+        if not name or sp.type not in ("person", "organization") or self._known(name):
+            return sp
+        while (m := NAME_TAIL_JUNK.search(name)) is not None and m.start() >= 2:
+            name = name[: m.start()]
+        if (m := NAME_HEAD_JUNK.match(name)) is not None and self._known(name[m.end() :]):
+            name = name[m.end() :]
+        if sp.type == "organization" and name.endswith("所") and self.kind_of(name[:-1]) == "person":
+            name = name[:-1]  # "据万灯辉所在站点站长介绍": the person, not an institute
+        if name.endswith("的") or name.startswith(("对", "向")) or "“" in name:
+            return None
+        if name == sp.name:
+            return sp
+        full = self.local_full(name)
+        kind = "person" if full else self.kind_of(name)
+        e = self.entity(full or name)
+        return sp.copy(
+            name=full or name,
+            type=kind if kind in ("person", "organization") else sp.type,
+            **_registry_ids(e),
+        )
+
+    def _by_surname(self, sp: Speaker) -> Speaker | None:
+        m = SURNAME_ADDRESS.fullmatch(sp.mention.strip())
+        if m is None:
+            return None
+        part = m.group(1)
+        local = LOCAL_NAMES.get() or {}
+        fulls = {n for n, k in local.items() if k == "person" and n.startswith(part) and len(n) > len(part)}
+        if (full := self.local_full(part)) is not None:
+            fulls.add(full)
+        if len(fulls) != 1:
+            return None  # no one, or two people the surname could mean
+        name = fulls.pop()
+        return sp.copy(type="person", name=name, title=None, org=None, **_registry_ids(self.entity(name)))
+
+    def _representative(self, sp: Speaker) -> Speaker:
+        mention = sp.mention.strip()
+        org = sp.org if sp.type == "title_only" and sp.org and mention.startswith(sp.org) else None
+        org = org or self.known_org_prefix(mention)
+        if org is None or REPRESENTATIVE.fullmatch(mention, len(org)) is None:
+            return sp
+        if self.kind_of(org) != "organization" or not (self.entity(org) or org in self.lex.known_orgs):
+            return sp  # only an organisation the registry or the lists know: not "项目", "上述"
+        return sp.copy(type="organization", name=org, **_registry_ids(self.entity(org)))
+
+    def _known(self, name: str) -> bool:
+        """A name the registry, the lists or the article itself establishes (not a guess by its shape)."""
+        local = LOCAL_NAMES.get()
+        return (
+            self.entity(name) is not None
+            or name in self.lex.known_orgs
+            or name in self.lex.known_media
+            or bool(local and name in local)
+            or self.local_full(name) is not None
+        )
 
     def _tails(self) -> frozenset[str]:
         if self._title_tails is None:
