@@ -456,7 +456,7 @@ class Attributor:
         if not re.search(r"[·•‧・]", m.text):
             return m
         name = self.parser._trim_dotted(m.text)
-        if name == m.text or not m.text.endswith(name) and not m.text.startswith(name):
+        if name == m.text or (not m.text.endswith(name) and not m.text.startswith(name)):
             return m
         start = m.start + m.text.find(name)
         return replace(m, start=start, end=start + len(name), text=name)

@@ -1325,6 +1325,7 @@ class Finder:
                 ante = self.subjects.antecedent(text, c.speaker.start)
                 if ante is not None:
                     c.extra["antecedent"] = ante
+        # whichever stage found the speaker, its name is tidied here once; None means no one spoke
         tidied = []
         for c in cands:
             sp = self.parser.tidy(c.speaker)

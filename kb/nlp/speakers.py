@@ -157,7 +157,7 @@ NAME_TAIL_JUNK = re.compile(
 # ... and to its start ("包括乔纳森·沃尔夫", "根据美国联邦通信委员会", "不过公司")
 NAME_HEAD_JUNK = re.compile(r"^(?:当|根据|不过|但是|但|而|包括|之一|听|折射出)")
 # Someone speaking for a named organisation without a name of their own ("美团骑手保障相关负责人",
-# "百度贴吧客服", "微信团队"): the organisation speaks (data/gold/LABELLING.md)
+# "百度贴吧客服"): the organisation speaks (data/gold/LABELLING.md)
 REPRESENTATIVE = re.compile(
     r"\s*(?:[^\W\d_的]{0,6}?)(?:相关)?(?:负责人|发言人|客服人员|客服|工作人员|官方人士|团队)"
 )
@@ -440,7 +440,9 @@ class SpeakerParser:
     def tidy(self, sp: Speaker) -> Speaker | None:
         """The speaker with the words a loose parse glued to its name taken off ("布林则" -> "布林",
         "英伟达当时" -> "英伟达", "包括乔纳森·沃尔夫" -> "乔纳森·沃尔夫"); a short form the article writes in
-        full becomes the full name, and the type follows what the name turns out to be."""
+        full becomes the full name, and the type follows what the name turns out to be. An unnamed
+        speaker may turn out to be a named person ("詹院士") or an organisation's representative. None
+        when no one spoke: counted survey respondents, or an object clause left as the name."""
         if SURVEYED.search(sp.mention):
             return None  # "51%的受访者表示": a survey's finding, not anyone's statement
         if sp.type in ("unnamed", "title_only"):
