@@ -1,7 +1,9 @@
 """Round-4 attribution rules: words a loose parse glues to a name are taken off ("莫尔则", "首席增长官
 亚当·卡特"), someone speaking for a known company is the company, a surname with a form of address is
 the person named before, counted survey respondents and lists of fields are no speakers, a short term
-in quotes glued to a name is not a quote, and 告诉 takes a recipient written with digits. Each rule is
+in quotes glued to a name is not a quote, 告诉 takes a recipient written with digits, a paragraph that
+is one quote goes on with the person who just spoke, and a quote after a colon belongs to the
+sentence's subject. Each rule is
 checked in simplified and traditional script, on sentences written for these tests."""
 
 from __future__ import annotations
@@ -66,3 +68,33 @@ def test_object_clause_is_no_speaker():
     body = "首席执行官山姆·卡特在活动上对马克·韦伯提出的计划作出尖锐评价，称这一想法荒谬可笑。"
     for text, sts in _both(body):
         assert all(s.speaker is None or not s.speaker.endswith("的") for s in sts), (text, sts)
+
+
+@pytest.mark.parametrize(
+    "body,anchor,speaker",
+    [
+        # a paragraph that is one quote, right after the person spoke, goes on with them
+        (
+            "行业大会负责人乔恩·卡特表示，行业里对AI的态度分歧很大。\n\n“那些输入一段提示就想生成整款游戏的人，低估了开发的难度。”",
+            "那些输入",
+            "乔恩·卡特",
+        ),
+        # a quote right after a colon in the same sentence belongs to the sentence's subject
+        (
+            "安全专家马克·韦伯对这条推文言简意赅：“物联网是明摆着的危险，必须尽快监管。”",
+            "物联网是",
+            "马克·韦伯",
+        ),
+    ],
+)
+def test_round4_direct(body, anchor, speaker):
+    for text, sts in _both(body):
+        s = statement_at(sts, text, anchor)
+        assert s is not None and s.kind == "direct", (text, [(x.speaker, x.cue) for x in sts])
+        assert s.speaker == speaker, (text, s)
+
+
+def test_quote_paragraph_needs_a_recent_speaker():
+    body = "行业大会负责人乔恩·卡特表示，行业里对AI的态度分歧很大。\n\n会议还讨论了许多议题。\n\n第二天的议程更长。\n\n“那些输入一段提示就想生成整款游戏的人，低估了开发的难度。”"
+    for text, sts in _both(body):
+        assert statement_at(sts, text, "那些输入") is None, (text, sts)

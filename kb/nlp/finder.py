@@ -1109,6 +1109,38 @@ class Finder:
                 out.append(Candidate(s0, s1, "direct", prev[-1].cue, prev[-1].speaker, "continued"))
         return out
 
+    def _quote_paragraphs(
+        self, text: str, quotes: list[tuple[int, int]], cands: list[Candidate]
+    ) -> list[Candidate]:
+        """A paragraph that is one quote and nothing else, with no cue of its own, goes on with the
+        person who spoke last, when that was at most one paragraph before (news writes a run of a
+        source's quotes that way: "…”，X说。¶¶“…。”¶¶“…。”")."""
+        out: list[Candidate] = []
+        spoken = sorted((c for c in cands if c.speaker.type in ("person", "ref_person")), key=lambda c: c.end)
+        covered = [(c.start, c.end) for c in cands]
+        for a, b in quotes:
+            if any(s0 - 1 <= a < e0 + 1 for s0, e0 in covered):
+                continue
+            ps = text.rfind("\n", 0, a) + 1
+            pe = text.find("\n", b)
+            pe = len(text) if pe < 0 else pe
+            if text[ps:a].strip(" \u3000") or text[b + 1 : pe].strip(" \u3000。") or ps < 1:
+                continue  # not a paragraph of its own
+            if text[b - 1] not in "。！？!?…" or b - a < 10:
+                continue
+            prev = [c for c in spoken if c.end <= ps]
+            if not prev:
+                continue
+            last = prev[-1]
+            between = [line for line in text[last.end : ps].split("\n") if line.strip(" \u3000。”")]
+            if len(between) > 1:
+                continue  # more than one paragraph since the person spoke
+            s0, s1 = self._trim(text, a + 1, b)
+            out.append(Candidate(s0, s1, "direct", last.cue, last.speaker, "quote_paragraph"))
+            spoken.append(out[-1])
+            spoken.sort(key=lambda c: c.end)
+        return out
+
     # -- frames -----------------------------------------------------------------------------------
 
     FRAME_KANLAI = re.compile(r"在([^，。！？\n]{1,30}?)看来[，,]")
@@ -1246,12 +1278,19 @@ class Finder:
         for a, b in quotes:
             if any(s0 - 1 <= a < e0 + 1 for s0, e0 in covered):
                 continue
-            ps = text.rfind("\n", 0, a) + 1
-            if text[ps:a].strip(" \u3000") or ps < 2:
-                continue
             inner = text[a + 1 : b]
             if len(inner) < 8 or not any(ch in inner for ch in "，。！？,!?"):
                 continue  # a title or a term in quotes, not speech
+            if a > 0 and text[a - 1] in "：:":
+                # "Hypponen对推文言简意赅：“…”": a colon right before the quote in the same sentence
+                sp = self._colon_subject(text, a - 1, quotes)
+                if sp is not None and sp.type == "person":
+                    s0, s1 = self._trim(text, a + 1, b)
+                    out.append(Candidate(s0, s1, "direct", "：", sp, "colon_quote"))
+                continue
+            ps = text.rfind("\n", 0, a) + 1
+            if text[ps:a].strip(" \u3000") or ps < 2:
+                continue
             pe = ps - 1
             while pe > 0 and text[pe - 1] in "\n \u3000":
                 pe -= 1
@@ -1306,6 +1345,7 @@ class Finder:
                     taken.add(a)
         cands += self.quotes_after(text, quotes, taken)
         cands += self._continued_quotes(text, quotes, cands)
+        cands += self._quote_paragraphs(text, quotes, cands)
         cands += self.colon_quotes(text, quotes, cands)
         cands += [c for c in self.qa_lines(text) if not any(d.start <= c.start < d.end for d in cands)]
         # "网友指出，…，在他看来，…": a frame inside an indirect span starts a statement of its own
