@@ -24,10 +24,10 @@ from kb.eval.statements import (
     ROOT,
     Report,
     anchor_pos,
+    feeds_and_registry,
     load_articles,
     load_gold,
     score_article,
-    shared_data,
 )
 from kb.records import Statement
 
@@ -114,15 +114,7 @@ def register(group: click.Group) -> None:
           kb eval agreement
           kb eval agreement --json
         """
-        data = shared_data()
-        if not (data / "feeds").exists():
-            raise KbError(f"skipped: {data}/feeds is absent (../shared/data is not beside this checkout)")
-        try:
-            from kb.registry import Registry
-
-            registry = Registry.load()
-        except Exception:
-            registry = None
+        data, registry = feeds_and_registry()
         res = agreement(Path(second_path) if second_path else SECOND, GOLD, data, registry)
         if ctx.json:
             for name, r in res.items():

@@ -38,6 +38,20 @@ def shared_data() -> Path:
     return Path(os.environ.get("KB_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
+def feeds_and_registry() -> tuple[Path, Any]:
+    """../shared/data (a clear error when its feeds are absent) and the curated registry (None when it
+    cannot be loaded), as the gold-set commands read them."""
+    data = shared_data()
+    if not (data / "feeds").exists():
+        raise KbError(f"skipped: {data}/feeds is absent (../shared/data is not beside this checkout)")
+    try:
+        from kb.registry import Registry
+
+        return data, Registry.load()
+    except Exception:  # a missing or broken registry: score without it rather than not at all
+        return data, None
+
+
 def load_gold(path: Path = GOLD) -> list[dict[str, Any]]:
     if not path.exists():
         raise KbError(f"gold file not found: {path}")
@@ -309,16 +323,7 @@ def register(group: click.Group) -> None:
           kb eval statements
           kb eval statements --json --gold data/gold/statements.jsonl
         """
-        data = shared_data()
-        if not (data / "feeds").exists():
-            raise KbError(f"skipped: {data}/feeds is absent (../shared/data is not beside this checkout)")
-        registry = None
-        try:
-            from kb.registry import Registry
-
-            registry = Registry.load()
-        except Exception:
-            registry = None
+        data, registry = feeds_and_registry()
         res = evaluate(Path(gold_path) if gold_path else GOLD, data, registry)
         errs = res.pop("_errors")
         if ctx.json:

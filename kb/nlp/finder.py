@@ -1238,7 +1238,8 @@ class Finder:
             )
             if cm is not None:
                 label = label[: cm.start()]  # "克洛奇说：": the label's person is the one before the cue
-            labels += label not in ("记者", "主持人", "嘉宾")  # the interview's own turns
+            if label not in ("记者", "主持人", "嘉宾"):  # the interview's own turns do not count
+                labels += 1
             if label in QA_LABELS or self.lex.title_re.fullmatch(label):
                 continue
             title = None
@@ -1369,13 +1370,11 @@ class Finder:
         tidied = []
         for c in cands:
             sp = self.parser.tidy(c.speaker)
-            if sp is not None:
-                c.speaker = sp
-                tidied.append(c)
-        cands = tidied
-        for c in cands:
+            if sp is None:
+                continue
+            tidied.append(c)
+            c.speaker = sp
             # "学家约瑟夫·布里格斯", "官员肯尼思·普罗普": whichever stage found the name, it ends no title
-            sp = c.speaker
             if sp.type == "person" and sp.name and DOT_MARK.search(sp.name):
                 name = self.parser._trim_dotted(sp.name)
                 if name != sp.name:
@@ -1388,6 +1387,7 @@ class Finder:
                 and DOT_MARK.search(prior.name)
             ):
                 c.extra["antecedent"] = prior.copy(name=self.parser._trim_dotted(prior.name))
+        cands = tidied
         cands.sort(key=lambda c: (c.start, -c.end))
         # one statement per span: overlapping candidates keep the first (the longer) one
         kept: list[Candidate] = []
