@@ -3,10 +3,10 @@ articles in ../shared/data. Floors sit a little below what was measured; raise t
 
 The test split comes in batches: "test-old" (the first 17 test articles), "test-new" (14 articles,
 batch 2), "test-b3" (37, batch 3), "test-b4" (53), "test-b5" (37), "test-b6" (60), "test-b7" (56),
-"test-b8" (50), "test-b9" (52), "test-b10" (59), "test-b11" (42) and "test-b12" (67), each labelled
-before the rules were run on it; each was measured blind once, then (up to batch 10) joined the set
-the rules are tuned on. The batches never tuned on (now 11 and 12) are "unseen", the estimate for new
-articles. Each keeps its own floors, so that adding harder items never lowers a floor."""
+"test-b8" (50), "test-b9" (52), "test-b10" (59), "test-b11" (42), "test-b12" (67) and "test-b13"
+(59), each labelled before the rules were run on it; each was measured blind once, then (up to batch
+12) joined the set the rules are tuned on. The batch never tuned on (now 13) is "unseen", the
+estimate for new articles. Each keeps its own floors, so that adding harder items never lowers a floor."""
 
 from __future__ import annotations
 
@@ -17,45 +17,48 @@ from tests.conftest import shared
 
 EPS = 0.02
 FLOORS = {  # split -> metric -> floor
-    "dev": {"precision": 0.98, "recall": 0.94},  # measured 0.994 / 0.960 (35 articles)
+    "dev": {"precision": 0.98, "recall": 0.94},  # measured 0.994 / 0.966 (35 articles)
     # Each test batch: measured blind once (before any rule had seen it), then tuned on.
     # blind 0.908 / 0.850; now 0.989 / 0.957 (17 articles)
     "test-old": {"precision": 0.97, "recall": 0.93},
     # blind 0.914 / 0.703; now 0.988 / 0.923 (14 articles)
     "test-new": {"precision": 0.97, "recall": 0.90},
-    # blind 0.828 / 0.459; now 0.936 / 0.745 (37 articles)
-    "test-b3": {"precision": 0.92, "recall": 0.72},
-    # blind 0.876 / 0.577; now 0.954 / 0.745 (53 articles)
-    "test-b4": {"precision": 0.94, "recall": 0.73},
-    # blind 0.840 / 0.575; now 0.925 / 0.713 (37 articles)
-    "test-b5": {"precision": 0.91, "recall": 0.69},
-    # blind 0.831 / 0.660; now 0.937 / 0.715 (60 articles)
-    "test-b6": {"precision": 0.92, "recall": 0.70},
-    # blind 0.873 / 0.598; now 0.927 / 0.792 (56 articles)
-    "test-b7": {"precision": 0.91, "recall": 0.77},
-    # blind 0.815 / 0.564; now 0.884 / 0.615 (50 articles)
-    "test-b8": {"precision": 0.87, "recall": 0.59},
+    # blind 0.828 / 0.459; now 0.936 / 0.752 (37 articles)
+    "test-b3": {"precision": 0.92, "recall": 0.73},
+    # blind 0.876 / 0.577; now 0.956 / 0.770 (53 articles)
+    "test-b4": {"precision": 0.94, "recall": 0.75},
+    # blind 0.840 / 0.575; now 0.919 / 0.718 (37 articles)
+    "test-b5": {"precision": 0.91, "recall": 0.70},
+    # blind 0.831 / 0.660; now 0.947 / 0.732 (60 articles)
+    "test-b6": {"precision": 0.93, "recall": 0.71},
+    # blind 0.873 / 0.598; now 0.928 / 0.801 (56 articles)
+    "test-b7": {"precision": 0.91, "recall": 0.78},
+    # blind 0.815 / 0.564; now 0.892 / 0.637 (50 articles)
+    "test-b8": {"precision": 0.88, "recall": 0.62},
     # blind 0.859 / 0.587; now 0.906 / 0.595 (52 articles)
     "test-b9": {"precision": 0.89, "recall": 0.58},
-    # blind 0.830 / 0.586; now 0.841 / 0.603 (59 articles)
-    "test-b10": {"precision": 0.83, "recall": 0.59},
-    # blind 0.852 / 0.610, never tuned on (42 articles, 282 statements)
-    "test-b11": {"precision": 0.84, "recall": 0.60},
-    # blind 0.850 / 0.681, never tuned on (67 articles, 332 statements); 0.845 / 0.675 with the rules of
-    # before batch 11's round
-    "test-b12": {"precision": 0.83, "recall": 0.66},
-    # the never-tuned batches (now 11 and 12): 0.850 / 0.648 (109 articles, 614 statements); batches 8-10
-    # were 0.834 / 0.579 before they were tuned on
-    "unseen": {"precision": 0.84, "recall": 0.63},
+    # blind 0.830 / 0.586; now 0.850 / 0.625 (59 articles)
+    "test-b10": {"precision": 0.84, "recall": 0.61},
+    # blind 0.852 / 0.610; now 0.865 / 0.656 (42 articles, 282 statements)
+    "test-b11": {"precision": 0.85, "recall": 0.64},
+    # blind 0.850 / 0.681; now 0.907 / 0.765 (67 articles, 332 statements)
+    "test-b12": {"precision": 0.89, "recall": 0.75},
+    # blind 0.810 / 0.426, never tuned on (59 articles, 340 statements; 0.799 / 0.409 with the rules of
+    # the session before). One timestamped group chat holds 103 of its statements, none found: without
+    # it 0.810 / 0.612 (58 articles, 237 statements)
+    "test-b13": {"precision": 0.80, "recall": 0.41},
+    # the never-tuned batch (now 13); batches 11 and 12, the "unseen" split before, were 0.850 / 0.648
+    # before they were tuned on
+    "unseen": {"precision": 0.80, "recall": 0.41},
 }
 
 
 def test_gold_set_shape() -> None:
     gold = load_gold(GOLD)
-    assert len(gold) >= 579
+    assert len(gold) >= 638
     assert len({g["feed"].split("/")[0] + g["feed"] for g in gold}) >= 3
     n = sum(1 for g in gold for s in g["statements"] if not s.get("optional"))
-    assert n >= 2871
+    assert n >= 3211
     assert {g["split"] for g in gold} == {"dev", "test"}
     assert all(g["split"] == "test" for g in gold if g.get("batch", 1) >= 2)
 
@@ -102,6 +105,10 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     mid = ("test-b8", "test-b9", "test-b10")
     assert _acc(scores, mid, "title") >= 0.84  # measured 0.861 (n=230)
     assert _acc(scores, mid, "organization") >= 0.66  # measured 0.679 (n=204)
-    # never tuned on (batches 11 and 12): roles of people the rules have not met
-    assert scores["unseen"]["title_accuracy"] >= 0.81  # measured 0.834 (n=187)
-    assert scores["unseen"]["organization_accuracy"] >= 0.72  # measured 0.749 (n=183)
+    # batches 11-12 (blind: 0.834 / 0.749, n=187 / 183)
+    late = ("test-b11", "test-b12")
+    assert _acc(scores, late, "title") >= 0.82  # measured 0.839 (n=218)
+    assert _acc(scores, late, "organization") >= 0.72  # measured 0.727 (n=209)
+    # never tuned on (batch 13): roles of people the rules have not met
+    assert scores["unseen"]["title_accuracy"] >= 0.73  # measured 0.756 (n=45)
+    assert scores["unseen"]["organization_accuracy"] >= 0.29  # measured 0.312 (n=32)

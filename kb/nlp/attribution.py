@@ -41,6 +41,10 @@ SHORT_NAME = re.compile(
 )
 # "美国国家公路交通安全管理局（NHTSA）": the article spells out what the abbreviation stands for
 ABBREV = re.compile(r"([\u4e00-\u9fff]{4,24})[（(]([A-Z][A-Za-z&]{1,9})[）)]")
+# "The Document Foundation（TDF）": a Latin name and the initials it is then called by
+LATIN_ABBREV = re.compile(
+    r"((?:[A-Z][\w&.\-]*\s+(?:(?:of|and|for|the)\s+)?){1,6}[A-Z][\w&.\-]*)\s*[（(]\s*([A-Z]{2,8})\s*[）)]"
+)
 GENERIC_MEDIA = frozenset(
     "外媒 国外媒体 海外媒体 境外媒体 媒体 有媒体 多家媒体 相关媒体 当地媒体 韩媒 日媒 美媒 英媒 港媒 台媒 外电".split()
 )
@@ -200,6 +204,19 @@ def resolve(
             ):
                 # "…消息人士称…。前官员NAME曾…，现就职于…，他称": the named subject nearer the pronoun wins
                 # over an unnamed source that spoke before it
+                ant = crf_ant
+            elif (
+                ant is not None
+                and ant.type == "person"
+                and c.extra.get("antecedent_sure")
+                and isinstance(crf_ant, Speaker)
+                and crf_ant.type == "person"
+                and crf_ant.start > ant.start
+                and not _same_person(crf_ant.name or "", ant.name or "")
+                and not _same_person(ant.name or "", crf_ant.name or "")
+            ):
+                # "德鲁夫…说。¶¶哈拉姆·康在…主修计算机科学。¶¶“…，”她说": the named subject of the sentence
+                # before is nearer than the person who spoke last
                 ant = crf_ant
             if ant is None and UNNAMED_REF.search(sp.mention):
                 ant = sp.copy(type="unnamed")  # "上述人士" with nothing before it is still unnamed
@@ -380,6 +397,15 @@ class Attributor:
             full = LEAD.sub("", am.group(1))
             if len(full) >= 4 and full.endswith(self.parser.lex.org_suffixes):
                 short_of.setdefault(am.group(2), full)
+        for am in LATIN_ABBREV.finditer(src):
+            full = am.group(1).strip()
+            initials = "".join(w[0] for w in full.split() if w[0].isupper())
+            if initials.endswith(am.group(2)):
+                # "ABC Company of XYZ（XYZ）" keeps the words the initials stand for
+                words = full.split()
+                while "".join(w[0] for w in words if w[0].isupper()) != am.group(2):
+                    words = words[1:]
+                short_of.setdefault(am.group(2), " ".join(words))
         persons = (
             [self._trimmed(m) for m in mentions if m.label == "PERSON"]
             + self._copula_roles(src)
@@ -494,7 +520,13 @@ class Attributor:
             # the article's own form of the name too: the registry's canonical may be spelt otherwise
             # ("萨姆·奥尔特曼" for the article's "山姆·奥特曼")
             forms = {full, self._full_name(sp.name, persons) if sp.name else full}
-            for m in persons:
+            title_re = self.parser.lex.title_re
+
+            def listed(m: Mention) -> bool:
+                return bool(m.title and title_re.fullmatch(m.title))
+
+            # a mention whose title the lists know first ("BaBe创始人刘伟瀚" before "明星创业者刘伟瀚")
+            for m in sorted(persons, key=lambda m: not listed(m)):
                 if not (m.title or m.org) or not any(
                     _same_person(m.text, f) or _same_person(f, m.text) for f in forms
                 ):
@@ -523,6 +555,8 @@ class Attributor:
                         st.company_id = role.company_id
         else:
             st.speaker = full
+        if org:
+            org, title = _tidy_org(org, title)
         st.title = title or None
         st.organization = org or None
         if st.organization and st.company_id is None:
@@ -539,6 +573,33 @@ class Attributor:
             if len(t) > len(best) and _same_person(t, name):
                 best = t
         return best
+
+
+# the front of a title that a parse left on the organisation ("能源部核能办公室副" + "主任", "辰海资本合伙"
+# + "人"): it goes back to the title
+_ORG_TITLE_HEAD = re.compile(r"(?:的)?(副|联合|首席|高级|资深|执行|常务|名誉|荣誉|合伙)$")
+# "市场研究公司Forrester Research", "初创公司 Transaera": a description of the organisation, then its name
+_ORG_DESCRIBED = re.compile(
+    r"^[\u4e00-\u9fff、]{0,12}(?:公司|机构|平台|网站|智库|部门|企业|初创公司|创业公司|软件|应用)\s*([A-Za-z][\w .&\-]*)$"
+)
+
+
+def _tidy_org(org: str, title: str | None) -> tuple[str, str | None]:
+    """An organisation as the gold set writes it: without a title's front or a description before a
+    Latin name."""
+    org = org.strip()
+    hm = _ORG_TITLE_HEAD.search(org)
+    if hm and len(org) - len(hm.group()) >= 2:
+        head = hm.group(1)
+        org = org[: hm.start()].rstrip(" 的")
+        if title and head != "合伙":
+            title = head + title
+        elif head == "合伙" and title in (None, "人"):
+            title = "合伙人"
+    dm = _ORG_DESCRIBED.match(org)
+    if dm:
+        org = dm.group(1).strip()
+    return org, title
 
 
 def _same_person(full: str, short: str) -> bool:

@@ -343,6 +343,10 @@ QA_LINE = re.compile(
 )
 QA_LATIN = re.compile(r"([A-Z][a-zA-Z'\-]+(?: [A-Z][a-zA-Z'\-]+){1,2}) ?(教授|博士)?(?:先生|女士)?")
 QA_HONOR = re.compile(r"(?:师傅|先生|女士|老师|博士|总)$")
+# any labelled line of a transcript ("DB：…", "记者：…")
+QA_ANY_LINE = re.compile(r"^[ \u3000]*([A-Za-z\u4e00-\u9fff]{1,8})[ \u3000]*[：:].*$", re.M)
+# "Unity中国区总裁张俊波（以下简称张）": the short label an interview then gives its answers under
+QA_ALIAS = re.compile(r"([^\s，。：:（()）]{2,30})[（(]以下简称[“\"「]?([^）)”」\"\s]{1,8})[”」\"]?[）)]")
 # Labels that open a line with a colon and are no speaker
 QA_LABELS = frozenset(
     "时间 地点 来源 原文 作者 编辑 记者 主持人 嘉宾 电话 邮箱 价格 售价 尺寸 重量 地址 日期 备注 说明 提示 图片 "
@@ -534,6 +538,12 @@ class Finder:
                     return i + 1
                 i = q[0] - 1
                 continue
+            if c in "）)":
+                # "蔡佩莹(Pei Ying Chua，音译)指出": a comma inside a parenthesis ends no clause
+                o = max(text.rfind("（", 0, i), text.rfind("(", 0, i))
+                if o >= 0 and i - o <= 40 and "\n" not in text[o:i]:
+                    i = o - 1
+                    continue
             if c in CLAUSE_BOUND:
                 return i + 1
             i -= 1
@@ -1266,8 +1276,54 @@ class Finder:
             if b - a >= 6:
                 sp = Speaker(m.start(1), m.start(1) + len(label), label, "person", name=label, title=title)
                 hits.append(Candidate(a, b, "direct", "：", sp, "qa"))
+        hits += self._alias_lines(text)
         # a list of fields ("定位：…¶目标：…¶成本：…") is no transcript: most of its labels name no one
         return hits if len(hits) >= 2 and 2 * len(hits) > labels else []
+
+    @staticmethod
+    def _question_lines(text: str, answerers: set[str]) -> list[tuple[int, int]]:
+        """Lines of a transcript under a label that gives no answers and that end in a question mark."""
+        out = []
+        for m in QA_ANY_LINE.finditer(text):
+            label = m.group(1)
+            line = m.group(0).rstrip()
+            if label not in answerers and line.endswith(("？", "?")):
+                out.append((m.start(), m.end()))
+        return out
+
+    def _alias_lines(self, text: str) -> list[Candidate]:
+        """Answers under the short label an interview declared ("张俊波（以下简称张）…¶张：我觉得…"): each
+        is a direct statement of the person the label stands for."""
+        out: list[Candidate] = []
+        for am in QA_ALIAS.finditer(text):
+            head, label = am.group(1), am.group(2)
+            at = head.rfind(label)
+            full = head[at:] if at >= 0 else ""
+            if not full or len(full) > len(label) + 3 or self.parser.kind_of(full) != "person":
+                continue
+            fs = am.start(1) + at
+            # the role the declaration gives ("Unity 中国区总裁张俊波"): the words before the name in its clause
+            cs = fs
+            while (
+                cs > 0
+                and fs - cs < 24
+                and text[cs - 1] not in CLAUSE_BOUND
+                and text[cs - 1] not in "了是对与和"
+            ):
+                cs -= 1
+            role = self.parser.classify(text[cs : fs + len(full)], cs)
+            sp = Speaker(fs, fs + len(full), full, "person", name=full)
+            if role is not None and role.type == "person" and role.name == full:
+                sp = sp.copy(title=role.title, org=role.org)
+            for m in re.finditer(
+                r"^[ \u3000]*(" + re.escape(label) + r")[ \u3000]*[：:][ \u3000]*(?=\S)", text, re.M
+            ):
+                b = text.find("\n", m.end())
+                b = len(text) if b == -1 else b
+                a, b = self._trim(text, m.end(), b)
+                if b - a >= 4:
+                    out.append(Candidate(a, b, "direct", "：", sp, "qa"))
+        return out
 
     def colon_quotes(
         self, text: str, quotes: list[tuple[int, int]], cands: list[Candidate]
@@ -1303,6 +1359,76 @@ class Finder:
             s0, s1 = self._trim(text, a + 1, b)
             out.append(Candidate(s0, s1, "direct", "：", sp, "colon_quote"))
         return out
+
+    def uncued_quotes(
+        self, text: str, quotes: list[tuple[int, int]], cands: list[Candidate]
+    ) -> list[Candidate]:
+        """A quoted sentence with no cue at all, right after a sentence whose subject is a named person,
+        is that person speaking: features write "张嘉佳对这些倒显得没什么所谓。“有什么太大的所谓呢？…”".
+        Only a quote that reads as speech (a sentence of its own, with its own punctuation) counts, and only
+        when one person, not two, could be meant."""
+        out: list[Candidate] = []
+        covered = [(c.start, c.end) for c in cands]
+        for a, b in quotes:
+            if any(s0 - 1 <= a < e0 + 1 for s0, e0 in covered):
+                continue
+            inner = text[a + 1 : b].strip()
+            if len(inner) < 8 or not any(ch in inner for ch in "，。！？,!?…"):
+                continue  # a term or a title in quotes
+            k = a
+            while k > 0 and text[k - 1] in " \u3000":
+                k -= 1
+            if k > 0 and text[k - 1] not in "。！？!?\n，,":
+                continue  # inside a sentence: what its own words make of the quote is not known here
+            nxt = text[b + 1 : b + 2]
+            if nxt and nxt not in "。！？!?\n" and text[b - 1] not in "。！？!?…":
+                continue  # the sentence goes on after the quote
+            sp = (
+                self._named_after(text, b)
+                or self.subjects.antecedent(text, a)
+                or self._pronoun_before(text, k)
+            )
+            if sp is None or self._joint_subject(text, sp.start):
+                continue
+            s0, s1 = self._trim(text, a + 1, b)
+            if s1 - s0 >= 4:
+                out.append(Candidate(s0, s1, "direct", None, sp, "uncued_quote"))
+        return out
+
+    @staticmethod
+    def _joint_subject(text: str, pos: int) -> bool:
+        """The name at `pos` is the second of a joint subject ("导演A和制片人B…"): either could be speaking."""
+        cs = pos
+        while cs > 0 and text[cs - 1] not in CLAUSE_BOUND:
+            cs -= 1
+        return any(ch in text[cs:pos] for ch in "和与及、")
+
+    def _named_after(self, text: str, b: int) -> Speaker | None:
+        """The person named as the subject of the clause right after a quote ("“…”，谢佩甫指着一辆车说")."""
+        k = b + 1
+        while k < len(text) and text[k] in " \u3000，,":
+            k += 1
+        e = k
+        while e < len(text) and text[e] not in CLAUSE_BOUND and text[e] not in '“「『"' and e - k < 40:
+            e += 1
+        if e - k < 3:
+            return None
+        sp = self.subjects.antecedent(text, e, floor=k)
+        return sp if sp is not None and sp.start - k <= 12 else None
+
+    def _pronoun_before(self, text: str, k: int) -> Speaker | None:
+        """The person a 他/她 opening the sentence before stands for ("…他觉得…。¶¶“说白了，…”")."""
+        e = k
+        while e > 0 and text[e - 1] in "。！？!?\n \u3000":
+            e -= 1
+        a = e
+        while a > 0 and text[a - 1] not in SENT_END:
+            a -= 1
+        head = text[a:e]
+        m = re.match(r"[^，,。他她]{0,6}[，,]?(他|她)(?!们)", head)
+        if m is None:
+            return None
+        return self.subjects.antecedent(text, a + m.start(1))
 
     def _colon_subject(self, text: str, colon: int, quotes: list[tuple[int, int]]) -> Speaker | None:
         """The person the sentence ending at `colon` is about: its last clause with a subject."""
@@ -1348,7 +1474,13 @@ class Finder:
         cands += self._continued_quotes(text, quotes, cands)
         cands += self._quote_paragraphs(text, quotes, cands)
         cands += self.colon_quotes(text, quotes, cands)
-        cands += [c for c in self.qa_lines(text) if not any(d.start <= c.start < d.end for d in cands)]
+        cands += self.uncued_quotes(text, quotes, cands)
+        qa = self.qa_lines(text)
+        if qa:
+            # "DB：有人说，…？" in a transcript: the interviewer's question, nobody's statement
+            asked = self._question_lines(text, {c.speaker.mention for c in qa})
+            cands = [c for c in cands if not any(a <= c.start < b for a, b in asked)]
+        cands += [c for c in qa if not any(d.start <= c.start < d.end for d in cands)]
         # "网友指出，…，在他看来，…": a frame inside an indirect span starts a statement of its own
         for f in cands:
             fs = f.extra.get("frame_start")
@@ -1366,6 +1498,15 @@ class Finder:
                 ante = self.subjects.antecedent(text, c.speaker.start)
                 if ante is not None:
                     c.extra["antecedent"] = ante
+                    # sure enough to win over the person who spoke last: reads as a person's name,
+                    # the registry knows no company by it ("月之暗面", "Automate" are tagged names too),
+                    # and it is more than a bare transliterated surname ("齐默" for John Zimmer)
+                    name = ante.name or ""
+                    c.extra["antecedent_sure"] = (
+                        len(name) >= 3
+                        and looks_like_person(name, self.lex)
+                        and self.parser.kind_of(name) not in ("organization", "media")
+                    )
         # whichever stage found the speaker, its name is tidied here once; None means no one spoke
         tidied = []
         for c in cands:

@@ -122,7 +122,9 @@ _DOTTED = re.compile(r"[\u4e00-\u9fff]{1,8}[·•‧・][\u4e00-\u9fff]{1,10}(?:
 TAIL_NAME = re.compile(
     rf"(?:[{_TR}]{{1,6}}[·•‧・][\u4e00-\u9fff]{{1,8}}|[A-Z][a-z'\-]+(?: [A-Z][a-zA-Z'\-]+){{1,2}})$"
 )
-HONOR_TAIL = re.compile(r"(?:博士|先生|女士|教授|老师)$")
+HONOR_TAIL = re.compile(
+    r"(?:博士|先生|女士|教授|老师|上尉|中尉|少校|中校|上校|准将|少将|中将|上将|将军|中士|上士)$"
+)
 # The report itself as a subject ("报道中称", "该媒体还指出"): a reference to the outlet named before.
 REF_MEDIA = frozenset(
     "报道 报道中 该报道 这篇报道 报道还 报道中还 文章 文章中 该文 文中 该媒体 这家媒体 该报 该网站 该杂志 该刊".split()
@@ -528,6 +530,8 @@ class SpeakerParser:
         ok = (
             _DOTTED.fullmatch(rest) is not None
             or re.fullmatch(r"[A-Z][a-z'\-]+(?: [A-Z][a-zA-Z'\-]+){1,2}", rest) is not None
+            # "分析师 ChrisGPT": one Latin word of mixed case after a person's description is a handle
+            or re.fullmatch(r"[A-Z][a-z]+[A-Z][A-Za-z0-9]*", rest) is not None
             or (e is not None and getattr(e, "kind", "") == "person")
             or (len(rest) <= 4 and not rest.isascii() and looks_like_person(rest, self.lex))
         )

@@ -260,6 +260,10 @@ class SubjectTagger:
         a = max(a, pos - 160)
         if pos - a < 3:
             return None
+        before = text[a:pos].strip(" \u3000，,")
+        if before[:1] in "“「" and before[-1:] in "”」" and a > floor:
+            # "“…，”她说": the quote is what she said; she is the subject of the sentence before it
+            return self.antecedent(text, a, floor)
         spans = self._tags(text, a, pos, pos)
         if not spans:
             return None
@@ -279,7 +283,7 @@ class SubjectTagger:
                 continue
             if h1 in starts or _object_or_copula(text, max(a, h0 - 4), h0):
                 continue
-            found.append((h0, text[h0:h1].strip()))
+            found.append((h0, PARENS.sub("", text[h0:h1]).strip()))
         if not found:
             return None
         h0, name = found[0]
