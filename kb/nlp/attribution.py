@@ -585,8 +585,8 @@ _ORG_DESCRIBED = re.compile(
 
 
 def _tidy_org(org: str, title: str | None) -> tuple[str, str | None]:
-    """An organisation as the gold set writes it: without a title's front or a description before a
-    Latin name."""
+    """The organisation's own name: without the front of a title a parse left on it, and without a
+    description before a Latin name."""
     org = org.strip()
     hm = _ORG_TITLE_HEAD.search(org)
     if hm and len(org) - len(hm.group()) >= 2:

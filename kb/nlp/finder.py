@@ -1363,10 +1363,11 @@ class Finder:
     def uncued_quotes(
         self, text: str, quotes: list[tuple[int, int]], cands: list[Candidate]
     ) -> list[Candidate]:
-        """A quoted sentence with no cue at all, right after a sentence whose subject is a named person,
-        is that person speaking: features write "张嘉佳对这些倒显得没什么所谓。“有什么太大的所谓呢？…”".
-        Only a quote that reads as speech (a sentence of its own, with its own punctuation) counts, and only
-        when one person, not two, could be meant."""
+        """A quoted sentence with no cue at all is the person the text around it is about: the one named
+        as the subject right after it ("“…”周海峰指着…"), else the named subject of its own sentence or the
+        one before ("张嘉佳对这些倒显得没什么所谓。“有什么太大的所谓呢？…”"), else the person a 他/她
+        opening the sentence before stands for. Only a quote that reads as speech (its own punctuation,
+        ending its sentence) counts, and only when one person, not two, could be meant."""
         out: list[Candidate] = []
         covered = [(c.start, c.end) for c in cands]
         for a, b in quotes:
@@ -1478,7 +1479,8 @@ class Finder:
         qa = self.qa_lines(text)
         if qa:
             # "DB：有人说，…？" in a transcript: the interviewer's question, nobody's statement
-            asked = self._question_lines(text, {c.speaker.mention for c in qa})
+            labels = {text[text.rfind("\n", 0, c.start) + 1 : c.start].strip(" \u3000：:") for c in qa}
+            asked = self._question_lines(text, labels)
             cands = [c for c in cands if not any(a <= c.start < b for a, b in asked)]
         cands += [c for c in qa if not any(d.start <= c.start < d.end for d in cands)]
         # "网友指出，…，在他看来，…": a frame inside an indirect span starts a statement of its own

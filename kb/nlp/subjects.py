@@ -261,7 +261,7 @@ class SubjectTagger:
         if pos - a < 3:
             return None
         before = text[a:pos].strip(" \u3000，,")
-        if before[:1] in "“「" and before[-1:] in "”」" and a > floor:
+        if before and before[0] in "“「" and before[-1] in "”」" and a > floor:
             # "“…，”她说": the quote is what she said; she is the subject of the sentence before it
             return self.antecedent(text, a, floor)
         spans = self._tags(text, a, pos, pos)
