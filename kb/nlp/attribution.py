@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from kb.nlp.finder import Candidate
+from kb.nlp.finder import SHORT_NAME, Candidate
 from kb.nlp.speakers import LEAD, Speaker, SpeakerParser
 from kb.records import Statement
 from kb.textnorm import alias_key
@@ -35,10 +35,6 @@ class Mention:
     subject: bool = False  # stands where a subject stands (appositive with a title, clause start)
 
 
-# "中国民用航空局（以下简称民航局）": the article's own short name for an organisation
-SHORT_NAME = re.compile(
-    r"([\u4e00-\u9fffA-Za-z0-9]{2,20})[（(](?:以下简称|下称|简称)[“\"「]?([^）)”\"」，。]{1,12})[”\"」]?[）)]"
-)
 # "美国国家公路交通安全管理局（NHTSA）": the article spells out what the abbreviation stands for
 ABBREV = re.compile(r"([\u4e00-\u9fff]{4,24})[（(]([A-Z][A-Za-z&]{1,9})[）)]")
 # "The Document Foundation（TDF）": a Latin name and the initials it is then called by

@@ -345,8 +345,11 @@ QA_LATIN = re.compile(r"([A-Z][a-zA-Z'\-]+(?: [A-Z][a-zA-Z'\-]+){1,2}) ?(教授|
 QA_HONOR = re.compile(r"(?:师傅|先生|女士|老师|博士|总)$")
 # any labelled line of a transcript ("DB：…", "记者：…")
 QA_ANY_LINE = re.compile(r"^[ \u3000]*([A-Za-z\u4e00-\u9fff]{1,8})[ \u3000]*[：:].*$", re.M)
-# "Unity中国区总裁张俊波（以下简称张）": the short label an interview then gives its answers under
-QA_ALIAS = re.compile(r"([^\s，。：:（()）]{2,30})[（(]以下简称[“\"「]?([^）)”」\"\s]{1,8})[”」\"]?[）)]")
+# "小米科技（以下简称小米）", "Unity中国区总裁张俊波（以下简称张）": the short name the article then uses
+# (for an interview, the label its answers stand under)
+SHORT_NAME = re.compile(
+    r"([\u4e00-\u9fffA-Za-z0-9]{2,20})[（(](?:以下简称|下称|简称)[“\"「]?([^）)”\"」，。]{1,12})[”\"」]?[）)]"
+)
 # Labels that open a line with a colon and are no speaker
 QA_LABELS = frozenset(
     "时间 地点 来源 原文 作者 编辑 记者 主持人 嘉宾 电话 邮箱 价格 售价 尺寸 重量 地址 日期 备注 说明 提示 图片 "
@@ -1295,7 +1298,9 @@ class Finder:
         """Answers under the short label an interview declared ("张俊波（以下简称张）…¶张：我觉得…"): each
         is a direct statement of the person the label stands for."""
         out: list[Candidate] = []
-        for am in QA_ALIAS.finditer(text):
+        if "简称" not in text and "下称" not in text:
+            return out
+        for am in SHORT_NAME.finditer(text):
             head, label = am.group(1), am.group(2)
             at = head.rfind(label)
             full = head[at:] if at >= 0 else ""
@@ -1389,20 +1394,16 @@ class Finder:
                 or self.subjects.antecedent(text, a)
                 or self._pronoun_before(text, k)
             )
-            if sp is None or self._joint_subject(text, sp.start):
+            if sp is None or self._joint_subject(text, sp.start, quotes):
                 continue
             s0, s1 = self._trim(text, a + 1, b)
             if s1 - s0 >= 4:
                 out.append(Candidate(s0, s1, "direct", None, sp, "uncued_quote"))
         return out
 
-    @staticmethod
-    def _joint_subject(text: str, pos: int) -> bool:
+    def _joint_subject(self, text: str, pos: int, quotes: list[tuple[int, int]]) -> bool:
         """The name at `pos` is the second of a joint subject ("导演A和制片人B…"): either could be speaking."""
-        cs = pos
-        while cs > 0 and text[cs - 1] not in CLAUSE_BOUND:
-            cs -= 1
-        return any(ch in text[cs:pos] for ch in "和与及、")
+        return any(ch in text[self._clause_start(text, pos, quotes) : pos] for ch in "和与及、")
 
     def _named_after(self, text: str, b: int) -> Speaker | None:
         """The person named as the subject of the clause right after a quote ("“…”，谢佩甫指着一辆车说")."""
