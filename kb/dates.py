@@ -26,3 +26,23 @@ def parse_user_datetime(value: str, *, default_tz: timezone = CHINA) -> datetime
 
 def parse_user_date(value: str) -> date:
     return parse_user_datetime(value).astimezone(CHINA).date()
+
+
+def local_day(published: str | None, tz: str | None) -> date | None:
+    """The date a statement was published where its source is ("2024-06-24T16:00:00+00:00" with the
+    source's "+08:00" is 2024-06-25): stored dates are UTC, the article's own offset beside them."""
+    if not published:
+        return None
+    try:
+        dt = datetime.fromisoformat(published)
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    try:
+        sign = -1 if (tz or "+08:00").startswith("-") else 1
+        hh, mm = (tz or "+08:00").lstrip("+-").split(":")
+        offset = timezone(sign * timedelta(hours=int(hh), minutes=int(mm)))
+    except ValueError:
+        offset = CHINA
+    return dt.astimezone(offset).date()

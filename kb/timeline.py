@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from kb.dates import local_day
 from kb.errors import KbError
 
 if TYPE_CHECKING:
@@ -63,25 +64,6 @@ def period_of(day: date, by: str) -> str:
     raise KbError(f"unknown period {by!r}; use week or month")
 
 
-def _local_day(published: str | None, tz: str | None) -> date | None:
-    """The statement's date where it was published (stored UTC + the source's offset)."""
-    if not published:
-        return None
-    try:
-        dt = datetime.fromisoformat(published)
-    except ValueError:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    try:
-        sign = -1 if (tz or "+08:00").startswith("-") else 1
-        hh, mm = (tz or "+08:00").lstrip("+-").split(":")
-        offset = timezone(sign * timedelta(hours=int(hh), minutes=int(mm)))
-    except ValueError:
-        offset = timezone(timedelta(hours=8))
-    return dt.astimezone(offset).date()
-
-
 # -- resolving names ------------------------------------------------------------------------------
 
 
@@ -116,7 +98,7 @@ def _hits(
 ) -> list[Hit]:
     out: list[Hit] = []
     for r in rows:
-        day = _local_day(r["published"], r["tz"])
+        day = local_day(r["published"], r["tz"])
         if day is None or (since and day < since) or (until and day > until):
             continue
         if topic and r["topic"] != topic:

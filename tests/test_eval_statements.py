@@ -3,10 +3,10 @@ articles in ../shared/data. Floors sit a little below what was measured; raise t
 
 The test split comes in batches: "test-old" (the first 17 test articles), "test-new" (14 articles,
 batch 2), "test-b3" (37, batch 3), "test-b4" (53), "test-b5" (37), "test-b6" (60), "test-b7" (56),
-"test-b8" (50), "test-b9" (52), "test-b10" (59), "test-b11" (42), "test-b12" (67) and "test-b13"
-(59), each labelled before the rules were run on it; each was measured blind once, then (up to batch
-12) joined the set the rules are tuned on. The batch never tuned on (now 13) is "unseen", the
-estimate for new articles. Each keeps its own floors, so that adding harder items never lowers a floor."""
+"test-b8" (50), "test-b9" (52), "test-b10" (59), "test-b11" (42), "test-b12" (67), "test-b13" (59)
+and "test-b14" (59), each labelled before the rules were run on it; each was measured blind once, then
+(up to batch 13) joined the set the rules are tuned on. The batch never tuned on (now 14) is "unseen",
+the estimate for new articles. Each keeps its own floors, so that adding harder items never lowers a floor."""
 
 from __future__ import annotations
 
@@ -31,11 +31,12 @@ FLOORS = {  # split -> metric -> floor
     "test-b5": {"precision": 0.91, "recall": 0.70},
     # blind 0.831 / 0.660; now 0.947 / 0.732 (60 articles)
     "test-b6": {"precision": 0.93, "recall": 0.71},
-    # blind 0.873 / 0.598; now 0.928 / 0.801 (56 articles)
+    # blind 0.873 / 0.598; now 0.923 / 0.801 (56 articles; 0.928 before the registry knew SK海力士,
+    # whose forecast in one article is unlabelled)
     "test-b7": {"precision": 0.91, "recall": 0.78},
-    # blind 0.815 / 0.564; now 0.892 / 0.637 (50 articles)
+    # blind 0.815 / 0.564; now 0.897 / 0.641 (50 articles)
     "test-b8": {"precision": 0.88, "recall": 0.62},
-    # blind 0.859 / 0.587; now 0.906 / 0.595 (52 articles)
+    # blind 0.859 / 0.587; now 0.907 / 0.602 (52 articles)
     "test-b9": {"precision": 0.89, "recall": 0.58},
     # blind 0.830 / 0.586; now 0.850 / 0.625 (59 articles)
     "test-b10": {"precision": 0.84, "recall": 0.61},
@@ -43,22 +44,24 @@ FLOORS = {  # split -> metric -> floor
     "test-b11": {"precision": 0.85, "recall": 0.64},
     # blind 0.850 / 0.681; now 0.907 / 0.765 (67 articles, 332 statements)
     "test-b12": {"precision": 0.89, "recall": 0.75},
-    # blind 0.810 / 0.426, never tuned on (59 articles, 340 statements; 0.799 / 0.409 with the rules of
-    # the session before). One timestamped group chat holds 103 of its statements, none found: without
-    # it 0.810 / 0.612 (58 articles, 237 statements)
-    "test-b13": {"precision": 0.80, "recall": 0.41},
-    # the never-tuned batch (now 13); batches 11 and 12, the "unseen" split before, were 0.850 / 0.648
-    # before they were tuned on
-    "unseen": {"precision": 0.80, "recall": 0.41},
+    # blind 0.810 / 0.426 (one timestamped group chat holds 103 of its 340 statements: without it
+    # 0.810 / 0.612); now 0.916 / 0.768 (59 articles)
+    "test-b13": {"precision": 0.90, "recall": 0.75},
+    # blind 0.881 / 0.600, never tuned on (59 articles, 260 statements; 0.876 / 0.596 with the rules of
+    # the session before)
+    "test-b14": {"precision": 0.87, "recall": 0.58},
+    # the never-tuned batch (now 14); batch 13, the "unseen" split before, was 0.810 / 0.426 before it
+    # was tuned on
+    "unseen": {"precision": 0.87, "recall": 0.58},
 }
 
 
 def test_gold_set_shape() -> None:
     gold = load_gold(GOLD)
-    assert len(gold) >= 638
+    assert len(gold) >= 697
     assert len({g["feed"].split("/")[0] + g["feed"] for g in gold}) >= 3
     n = sum(1 for g in gold for s in g["statements"] if not s.get("optional"))
-    assert n >= 3211
+    assert n >= 3471
     assert {g["split"] for g in gold} == {"dev", "test"}
     assert all(g["split"] == "test" for g in gold if g.get("batch", 1) >= 2)
 
@@ -108,7 +111,10 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     # batches 11-12 (blind: 0.834 / 0.749, n=187 / 183)
     late = ("test-b11", "test-b12")
     assert _acc(scores, late, "title") >= 0.82  # measured 0.839 (n=218)
-    assert _acc(scores, late, "organization") >= 0.72  # measured 0.727 (n=209)
-    # never tuned on (batch 13): roles of people the rules have not met
-    assert scores["unseen"]["title_accuracy"] >= 0.73  # measured 0.756 (n=45)
-    assert scores["unseen"]["organization_accuracy"] >= 0.29  # measured 0.312 (n=32)
+    assert _acc(scores, late, "organization") >= 0.72  # measured 0.742 (n=209)
+    # batch 13 (blind: 0.756 / 0.312, n=45 / 32)
+    assert scores["test-b13"]["title_accuracy"] >= 0.74  # measured 0.766 (n=47)
+    assert scores["test-b13"]["organization_accuracy"] >= 0.39  # measured 0.412 (n=34)
+    # never tuned on (batch 14): roles of people the rules have not met
+    assert scores["unseen"]["title_accuracy"] >= 0.73  # measured 0.755 (n=49)
+    assert scores["unseen"]["organization_accuracy"] >= 0.59  # measured 0.617 (n=47)

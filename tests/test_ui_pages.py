@@ -309,3 +309,28 @@ def test_a_write_by_another_process_shows_on_the_next_rerun(kb_home: Path) -> No
     _orphan_a_fix(kb_home)
     at.run()
     assert not at.exception and len(at.dataframe) == 2 and [m.value for m in at.metric] == ["0", "1", "1"]
+
+
+def test_dates_are_the_sources_own_days(kb_home: Path) -> None:
+    # 谭待's statement published at 01:30 China time on 15 May: stored as 17:30 UTC on the 14th
+    db = sqlite3.connect(kb_home / "kb.sqlite3")
+    with db:
+        db.execute(
+            "UPDATE statements SET published = '2024-05-14T17:30:00+00:00' WHERE speaker_id = 'tan-dai'"
+        )
+        db.execute(
+            "UPDATE articles SET published = '2024-05-14T17:30:00+00:00', tz = '+08:00' "
+            "WHERE id IN (SELECT article_id FROM statements WHERE speaker_id = 'tan-dai')"
+        )
+    db.close()
+    at = run_app()
+    at.sidebar.multiselect(key="f_people").set_value(["tan-dai"]).run()
+    shown = unescape(texts(at))
+    assert "成本必须降下来" in shown and "2024-05-15" in shown and "2024-05-14" not in shown
+    at.sidebar.checkbox(key="f_use_dates").check().run()
+    at.sidebar.date_input(key="f_since").set_value(date(2024, 5, 15))
+    at.sidebar.date_input(key="f_until").set_value(date(2024, 5, 15)).run()
+    assert "成本必须降下来" in unescape(texts(at))
+    at.sidebar.date_input(key="f_since").set_value(date(2024, 5, 14))
+    at.sidebar.date_input(key="f_until").set_value(date(2024, 5, 14)).run()
+    assert "成本必须降下来" not in unescape(texts(at))

@@ -25,9 +25,12 @@ ROOT = Path(__file__).resolve().parents[1]
 STANCES = ["for", "against", "neutral", "mixed"]
 
 _STATEMENT_SQL = (
-    "SELECT s.*, a.title AS article_title, a.url AS url, a.source_name AS source "
+    "SELECT s.*, a.title AS article_title, a.url AS url, a.source_name AS source, a.tz AS tz "
     "FROM statements s JOIN articles a ON a.id = s.article_id"
 )
+# A statement's date where its source published it (stored dates are UTC; the article keeps the source's
+# offset): what the app shows, filters and counts by, like `kb timeline`
+_LOCAL_DAY = "date(s.published, COALESCE((SELECT tz FROM articles WHERE id = s.article_id), '+08:00'))"
 
 
 def lib(module: str) -> Any:
@@ -288,12 +291,13 @@ def _filters_sql(people, companies, topics, since, until) -> tuple[str, list[Any
     for t in topics:
         where.append("EXISTS (SELECT 1 FROM statement_topics t WHERE t.statement_id = s.id AND t.topic = ?)")
         args.append(t)
+    # the plain comparison on s.published (a day's margin for any offset) keeps the index in use
     if since:
-        where.append("s.published >= ?")
-        args.append(since)
+        where.append(f"s.published >= ? AND {_LOCAL_DAY} >= ?")
+        args += [(date.fromisoformat(since) - timedelta(days=1)).isoformat(), since]
     if until:
-        where.append("substr(s.published, 1, 10) <= ?")
-        args.append(until)
+        where.append(f"s.published < ? AND {_LOCAL_DAY} <= ?")
+        args += [(date.fromisoformat(until) + timedelta(days=2)).isoformat(), until]
     return (" AND ".join(where) or "1"), args
 
 
@@ -538,16 +542,6 @@ def statements_by_ids(kbase: KnowledgeBase, ids: list[str]) -> list[dict[str, An
 # -- timelines -----------------------------------------------------------------------------------
 
 
-def _period(published: str | None, by: str) -> str:
-    if not published:
-        return "unknown"
-    d = datetime.fromisoformat(published).date()
-    if by == "week":
-        y, w, _ = d.isocalendar()
-        return f"{y}-W{w:02d}"
-    return d.strftime("%Y-%m")
-
-
 def timeline(
     kbase: KnowledgeBase, *, person_id: str | None = None, company_id: str | None = None,
     topic: str | None = None, by: str = "month",
@@ -563,7 +557,7 @@ def timeline(
             pass  # not in the registry (a speaker the press named): count from the store below
     # Counted in SQL: a busy company has tens of thousands of statements.
     cond, args = _who_sql(person_id, company_id, topic)
-    period = "substr(s.published, 1, 7)" if by == "month" else "strftime('%Y-W%W', s.published)"
+    period = f"substr({_LOCAL_DAY}, 1, 7)" if by == "month" else f"strftime('%Y-W%W', {_LOCAL_DAY})"
     rows = kbase.store.db.execute(
         f"SELECT COALESCE({period}, 'unknown'), t.topic, COALESCE(t.stance, 'neutral'), COUNT(*), "
         f"group_concat(s.id) FROM statements s JOIN statement_topics t ON t.statement_id = s.id "

@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from kb.dates import local_day
 from kb.errors import KbError
 from ui import backend
 from ui.data import clear_data, kb
@@ -99,7 +100,8 @@ def statement_card(
         if s.get("speaker_type") and s["speaker_type"] != "person":
             meta.append(f":gray-badge[{s['speaker_type']}]")
         st.markdown(" ".join(meta))
-        date = (s.get("published") or "")[:10] or "date unknown"
+        day = local_day(s.get("published"), s.get("tz"))
+        date = day.isoformat() if day else "date unknown"
         where = [date, md_text(s.get("source") or "")]
         url = safe_url(s.get("url"))
         title = md_text(s.get("article_title") or "article")

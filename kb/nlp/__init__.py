@@ -85,6 +85,9 @@ def get_nlp(registry: Registry | None = None) -> spacy.Language:
         return nlp
 
 
+_NAME_DOTS = str.maketrans({"\u30fb": "·", "\uff65": "·", "\u2027": "·"})
+
+
 def extract(
     texts: Sequence[str],
     published: Sequence[date | None] | None = None,
@@ -97,7 +100,8 @@ def extract(
     docs = []
     for text, pub in zip(texts, pubs, strict=True):
         text = text or ""
-        simp = to_simplified(text)
+        # one middle dot for every rule: "库什・德赛" (katakana) and "库什·德赛" are the same name
+        simp = to_simplified(text).translate(_NAME_DOTS)
         doc = nlp.make_doc(simp)
         doc.user_data["text"] = simp
         doc.user_data["original"] = text

@@ -421,6 +421,7 @@ class Attributor:
         )
         out: list[Statement] = []
         seen: set[tuple[int, int]] = set()
+        lawyer_of: dict[str, Statement] = {}  # a company's lawyer -> the statement that became the company's
         for c in cands:
             if (c.start, c.end) in seen or c.end <= c.start:
                 continue
@@ -442,6 +443,9 @@ class Attributor:
                 st.anonymous = True
             elif sp.type == "person":
                 self._person(st, sp, persons, published)
+                lawyer = st.speaker
+                if self._client(st) and lawyer:
+                    lawyer_of[lawyer] = st
                 if st.title and not st.organization and CORP_TITLE.search(st.title):
                     near = [
                         (o.speaker.start, o.speaker.name)
@@ -470,6 +474,12 @@ class Attributor:
                 continue
             out.append(st)
         out.sort(key=lambda st: st.start)
+        # a company's lawyer speaks for the company wherever the article names them (by surname, as 她)
+        for st in out:
+            rep = lawyer_of.get(st.speaker or "")
+            if rep is not None and st.speaker_type == "person" and (st.title or "").endswith("律师"):
+                st.speaker, st.speaker_id, st.speaker_type = rep.speaker, rep.speaker_id, "organization"
+                st.title, st.organization, st.company_id = None, None, None
         return out
 
     def _trimmed(self, m: Mention) -> Mention:
@@ -521,8 +531,9 @@ class Attributor:
             def listed(m: Mention) -> bool:
                 return bool(m.title and title_re.fullmatch(m.title))
 
-            # a mention whose title the lists know first ("BaBe创始人刘伟瀚" before "明星创业者刘伟瀚")
-            for m in sorted(persons, key=lambda m: not listed(m)):
+            # a mention whose title the lists know first ("BaBe创始人刘伟瀚" before "明星创业者刘伟瀚"), and of
+            # those one that names the organisation too
+            for m in sorted(persons, key=lambda m: (not listed(m), not m.org)):
                 if not (m.title or m.org) or not any(
                     _same_person(m.text, f) or _same_person(f, m.text) for f in forms
                 ):
@@ -560,6 +571,29 @@ class Attributor:
             if ce is not None and getattr(ce, "kind", "") != "person":
                 st.company_id = ce.id
 
+    def _client(self, st: Statement) -> bool:
+        """ "代表 OpenAI 出庭的律师X", "马斯克的代理律师X": the organisation slot holds the client, not an
+        employer. A company's lawyer speaks for the company (data/gold/LABELLING.md): True when the
+        statement became the company's. A person's lawyer is a person, with no organisation."""
+        m = _CLIENT.fullmatch(st.organization or "")
+        if m is None:
+            return False
+        client = (m.group(1) or m.group(2) or "").strip()
+        if m.group(2) and st.title and not st.title.startswith("代理"):
+            st.title = "代理" + st.title
+        st.organization, st.company_id = None, None
+        if (
+            not client
+            or not (st.title or "").endswith("律师")
+            or self.parser.kind_of(client) != "organization"
+        ):
+            return False
+        e = self.parser.entity(client)
+        st.speaker_type = "organization"
+        st.speaker, st.speaker_id = (e.name, e.id) if e is not None else (client, None)
+        st.title = None
+        return True
+
     @staticmethod
     def _full_name(name: str, persons: list[Mention]) -> str:
         """The fullest form of a name used in the article ("布罗克曼" -> "格雷格·布罗克曼")."""
@@ -574,6 +608,13 @@ class Attributor:
 # the front of a title that a parse left on the organisation ("能源部核能办公室副" + "主任", "辰海资本合伙"
 # + "人"): it goes back to the title
 _ORG_TITLE_HEAD = re.compile(r"(?:的)?(副|联合|首席|高级|资深|执行|常务|名誉|荣誉|合伙)$")
+# whom a lawyer speaks for, where a parse put the employer ("代表 OpenAI 出庭", "马斯克的代理"); a bare "出庭"
+# is what is left of the first when the mention is shorter
+_CLIENT = re.compile(r"代表\s*(.*?)\s*(?:出庭|出席|应诉)?的?|(.*?)的?代理|出庭")
+# a department at the end of what a parse took for the organisation ("市场" + "经理", "苹果产品" + "经理")
+_ORG_DEPARTMENT = re.compile(
+    r"(?:的)?(市场营销|市场|销售|产品|运营|公关|品牌|财务|研发|商务|营销|业务|战略|法务|人力资源)(?:部|部门)?$"
+)
 # "市场研究公司Forrester Research", "初创公司 Transaera": a description of the organisation, then its name
 _ORG_DESCRIBED = re.compile(
     r"^[\u4e00-\u9fff、]{0,12}(?:公司|机构|平台|网站|智库|部门|企业|初创公司|创业公司|软件|应用)\s*([A-Za-z][\w .&\-]*)$"
@@ -595,6 +636,10 @@ def _tidy_org(org: str, title: str | None) -> tuple[str, str | None]:
     dm = _ORG_DESCRIBED.match(org)
     if dm:
         org = dm.group(1).strip()
+    if title and (pm := _ORG_DEPARTMENT.search(org)) and (pm.start() == 0 or len(org) - len(pm.group()) >= 2):
+        # "市场经理刘世军", "苹果产品经理": the department belongs to the title; the company, if any, is before it
+        title = pm.group(1) + title
+        org = org[: pm.start()].rstrip(" 的")
     return org, title
 
 

@@ -8,8 +8,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from kb.nlp.attribution import Mention
-from kb.nlp.lexicon import Lexicon, looks_like_person
-from kb.nlp.speakers import ORG_HEAD_STRIP
+from kb.nlp.lexicon import Lexicon, looks_like_person, runs_into_word
+from kb.nlp.speakers import BARE_ORG_WORDS, ORG_HEAD_STRIP
 
 if TYPE_CHECKING:
     from kb.registry import Registry
@@ -126,12 +126,14 @@ class EntityFinder:
             label, eid = self.kind(name)
             if label not in (None, "PERSON") or not (eid or looks_like_person(name, self.lex)):
                 continue
+            if eid is None and runs_into_word(text, j, j + len(name)):
+                continue  # "议员全面掌握…": a word after the title, not a name
             # organisation: back from the title to a boundary
             i = t.start()
             while i > 0 and text[i - 1] not in BOUND and t.start() - i < 20:
                 i -= 1
             org = ORG_HEAD_STRIP.sub("", text[i : t.start()].strip(" 的")).strip(" 的") or None
-            if org and (org.endswith(("兼", "、")) or org in ("其",)):
-                org = None
+            if org and (org.endswith(("兼", "、")) or org in ("其",) or org in BARE_ORG_WORDS):
+                org = None  # "该公司高级副总裁X": a reference, resolved where the statement is attributed
             out.append(Mention(j, j + len(name), name, "PERSON", eid, t.group(), org, subject=True))
         return out

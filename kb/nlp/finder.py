@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from kb.nlp.lexicon import SURNAMES, Lexicon, looks_like_person
-from kb.nlp.speakers import PLURAL_PRONOUNS, Speaker, SpeakerParser
+from kb.nlp.speakers import PARENS, PLURAL_PRONOUNS, Speaker, SpeakerParser
 from kb.nlp.subjects import TAIL_OK, SubjectTagger
 
 OPEN_CLOSE = {"“": "”", "「": "」", "『": "』", '"': '"'}
@@ -351,6 +351,21 @@ SHORT_NAME = re.compile(
     r"([\u4e00-\u9fffA-Za-z0-9]{2,20})[（(](?:以下简称|下称|简称)[“\"「]?([^）)”\"」，。]{1,12})[”\"」]?[）)]"
 )
 # Labels that open a line with a colon and are no speaker
+# a chat log reproduced in an article: "王 洪森 – 6:52 PM" or "张三 2024-05-01 18:48" on a line of its own,
+# the author's messages on the lines after it
+CHAT_HEAD = re.compile(
+    r"^[ \u3000]*(?P<name>[^\n：:，。！？“”]{1,40}?)[ \u3000]*(?:[–—\-－][ \u3000]*)?"
+    r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ \u3000]+)?"
+    r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:[ \u3000]*[AaPp]\.?[Mm]\.?)?[ \u3000]*$",
+    re.M,
+)
+# a heading inside a chat log ("Part 2: 风格问题"), which ends the message before it
+CHAT_SECTION = re.compile(r"^[ \u3000]*(?:Part|PART|第[一二三四五六七八九十\d]{1,3}部分)\b")
+# a message that says nothing: laughter, "+1", "嗯", a vote for someone ("洪森大哥 +13")
+CHAT_FILLER = re.compile(r"^(?:[哈呵嘿嗯啊哦噢额呃嗯呀\+\d~～!！?？。，,…\.\s]*|.{0,8}[+＋]\d+\s*)$")
+CHAT_MIN = 6  # a message line shorter than this opens no statement ("同意", "是的", "精辟的总结")
+# who asks in a transcript ("网友：…？¶马斯克：…"): their turns neither count as answers nor against them
+QA_ASKERS = frozenset("记者 主持人 嘉宾 网友 观众 读者 听众 提问 提问者 问".split())
 QA_LABELS = frozenset(
     "时间 地点 来源 原文 作者 编辑 记者 主持人 嘉宾 电话 邮箱 价格 售价 尺寸 重量 地址 日期 备注 说明 提示 图片 "
     "视频 链接 左图 右图 上图 下图 原标题 标题 方法 方案 问题 答案 结论 总结 要点 特点 优点 缺点 步骤 关键词 简介 官网 主题".split()
@@ -712,6 +727,16 @@ class Finder:
                     continue
             if speaker is None and frame and region[frame.end() :].strip():
                 continue  # a report frame whose source is no name ("按照惯例以及各种曝光消息")
+            if (
+                speaker is None
+                and cue.startswith(("报道", "报导"))
+                and cue not in FRAME_ONLY
+                and (cs == 0 or text[cs - 1] in "。！？!?\n")
+                and re.fullmatch(r"\s*(?:该|这篇|此外|另外|同时)?\s*", region)
+            ):
+                # "据The Verge报道，…。报道称，…": the report named before goes on (the coreference stage
+                # finds its outlet, or drops the statement)
+                speaker = Speaker(p, p + 2, "报道", "ref_media")
             if speaker is None:
                 # no subject in this clause ("…，并表示…", "…，称…"): the sentence's subject speaks.
                 # "X承认，…，并表示…": X goes on with a statement of its own (the clause before is what
@@ -755,6 +780,11 @@ class Finder:
                 ante = self._report_source(text, cs, quotes)
                 if ante is not None:
                     speaker = ante.copy(start=speaker.start, end=speaker.end, mention=speaker.mention)
+            if speaker.type == "person" and speaker.org == "@ref":
+                # "戴尔已宣布…，该公司高级副总裁X…强调": the company that opens the sentence
+                ante = self._sentence_subject(text, cs, quotes)
+                if ante is not None:
+                    speaker = speaker.copy(org=ante.name)
             if speaker.type == "ref_org":
                 ante = self._sentence_subject(text, cs, quotes)
                 hm = REF_HEAD.match(speaker.mention)
@@ -1251,7 +1281,7 @@ class Finder:
             )
             if cm is not None:
                 label = label[: cm.start()]  # "克洛奇说：": the label's person is the one before the cue
-            if label not in ("记者", "主持人", "嘉宾"):  # the interview's own turns do not count
+            if label not in QA_ASKERS:  # the interview's own turns do not count
                 labels += 1
             if label in QA_LABELS or self.lex.title_re.fullmatch(label):
                 continue
@@ -1282,6 +1312,51 @@ class Finder:
         hits += self._alias_lines(text)
         # a list of fields ("定位：…¶目标：…¶成本：…") is no transcript: most of its labels name no one
         return hits if len(hits) >= 2 and 2 * len(hits) > labels else []
+
+    def chat_turns(self, text: str) -> list[Candidate]:
+        """Messages of a chat log: each turn under a "NAME – 6:48 PM" line is one direct statement by NAME,
+        from its first line that says something to its end. Only in a log of at least three turns by at
+        least two people (the format, not one timestamped line)."""
+        if text.count(":") < 3:
+            return []
+        heads = []
+        for m in CHAT_HEAD.finditer(text):
+            name = PARENS.sub("", m.group("name")).strip(" \u3000-–—")
+            # "王 洪森": a space a chat client put between two Han characters is no part of the name
+            name = re.sub(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])", "", name)
+            if name and re.search(r"[A-Za-z\u4e00-\u9fff]", name) and len(name) <= 30:
+                heads.append((m, name))
+        if len(heads) < 3 or len({n for _, n in heads}) < 2:
+            return []
+        out = []
+        for i, (m, name) in enumerate(heads):
+            last = i + 1 == len(heads)
+            stop = len(text) if last else heads[i + 1][0].start()
+            lines = []  # (start, end) of the turn's non-empty lines
+            k = m.end()
+            while k < stop:
+                e = text.find("\n", k, stop)
+                e = stop if e == -1 else e
+                if CHAT_SECTION.match(text[k:e]):
+                    break
+                if text[k:e].strip():
+                    lines.append((k, e))
+                k = e + 1
+            if last:
+                lines = lines[:3]  # the log may end in the article's own words
+            while lines and (
+                len(text[lines[0][0] : lines[0][1]].strip()) < CHAT_MIN
+                or CHAT_FILLER.match(text[lines[0][0] : lines[0][1]])
+            ):
+                lines.pop(0)
+            if not lines:
+                continue
+            a, b = self._trim(text, lines[0][0], lines[-1][1])
+            if b - a >= MIN_CONTENT:
+                start = m.start("name")
+                sp = Speaker(start, start + len(m.group("name")), name, "person", name=name)
+                out.append(Candidate(a, b, "direct", None, sp, "chat"))
+        return out
 
     @staticmethod
     def _question_lines(text: str, answerers: set[str]) -> list[tuple[int, int]]:
@@ -1477,6 +1552,10 @@ class Finder:
         cands += self._quote_paragraphs(text, quotes, cands)
         cands += self.colon_quotes(text, quotes, cands)
         cands += self.uncued_quotes(text, quotes, cands)
+        chat = self.chat_turns(text)
+        if chat:
+            # a chat message is its author's words; what other rules read into it is not kept
+            cands = [c for c in cands if not any(d.start <= c.start < d.end for d in chat)] + chat
         qa = self.qa_lines(text)
         if qa:
             # "DB：有人说，…？" in a transcript: the interviewer's question, nobody's statement
@@ -1516,6 +1595,8 @@ class Finder:
             sp = self.parser.tidy(c.speaker)
             if sp is None:
                 continue
+            if sp.type == "unnamed":
+                sp = self.subjects.represented(text, sp) or sp
             tidied.append(c)
             c.speaker = sp
             # "学家约瑟夫·布里格斯", "官员肯尼思·普罗普": whichever stage found the name, it ends no title

@@ -194,3 +194,25 @@ def looks_like_org(name: str, lex: Lexicon) -> bool:
         return words[-1].rstrip(".") in LATIN_ORG_WORDS
     return False
     return False
+
+
+# jieba's count for a word common enough that a name does not open with it (全面 9321, 方便 3718; 王明 368)
+COMMON_WORD_FREQ = 1000
+
+
+def runs_into_word(text: str, h0: int, h1: int) -> bool:
+    """Characters read as a name that are words of the text instead ("议员|全面掌|握"): a dictionary word
+    runs on past the name's end and takes in two of its characters, or takes in one while the name opens
+    with a common word (全面, 时间). One shared character after a plain name is allowed ("李明|说")."""
+    from kb.nlp.ner_crf import _jieba  # its jieba knows no registry names, which callers check first
+
+    tk, _ = _jieba()
+    pos = h0
+    for w in tk.cut(text[h0 : h1 + 4], HMM=False):
+        end = pos + len(w)
+        if pos < h1 < end:
+            return pos <= h1 - 2 or tk.FREQ.get(text[h0 : h0 + 2], 0) >= COMMON_WORD_FREQ
+        if end >= h1:
+            break
+        pos = end
+    return False

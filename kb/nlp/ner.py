@@ -42,6 +42,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kb.nlp.lexicon import runs_into_word
+
 if TYPE_CHECKING:
     from kb.registry import Registry
 
@@ -390,8 +392,11 @@ class EntityTagger:
                 return EntitySpan(j, end, "PERSON", None, text[j:end], "pattern")
         if need_cue:
             return None
-        # Nothing tells where the name ends: three characters is the commonest Chinese name.
+        # Nothing tells where the name ends: three characters is the commonest Chinese name, unless they
+        # are the front of a word ("议员全面掌握…")
         end = g + len(given)
+        if runs_into_word(text, j, end):
+            return None
         return EntitySpan(j, end, "PERSON", None, text[j:end], "pattern")
 
     def _org_before(self, text: str, b: int, floor: int) -> EntitySpan | None:

@@ -164,6 +164,13 @@ REPRESENTATIVE = re.compile(
     r"\s*(?:[^\W\d_的]{0,6}?)(?:相关)?(?:负责人|发言人|客服人员|客服|工作人员|官方人士|团队)"
 )
 
+# a company named by its suffix, then someone who speaks for it; a company only (a government body's
+# officials stay unnamed)
+COMPANY_BEFORE_REP = re.compile(
+    r"([\u4e00-\u9fffA-Za-z]{2,12}(?:公司|集团|食品|电器|电子|汽车|科技|股份|控股))"
+    r"(?:相关)?(?:负责人|客服人员|客服|工作人员)"
+)
+
 # A surname with a form of address ("詹院士", "君塚教授", "Miller-Jones教授"): the person the article named
 SURNAME_ADDRESS = re.compile(
     r"([\u4e00-\u9fff]{1,2}|[A-Z][A-Za-z'\-]+)\s*(?:教授|院士|博士|先生|女士|老师|主任|医生|律师|总|董)"
@@ -489,6 +496,9 @@ class SpeakerParser:
         mention = sp.mention.strip()
         org = sp.org if sp.type == "title_only" and sp.org and mention.startswith(sp.org) else None
         org = org or self.known_org_prefix(mention)
+        if org is None and (cm := COMPANY_BEFORE_REP.fullmatch(mention)) is not None:
+            org = cm.group(1)  # "麦禾坊食品工作人员": a company by its suffix, known or not
+            return sp.copy(type="organization", name=org, **_registry_ids(self.entity(org)))
         if org is None or REPRESENTATIVE.fullmatch(mention, len(org)) is None:
             return sp
         if self.kind_of(org) != "organization" or not (self.entity(org) or org in self.lex.known_orgs):
@@ -575,7 +585,8 @@ class SpeakerParser:
         if clean in lex.person_refs or clean in lex.person_pronouns:
             return Speaker(base, end, clean, "ref_person")
         if clean in lex.org_refs or re.fullmatch(
-            r"(?:这家|该)[^，。]{0,8}(?:公司|开发商|企业|厂商|机构|平台|创业公司|银行|集团)|(?:该|这个)(?:局|部|委|委员会|协会|组织|监管机构|法院|政府|办公室|部门)",
+            r"(?:这家|该)[^，。]{0,8}(?:公司|开发商|企业|厂商|机构|平台|创业公司|银行|集团)|(?:该|这个|这家)(?:局|部|委|委员会|协会|组织|监管机构|法院|政府|办公室|部门|工会|联盟|联合会|基金会"
+            r"|研究所|研究院|实验室|大学|学院|医院|交易所|商会)",
             clean,
         ):
             return Speaker(base, end, clean, "ref_org")

@@ -25,12 +25,15 @@ import re
 import threading
 from typing import TYPE_CHECKING, Any
 
+from kb.nlp.lexicon import looks_like_person, runs_into_word
 from kb.nlp.speakers import LEAD, PARENS, Speaker
 
 if TYPE_CHECKING:
     from kb.nlp.speakers import SpeakerParser
 
 Span = tuple[int, int, str]
+# the word for someone who speaks for an organisation, at the end of a speaker phrase ("…相关负责人")
+REPRESENTATIVE_TAIL = re.compile(r"(?:相关)?(?:负责人|发言人|客服人员|客服|工作人员|官方人士)\s*$")
 HEAD_ORG = ("company", "organization", "government")
 # What may stand between the subject's head and the cue: time, place, occasion and manner adverbials.
 _TIME = (
@@ -196,6 +199,27 @@ class SubjectTagger:
             canonical=e.name if e is not None else None,
         )
 
+    def represented(self, text: str, sp: Speaker) -> Speaker | None:
+        """The company an unnamed speaker stands for when the lists do not know it ("今麦郎工作人员",
+        "Acme相关负责人"): the company the tagger finds exactly before the representative's word. Not a
+        government body or other organisation: their officials stay unnamed (data/gold/LABELLING.md)."""
+        m = REPRESENTATIVE_TAIL.search(sp.mention)
+        if m is None or m.start() < 2:
+            return None
+        a = sp.start + (len(sp.mention) - len(sp.mention.lstrip()))
+        head = sp.mention.strip()[: m.start() - (len(sp.mention) - len(sp.mention.lstrip()))]
+        spans = self._tags(text, a, a + len(head), min(len(text), sp.end + 6))
+        if not spans:
+            return None
+        h0, h1, label = spans[-1]
+        if h0 != a or h1 != a + len(head):
+            return None
+        # a brand the tagger reads as a name ("今麦郎"): no one's name stands before 工作人员 unless it reads
+        # as a person's
+        if label != "company" and (label != "name" or looks_like_person(head, self.parser.lex)):
+            return None
+        return self._organisation(text, a, h0, h1)
+
     def _plain(self, name: str) -> list[Span]:
         t = tagger()
         # after a title the CRF reads a name it would miss at a sentence start ("记者X表示，")
@@ -281,7 +305,7 @@ class SubjectTagger:
             nxt = text[k : k + 1]
             if not nxt or not (nxt.isalnum() or nxt == " ") or nxt in "的和与及" or k in starts:
                 continue
-            if h1 in starts or _object_or_copula(text, max(a, h0 - 4), h0):
+            if h1 in starts or _object_or_copula(text, max(a, h0 - 4), h0) or runs_into_word(text, h0, h1):
                 continue
             found.append((h0, PARENS.sub("", text[h0:h1]).strip()))
         if not found:
