@@ -610,7 +610,7 @@ class Attributor:
 _ORG_TITLE_HEAD = re.compile(r"(?:的)?(副|联合|首席|高级|资深|执行|常务|名誉|荣誉|合伙)$")
 # whom a lawyer speaks for, where a parse put the employer ("代表 OpenAI 出庭", "马斯克的代理"); a bare "出庭"
 # is what is left of the first when the mention is shorter
-_CLIENT = re.compile(r"代表\s*(.*?)\s*(?:出庭|出席|应诉)?的?|(.*?)的?代理|出庭")
+_CLIENT = re.compile(r"代表\s*(.{2,}?)\s*(?:出庭|出席|应诉)?的?|(.*?)的?代理|出庭")
 # a department at the end of what a parse took for the organisation ("市场" + "经理", "苹果产品" + "经理")
 _ORG_DEPARTMENT = re.compile(
     r"(?:的)?(市场营销|市场|销售|产品|运营|公关|品牌|财务|研发|商务|营销|业务|战略|法务|人力资源)(?:部|部门)?$"

@@ -350,7 +350,6 @@ QA_ANY_LINE = re.compile(r"^[ \u3000]*([A-Za-z\u4e00-\u9fff]{1,8})[ \u3000]*[：
 SHORT_NAME = re.compile(
     r"([\u4e00-\u9fffA-Za-z0-9]{2,20})[（(](?:以下简称|下称|简称)[“\"「]?([^）)”\"」，。]{1,12})[”\"」]?[）)]"
 )
-# Labels that open a line with a colon and are no speaker
 # a chat log reproduced in an article: "王 洪森 – 6:52 PM" or "张三 2024-05-01 18:48" on a line of its own,
 # the author's messages on the lines after it
 CHAT_HEAD = re.compile(
@@ -362,10 +361,11 @@ CHAT_HEAD = re.compile(
 # a heading inside a chat log ("Part 2: 风格问题"), which ends the message before it
 CHAT_SECTION = re.compile(r"^[ \u3000]*(?:Part|PART|第[一二三四五六七八九十\d]{1,3}部分)\b")
 # a message that says nothing: laughter, "+1", "嗯", a vote for someone ("洪森大哥 +13")
-CHAT_FILLER = re.compile(r"^(?:[哈呵嘿嗯啊哦噢额呃嗯呀\+\d~～!！?？。，,…\.\s]*|.{0,8}[+＋]\d+\s*)$")
+CHAT_FILLER = re.compile(r"^(?:[哈呵嘿嗯啊哦噢额呃呀\+\d~～!！?？。，,…\.\s]*|.{0,8}[+＋]\d+\s*)$")
 CHAT_MIN = 6  # a message line shorter than this opens no statement ("同意", "是的", "精辟的总结")
 # who asks in a transcript ("网友：…？¶马斯克：…"): their turns neither count as answers nor against them
 QA_ASKERS = frozenset("记者 主持人 嘉宾 网友 观众 读者 听众 提问 提问者 问".split())
+# Labels that open a line with a colon and are no speaker
 QA_LABELS = frozenset(
     "时间 地点 来源 原文 作者 编辑 记者 主持人 嘉宾 电话 邮箱 价格 售价 尺寸 重量 地址 日期 备注 说明 提示 图片 "
     "视频 链接 左图 右图 上图 下图 原标题 标题 方法 方案 问题 答案 结论 总结 要点 特点 优点 缺点 步骤 关键词 简介 官网 主题".split()
