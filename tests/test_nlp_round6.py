@@ -55,6 +55,15 @@ def test_one_timestamped_line_is_no_chat_log():
         assert statement_at(sts, text, "我觉得今年") is None, (text, sts)
 
 
+def test_an_agenda_is_no_chat_log():
+    body = (
+        "大会日程如下。\n\n开幕式 9:00\n\n主办方介绍本届大会的主题和议程安排\n\n"
+        "主题演讲 10:30\n\n多位企业家分享人工智能的最新实践\n\n圆桌论坛 14:00\n\n嘉宾讨论大模型的商业化路径"
+    )
+    for text, sts in _both(body):
+        assert sts == [], (text, sts)
+
+
 def test_answers_under_netizen_questions():
     body = (
         "网友：火星基地的电力从哪里来？\n\n"

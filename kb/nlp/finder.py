@@ -1316,7 +1316,7 @@ class Finder:
     def chat_turns(self, text: str) -> list[Candidate]:
         """Messages of a chat log: each turn under a "NAME – 6:48 PM" line is one direct statement by NAME,
         from its first line that says something to its end. Only in a log of at least three turns by at
-        least two people (the format, not one timestamped line)."""
+        least two people (the format, not one timestamped line or an agenda)."""
         if text.count(":") < 3:
             return []
         heads = []
@@ -1326,7 +1326,9 @@ class Finder:
             name = re.sub(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])", "", name)
             if name and re.search(r"[A-Za-z\u4e00-\u9fff]", name) and len(name) <= 30:
                 heads.append((m, name))
-        if len(heads) < 3 or len({n for _, n in heads}) < 2:
+        # people talk in a chat; an agenda ("开幕式 9:00", "圆桌论坛 14:00") has the same shape
+        people = {n for _, n in heads if re.search(r"[A-Z]", n) or looks_like_person(n, self.lex)}
+        if len(heads) < 3 or len(people) < 2:
             return []
         out = []
         for i, (m, name) in enumerate(heads):
@@ -1349,7 +1351,7 @@ class Finder:
                 or CHAT_FILLER.match(text[lines[0][0] : lines[0][1]])
             ):
                 lines.pop(0)
-            if not lines:
+            if not lines or name not in people:
                 continue
             a, b = self._trim(text, lines[0][0], lines[-1][1])
             if b - a >= MIN_CONTENT:
