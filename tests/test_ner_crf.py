@@ -115,6 +115,13 @@ def test_train_tag_and_staleness(cache: Path, train_file: Path) -> None:
     again = train(train_file, max_iterations=20)
     assert again is not None and not again.get("skipped")
     assert load() is not None
+    # a model trained with other gazetteers (the registry has grown since) is trained again
+    assert train(train_file, max_iterations=20)["skipped"] is True  # type: ignore[index]
+    meta = json.loads((cache / "kb" / "models" / "ner-crf" / "meta.json").read_text("utf-8"))
+    (cache / "kb" / "models" / "ner-crf" / "meta.json").write_text(
+        json.dumps({**meta, "gazetteer_sha256": "an older registry"}), "utf-8"
+    )
+    assert not train(train_file, max_iterations=20).get("skipped")  # type: ignore[union-attr]
 
 
 def test_eval_uses_the_trained_tagger(cache: Path, train_file: Path) -> None:

@@ -193,7 +193,6 @@ def looks_like_org(name: str, lex: Lexicon) -> bool:
     if len(words) > 1 and all(re.fullmatch(r"[A-Z][A-Za-z0-9\.\-&]*", w) for w in words):
         return words[-1].rstrip(".") in LATIN_ORG_WORDS
     return False
-    return False
 
 
 # jieba's count for a word common enough that a name does not open with it (全面 9321, 方便 3718; 王明 368)

@@ -164,6 +164,13 @@ class Lexicons:
                 i += 1
         return out
 
+    def fingerprint(self) -> str:
+        """A hash of every gazetteer entry: a model trained with other gazetteers reads other features."""
+        parts = [f"{k}:{x}" for k in sorted(self.gaz) for x in sorted(self.gaz[k])]
+        parts += sorted(f"S:{x}" for x in self.surnames) + sorted(f"D:{x}" for x in self.compound)
+        parts += sorted(f"X:{x}" for x in self.suffixes)
+        return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
     @staticmethod
     def _key(s: str) -> str:
         return "".join(_norm_char(c) for c in to_simplified(s))
@@ -491,7 +498,8 @@ def load(out_dir: Path | None = None) -> Tagger | None:
 
 
 def is_current(out_dir: Path, train_hash: str, params: dict[str, Any] | None = None) -> bool:
-    """The cached model was trained from this train file, with these features (and parameters)."""
+    """The cached model was trained from this train file, with these features (and parameters), and the
+    gazetteers as they are now (the registry grows: its names are features)."""
     meta_path = out_dir / META_FILE
     if not (out_dir / MODEL_FILE).is_file() or not meta_path.is_file():
         return False
@@ -503,6 +511,7 @@ def is_current(out_dir: Path, train_hash: str, params: dict[str, Any] | None = N
     return bool(
         meta.get("feature_version") == FEATURE_VERSION
         and meta.get("train_sha256") == train_hash
+        and meta.get("gazetteer_sha256") == _default_lexicons().fingerprint()
         and same_params
     )
 
@@ -566,7 +575,8 @@ def train(
     max_iterations: int = DEFAULT_PARAMS["max_iterations"],
 ) -> dict[str, Any] | None:
     """Train on a CLUENER train file into the cache unless the cached model is current (same train
-    file hash and FEATURE_VERSION). Returns the model's meta, or None when there is no train file."""
+    file hash, gazetteers and FEATURE_VERSION). Returns the model's meta, or None when there is no train
+    file."""
     src = Path(train_path) if train_path else DEFAULT_TRAIN
     if not src.is_file():
         return None
@@ -584,6 +594,7 @@ def train(
         "feature_version": FEATURE_VERSION,
         "train_file": str(src),
         "train_sha256": h,
+        "gazetteer_sha256": _default_lexicons().fingerprint(),
         "c1": c1,
         "c2": c2,
         "max_iterations": max_iterations,

@@ -534,21 +534,34 @@ class SpeakerParser:
         rest = clean[cut:].strip(" 、，")
         rest = rest.removeprefix("之一").strip(" 、，")
         rest = HONOR_TAIL.sub("", rest).strip()
+        # "分析师 ChrisGPT 对此": an adverbial between the name and the cue is no part of the name
+        while (jm := NAME_TAIL_JUNK.search(rest)) is not None and jm.start() >= 2:
+            rest = rest[: jm.start()].strip()
         if len(rest) < 2 or "的" in rest or self._has_unnamed(rest):
             return None
         e = self.entity(rest)
+        # "分析师 ChrisGPT": one Latin word of mixed case after a person's description is a handle, though
+        # a lone Latin word reads as a brand otherwise; only the registry or the lists can overrule it
+        handle = re.fullmatch(r"[A-Z][a-z]+[A-Z][A-Za-z0-9]*", rest) is not None
         ok = (
             _DOTTED.fullmatch(rest) is not None
             or re.fullmatch(r"[A-Z][a-z'\-]+(?: [A-Z][a-zA-Z'\-]+){1,2}", rest) is not None
-            # "分析师 ChrisGPT": one Latin word of mixed case after a person's description is a handle
-            or re.fullmatch(r"[A-Z][a-z]+[A-Z][A-Za-z0-9]*", rest) is not None
+            or handle
             or (e is not None and getattr(e, "kind", "") == "person")
             or (len(rest) <= 4 and not rest.isascii() and looks_like_person(rest, self.lex))
         )
-        if not ok or self.kind_of(rest) in ("organization", "media"):
+        known = e is not None or rest in self.lex.known_orgs or rest in self.lex.known_media
+        if not ok or ((known or not handle) and self.kind_of(rest) in ("organization", "media")):
             return None
         head = clean[:cut].strip()
         title = head if 2 <= len(head) <= 10 and not UNNAMED_LEAD.match(head) else None
+        org = None
+        tms = [m for m in self.lex.title_re.finditer(head) if m.end() == len(head)]
+        if tms:
+            # "VUB教授NAME": the listed title, and the organisation before it when it reads as one
+            title = max(tms, key=lambda m: len(m.group())).group()
+            front = head[: head.rfind(title)].strip(" 的")
+            org = front if front and "的" not in front and looks_like_org(front, self.lex) else None
         return Speaker(
             base,
             end,
@@ -556,6 +569,7 @@ class SpeakerParser:
             "person",
             name=rest,
             title=title,
+            org=org,
             **_registry_ids(e),
         )
 
