@@ -203,11 +203,12 @@ class SubjectTagger:
         """The company an unnamed speaker stands for when the lists do not know it ("今麦郎工作人员",
         "Acme相关负责人"): the company the tagger finds exactly before the representative's word. Not a
         government body or other organisation: their officials stay unnamed (data/gold/LABELLING.md)."""
-        m = REPRESENTATIVE_TAIL.search(sp.mention)
+        mention = sp.mention.lstrip()
+        m = REPRESENTATIVE_TAIL.search(mention)
         if m is None or m.start() < 2:
             return None
-        a = sp.start + (len(sp.mention) - len(sp.mention.lstrip()))
-        head = sp.mention.strip()[: m.start() - (len(sp.mention) - len(sp.mention.lstrip()))]
+        a = sp.start + len(sp.mention) - len(mention)
+        head = mention[: m.start()].rstrip()
         spans = self._tags(text, a, a + len(head), min(len(text), sp.end + 6))
         if not spans:
             return None
