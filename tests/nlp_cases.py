@@ -7,20 +7,21 @@ from collections.abc import Iterator
 
 from kb.nlp import extract
 from kb.records import Statement
-from kb.registry import to_traditional
+from kb.registry import Registry, to_traditional
 from kb.textnorm import to_simplified
 
 PREFIX = "标题\n\n"  # a title line first, so that the body is read as the article's text
 
 
-def statements(body: str) -> list[Statement]:
-    return extract([PREFIX + body])[0]
+def statements(body: str, registry: Registry | None = None) -> list[Statement]:
+    return extract([PREFIX + body], registry=registry)[0]
 
 
-def both_scripts(body: str) -> Iterator[tuple[str, list[Statement]]]:
-    """(text, statements) for the body as written and in traditional script."""
+def both_scripts(body: str, registry: Registry | None = None) -> Iterator[tuple[str, list[Statement]]]:
+    """(text, statements) for the body as written and in traditional script; with `registry`, read as
+    the product reads them."""
     for text in (body, to_traditional(body)):
-        yield text, statements(text)
+        yield text, statements(text, registry)
 
 
 def statement_at(sts: list[Statement], text: str, anchor: str) -> Statement | None:

@@ -9,10 +9,9 @@ tests."""
 
 from __future__ import annotations
 
-from kb.nlp import extract
-from kb.registry import Registry, to_traditional
-from tests.nlp_cases import PREFIX, statement_at
+from kb.registry import Registry
 from tests.nlp_cases import both_scripts as _both
+from tests.nlp_cases import statement_at
 
 CHAT = (
     "昨晚几位朋友在群里聊起了折叠屏手机。\n\n"
@@ -86,20 +85,13 @@ def test_katakana_middle_dot_in_a_name():
         assert (s.speaker, s.title, s.organization) == ("库尔特·德维斯", "发言人", "白宫"), (text, s)
 
 
-def _with_registry(body: str):
-    """(text, statements) in both scripts, read with the curated registry as the product reads them."""
-    reg = Registry.load()
-    for text in (body, to_traditional(body)):
-        yield text, extract([PREFIX + text], registry=reg)[0]
-
-
 def test_dictionary_word_after_a_title_is_no_antecedent():
     # "议员全面掌握…" once gave a person "全面掌" for the 他 that follows
     body = (
         "众议院议员卡尔·温特提出议案。温特表示，这项议案能让议员全面掌握AI芯片出口细节，为后续监管夯实依据。"
         "他补充道，现有的自愿申报制度漏洞很多。"
     )
-    for text, sts in _with_registry(body):
+    for text, sts in _both(body, Registry.load()):
         s = statement_at(sts, text, "现有的自愿")
         assert s is not None, (text, sts)
         assert (s.speaker, s.title, s.organization) == ("卡尔·温特", "议员", "众议院"), (text, s)
@@ -143,7 +135,7 @@ def test_the_company_in_a_role_opens_the_sentence():
         "美光发布了新的固态硬盘。戴尔已宣布将在企业级存储产品中采用这款硬盘，"
         "该公司高级副总裁 Travis Vigil 在介绍中强调，这款产品的总体成本更低。"
     )
-    for text, sts in _with_registry(body):
+    for text, sts in _both(body, Registry.load()):
         s = statement_at(sts, text, "这款产品的")
         assert s is not None, (text, sts)
         assert (s.speaker, s.title, s.organization) == ("Travis Vigil", "高级副总裁", "戴尔"), (text, s)

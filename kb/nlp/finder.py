@@ -1332,6 +1332,8 @@ class Finder:
             return []
         out = []
         for i, (m, name) in enumerate(heads):
+            if name not in people:
+                continue  # a head still ends the turn before it
             last = i + 1 == len(heads)
             stop = len(text) if last else heads[i + 1][0].start()
             lines = []  # (start, end) of the turn's non-empty lines
@@ -1351,7 +1353,7 @@ class Finder:
                 or CHAT_FILLER.match(text[lines[0][0] : lines[0][1]])
             ):
                 lines.pop(0)
-            if not lines or name not in people:
+            if not lines:
                 continue
             a, b = self._trim(text, lines[0][0], lines[-1][1])
             if b - a >= MIN_CONTENT:

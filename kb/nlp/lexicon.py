@@ -203,9 +203,9 @@ def runs_into_word(text: str, h0: int, h1: int) -> bool:
     """Characters read as a name that are words of the text instead ("议员|全面掌|握"): a dictionary word
     runs on past the name's end and takes in two of its characters, or takes in one while the name opens
     with a common word (全面, 时间). One shared character after a plain name is allowed ("李明|说")."""
-    from kb.nlp.ner_crf import _jieba  # its jieba knows no registry names, which callers check first
+    from kb.nlp.ner_crf import plain_jieba  # knows no registry names, which callers check first
 
-    tk, _ = _jieba()
+    tk, _ = plain_jieba()
     pos = h0
     for w in tk.cut(text[h0 : h1 + 4], HMM=False):
         end = pos + len(w)

@@ -227,7 +227,7 @@ def _default_lexicons() -> Lexicons:
 
 
 @lru_cache(maxsize=1)
-def _jieba():  # type: ignore[no-untyped-def]
+def plain_jieba():  # type: ignore[no-untyped-def]
     # A private jieba instance: kb.nlp adds registry names to the global one, which would make
     # segmentation (and so the features) differ between training and tagging.
     import jieba
@@ -243,7 +243,7 @@ def words_pos(simp: str) -> list[tuple[str, str]]:
     """jieba tokens with their dictionary POS tag. jieba.posseg's own HMM tagging of unknown words
     is 6x slower than segmentation; a word the dictionary lacks gets "un" (jieba's HMM found it:
     often a name) or its character type, which tells the CRF much the same."""
-    tk, tab = _jieba()
+    tk, tab = plain_jieba()
     out = []
     for w in tk.cut(simp, HMM=True):
         flag = tab.get(w)

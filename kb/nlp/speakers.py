@@ -160,15 +160,13 @@ NAME_TAIL_JUNK = re.compile(
 NAME_HEAD_JUNK = re.compile(r"^(?:当|根据|不过|但是|但|而|包括|之一|听|折射出)")
 # Someone speaking for a named organisation without a name of their own ("美团骑手保障相关负责人",
 # "百度贴吧客服"): the organisation speaks (data/gold/LABELLING.md)
-REPRESENTATIVE = re.compile(
-    r"\s*(?:[^\W\d_的]{0,6}?)(?:相关)?(?:负责人|发言人|客服人员|客服|工作人员|官方人士|团队)"
-)
+SPOKESPERSON = r"(?:相关)?(?:负责人|发言人|客服人员|客服|工作人员|官方人士)"
+REPRESENTATIVE = re.compile(r"\s*(?:[^\W\d_的]{0,6}?)(?:" + SPOKESPERSON + r"|(?:相关)?团队)")
 
 # a company named by its suffix, then someone who speaks for it; a company only (a government body's
 # officials stay unnamed)
 COMPANY_BEFORE_REP = re.compile(
-    r"([\u4e00-\u9fffA-Za-z]{2,12}(?:公司|集团|食品|电器|电子|汽车|科技|股份|控股))"
-    r"(?:相关)?(?:负责人|客服人员|客服|工作人员)"
+    r"([\u4e00-\u9fffA-Za-z]{2,12}(?:公司|集团|食品|电器|电子|汽车|科技|股份|控股))" + SPOKESPERSON
 )
 
 # A surname with a form of address ("詹院士", "君塚教授", "Miller-Jones教授"): the person the article named

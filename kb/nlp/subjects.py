@@ -26,14 +26,14 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from kb.nlp.lexicon import looks_like_person, runs_into_word
-from kb.nlp.speakers import LEAD, PARENS, Speaker
+from kb.nlp.speakers import LEAD, PARENS, SPOKESPERSON, Speaker
 
 if TYPE_CHECKING:
     from kb.nlp.speakers import SpeakerParser
 
 Span = tuple[int, int, str]
 # the word for someone who speaks for an organisation, at the end of a speaker phrase ("…相关负责人")
-REPRESENTATIVE_TAIL = re.compile(r"(?:相关)?(?:负责人|发言人|客服人员|客服|工作人员|官方人士)\s*$")
+REPRESENTATIVE_TAIL = re.compile(SPOKESPERSON + r"\s*$")
 HEAD_ORG = ("company", "organization", "government")
 # What may stand between the subject's head and the cue: time, place, occasion and manner adverbials.
 _TIME = (
