@@ -48,6 +48,17 @@ def test_chat_log_messages_go_to_their_authors():
         assert statement_at(sts, text, "几位朋友") is None, sts
 
 
+def test_a_chat_log_ends_where_the_article_speaks_again():
+    after = "\n\n对此，好麦郎工作人员回复称，“我们暂时不做折叠屏”。"
+    for last in ("明年的新款一定见分晓", "哈哈"):  # a last message, or only filler before the article's words
+        for text, sts in _both(CHAT.replace("哈哈哈哈哈哈", last + after)):
+            if last != "哈哈":
+                s = statement_at(sts, text, last)
+                assert s is not None and s.speaker == "林一舟" and "好麦郎" not in s.text, (text, s)
+            s = statement_at(sts, text, "我们暂时不做")
+            assert s is not None and (s.speaker, s.speaker_type) == ("好麦郎", "organization"), (text, s)
+
+
 def test_one_timestamped_line_is_no_chat_log():
     body = "发布会定在周五。\n\n主持人 – 9:02 PM\n\n我觉得今年的新品非常值得期待\n\n欢迎大家到场。"
     for text, sts in _both(body):

@@ -1359,7 +1359,7 @@ class Finder:
             if b - a >= MIN_CONTENT:
                 start = m.start("name")
                 sp = Speaker(start, start + len(m.group("name")), name, "person", name=name)
-                out.append(Candidate(a, b, "direct", None, sp, "chat"))
+                out.append(Candidate(a, b, "direct", None, sp, "chat", {"last_turn": last}))
         return out
 
     @staticmethod
@@ -1558,6 +1558,16 @@ class Finder:
         cands += self.uncued_quotes(text, quotes, cands)
         chat = self.chat_turns(text)
         if chat:
+            tail = chat[-1]
+            inside = [c.start for c in cands if tail.start <= c.start < tail.end]
+            if tail.extra.get("last_turn") and inside:
+                # the log may end in the article's own words: a statement other rules find in the last
+                # message ends the message before its line (none is left when that is the first line)
+                cut = text.rfind("\n", tail.start, min(inside))
+                if cut == -1:
+                    chat.pop()
+                else:
+                    tail.start, tail.end = self._trim(text, tail.start, cut)
             # a chat message is its author's words; what other rules read into it is not kept
             cands = [c for c in cands if not any(d.start <= c.start < d.end for d in chat)] + chat
         qa = self.qa_lines(text)
