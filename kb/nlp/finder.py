@@ -1564,7 +1564,9 @@ class Finder:
                 # the log may end in the article's own words: a statement other rules find in the last
                 # message ends the message before its line (none is left when that is the first line)
                 cut = text.rfind("\n", tail.start, min(inside))
-                if cut == -1:
+                while cut > tail.start and text[cut - 1] in "\n \u3000":
+                    cut -= 1  # the blank lines between the message and the article's words
+                if cut <= tail.start:
                     chat.pop()
                 else:
                     tail.start, tail.end = self._trim(text, tail.start, cut)
