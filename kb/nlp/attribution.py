@@ -321,7 +321,9 @@ def _ambiguous(
         for p, s in history
         if _para_start(text, ant_pos) <= p < sp.start and s.type == "person"
     }
-    return len(names) > 1
+    # "吉布森" and "乔恩·吉布森" are one person
+    people = [n for n in names if not any(m != n and _same_person(m, n) for m in names)]
+    return len(people) > 1
 
 
 def _generic_org(s: Speaker) -> bool:

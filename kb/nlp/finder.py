@@ -54,6 +54,8 @@ BAD_BEFORE = {
         "怎么",
         "这么",
         "那么",
+        "这样",
+        "那样",
         "难",
         "会",
         "能",
@@ -209,6 +211,7 @@ BAD_AFTER["预估"] = ("的", "于", "在", "值")
 BAD_BEFORE["提示"] = ("个", "条", "项", "些", "种", "被", "所", "的", "此", "该", "系统")
 BAD_BEFORE["说到"] = ("所", "就是", "话", "来", "一")
 BAD_AFTER["说到"] = ("底", "这", "那", "此", "做", "了", "过")
+BAD_AFTER["反映"] = ("出",)  # "…，反映出企业正迫切需要…": reflects, not reports
 # "引发了不少猜测": 猜测 as a noun
 BAD_BEFORE["猜测"] = ("不少", "各种", "种种", "了", "的", "些", "这一", "此", "有", "被", "所")
 # A content whose first clause ends like this is a time clause ("…宣布关停的当晚，"), not what was said.
@@ -231,7 +234,12 @@ NOUN_TIME = re.compile(r"的(?:当晚|当天|当日|同时|时候|之际|时|后
 # "指责段永平：“…”", "调侃其存在双标：“…”": a weak cue, a short object, then a quote that is what was said
 OBJECT_QUOTE = re.compile(r"[^，。！？；;：:“”「」『』\"\n]{1,12}[：:]?\s*(?=[“「『])")
 # A clause that goes on with the same subject and a cue of its own ("，并透露…", "，同时强调…")
-CONTINUE_CUE = re.compile(r"\s*(?:并|并且|同时|还|也|另外|此外)(?:还|也|又)?\s*")
+CONTINUE_CUE = re.compile(
+    r"\s*(?:并|并且|同时|还|也|另外|此外)(?:还|也|又)?\s*(?:(?:向|对|跟|给)(?:记者|媒体|用户|员工|投资者))?\s*"
+)
+# Cues that go on with the same speaker straight after a comma, with no 并/还 ("X认为…，呼吁…；"): each
+# starts a statement of its own
+CHAIN_CUES = frozenset({"呼吁", "强调", "坦言", "直言", "警告", "透露", "补充", "敦促", "批评", "承认"})
 
 
 # Cues that only count inside a frame ("据X报道，…") or when followed by 称/表示.
@@ -288,6 +296,23 @@ REN_NOUN = re.compile(
 REPORT_SRC = re.compile(
     r"发布了?(?:一份|一项|最新的?|新的?)?[\u4e00-\u9fffA-Za-z0-9]{0,8}?(?:报告|调查|研究|白皮书)"
 )
+# The kinds of document a subject like "声明", "信中" names, each with the words that name it when it is
+# issued ("X发表了一份声明", "员工签署公开信", "DeepSeek发布招聘信息")
+DOC_KINDS = (
+    ("信", "公开信|联名信|信件|信(?!息)"),
+    ("声明", "声明"),
+    ("公告", "公告"),
+    ("新闻稿", "新闻稿"),
+    ("邮件", "邮件"),
+    ("通知", "通知|通告"),
+    ("招聘", "招聘信息|招聘启事|招聘|岗位|职位"),
+    ("博", "博文|博客"),
+    ("帖子", "帖子|推文"),
+)
+DOC_ISSUE = r"(?:发布|发表|发出|公布|签署|签名|发送|发给|寄出|贴出|写了|撰写|刊登|刊发|挂出|发了)"
+# Documents an organisation issues itself: with no issuer in sight, the organisation the sentence before
+# is about ("Synchrony是…发行商。新闻稿写道") issued it. A letter or a post needs its writer named.
+ORG_DOCS = ("声明", "公告", "新闻稿", "邮件", "通知", "招聘")
 # "该局", "该委员会": the head noun of an organisation named earlier
 REF_HEAD = re.compile(
     r"^(?:该|这个|这家)(局|部|委|委员会|协会|组织|法院|政府|办公室|部门|银行|集团|基金会|研究院|研究所|大学)$"
@@ -315,8 +340,9 @@ MODAL_CLAUSE = re.compile(
 # Modifiers that make a cue word a noun: "他的最新表态", "对投资者的公开承诺", "查看警告", "一份简要说明",
 # "根据项目说明" (a determiner, an adjective after 的, or a verb that takes a document as its object)
 NOUN_CUES = re.compile(
-    r"(?:的(?:最新|公开|正式|官方|简要|详细|书面|口头|相关|这一|这番|此番|上述)?|查看(?:详细|简要)?|阅读|参阅|发布了?一[份则篇条项]"
-    r"(?:简要|详细|书面|官方|正式)?|一[份则篇条项](?:简要|详细|书面|官方|正式)?)$"
+    r"(?:的(?:最新|公开|正式|官方|简要|详细|书面|口头|相关|这一|这番|此番|上述|明确|郑重|庄严)?|查看(?:详细|简要)?|阅读|参阅|发布了?一[份则篇条项]"
+    r"(?:简要|详细|书面|官方|正式)?|一[份则篇条项](?:简要|详细|书面|官方|正式)?"
+    r"|(?:一|这|那|此)[句番段种](?:网络|网友|善意|无心|公开|玩笑)?)$"
 )
 # A verb of asking before the subject of the cue ("要求企业高管指出…"): the cue is in its complement
 CONTROL_BEFORE = re.compile(r"(?:要求|请求|邀请|鼓励|促使)[\u4e00-\u9fffA-Za-z]{1,10}$")
@@ -331,7 +357,7 @@ DOT_MARK = re.compile(r"[·•‧・]")
 REL_OBJECT = re.compile(r"[\u4e00-\u9fff][了过](?:[^，。！？；]{0,12})$")
 REL_TAIL = re.compile(r"[^，。！？；：:“”「」]{1,20}的[\u4e00-\u9fffA-Za-z]{1,8}[。！？；，,]")
 # "告诉雷锋网，", "告诉大家：": the one who is told, then a pause or a quote
-RECIPIENT = re.compile(r"(?:我们|我|笔者|[\u4e00-\u9fffA-Za-z0-9]{2,8}?)(?=[，,：:]|\s*[“「])")
+RECIPIENT = re.compile(r"\s*(?:我们|我|笔者|[\u4e00-\u9fffA-Za-z0-9]{2,8}?)(?=[，,：:]|\s*[“「])")
 # "“…”，X告诉雷锋网。": a quote whose speaker follows it with the one told
 TOLD_AFTER = re.compile(r"告诉(?:我们|我|记者|笔者|[\u4e00-\u9fffA-Za-z0-9]{2,8})$")
 # "张师傅：…", "王小明：…": a transcript or Q&A answer, one paragraph opened by the speaker's label
@@ -655,6 +681,12 @@ class Finder:
                 return False
         return True
 
+    @staticmethod
+    def _chained(text: str, p: int, cue: str) -> bool:
+        """A cue that opens a clause straight after a comma inside someone's statement ("X认为…，呼吁…"):
+        the same speaker's next statement, whatever follows the cue."""
+        return cue in CHAIN_CUES and p > 0 and text[p - 1] in "，,；;"
+
     # -- reported speech and quotes introduced by a cue -------------------------------------------
 
     def speech(self, text: str, quotes: list[tuple[int, int]]) -> list[Candidate]:
@@ -665,7 +697,13 @@ class Finder:
             rm = RECIPIENT.match(text, mend) if cue == "告诉" else None
             if rm is not None and not self._inside(p, quotes):
                 mend = rm.end()  # "X告诉雷锋网，…": what follows the one told is what was said
-            elif self._inside(p, quotes) or not self._cue_ok(text, p, cue):
+            elif self._inside(p, quotes) or not (
+                self._cue_ok(text, p, cue)
+                or self._chained(text, p, cue)
+                and out
+                and out[-1].kind == "indirect"
+                and p - 2 <= out[-1].end < p
+            ):
                 continue
             pm = CUE_PAREN.match(text, mend)
             if pm is not None and not self._inside(p, quotes):
@@ -718,7 +756,9 @@ class Finder:
                 speaker is None
                 and region.strip()
                 and not re.fullmatch(
-                    r"\s*(?:并|并且|同时|还|也|随后|此外|另外|则|而|仅|只|但|但也|也仅|仅仅)?\s*", region
+                    r"\s*(?:并|并且|同时|还|也|随后|此外|另外|则|而|仅|只|但|但也|也仅|仅仅)?\s*(?:已|已经|曾|又)?"
+                    r"(?:(?:向|对|跟|给)(?:记者|媒体|用户|员工|投资者))?\s*",  # "，并对记者称…"
+                    region,
                 )
                 and not SCENE_ONLY.fullmatch(region)
             ):
@@ -745,7 +785,11 @@ class Finder:
                     out
                     and out[-1].kind == "indirect"
                     and cs - 2 <= out[-1].end < cs
-                    and (CONTINUE_CUE.fullmatch(region) or SCENE_ONLY.fullmatch(region))
+                    and (
+                        CONTINUE_CUE.fullmatch(region)
+                        or SCENE_ONLY.fullmatch(region)
+                        or (not region and cue in CHAIN_CUES)
+                    )
                 ):
                     speaker = out[-1].speaker
                 else:
@@ -836,7 +880,7 @@ class Finder:
                     continue
             # the content must not itself be a subject clause of a later cue ("…时表示，")
             first_clause_end = q
-            while first_clause_end < end and text[first_clause_end] not in "，,：:":
+            while first_clause_end < end and text[first_clause_end] not in "，,：:；;":
                 first_clause_end += 1
             tail = text[q:first_clause_end]
             tm = self.lex.cue_re.search(tail)
@@ -975,7 +1019,8 @@ class Finder:
                 return sp
             # an indirect question ("…未解释，为什么…，") is the object of the clause before it
             if not re.match(
-                r"\s*(?:并|且|同时|还|也|而|但|随后|此后|之后|接着|为什么|为何|是否|如何)", clause
+                r"\s*(?:并|且|同时|还|也|而|但|便|就|又|再|于是|然后|随后|此后|之后|接着|为什么|为何|是否|如何)",
+                clause,
             ):
                 return None
             end = a - 1
@@ -1010,6 +1055,53 @@ class Finder:
         )
         return sp if sp is not None and sp.type in ("organization", "media") else None
 
+    def _doc_issuer(self, text: str, sp: Speaker, quotes: list[tuple[int, int]]) -> Speaker | None:
+        """Who issued the document a "声明称", "信中写道" quotes: the subject of the latest clause before it
+        that issued a document of that kind, else (for a company's own papers) the organisation that
+        opens one of the three sentences before."""
+        kind = next((k for k, words in DOC_KINDS if re.search(words, sp.mention)), None)
+        if kind is None:
+            return None
+        words = dict(DOC_KINDS)[kind]
+        issued = re.compile(
+            rf"{DOC_ISSUE}(?:[^。；！？，,\n“”]{{0,14}}?(?:{words})|[^。；！？，,\n“”《]{{0,6}}《[^》\n]{{0,50}}?(?:{words}))"
+        )
+        found = None
+        for m in issued.finditer(text, max(0, sp.start - 800), sp.start):
+            found = m
+        if found is not None:
+            a = self._clause_start(text, found.start(), quotes)
+            ante = self.parser.parse_region(text, a, found.start()) or self.parser.subject_head(
+                text, a, found.start()
+            )
+            if ante is None or ante.type == "unnamed":
+                # "豆包在周五晚间向用户发布通知": the name that opens the clause, not the users it was sent to
+                crf = self.subjects.subject(text, a, found.start(), found.end())
+                lead = a
+                while lead < len(text) and text[lead] in " \u3000\n":
+                    lead += 1
+                if crf is not None and crf.type in ("person", "organization") and crf.start <= lead:
+                    ante = crf
+            if ante is not None and ante.type in ("person", "organization", "media", "unnamed", "ref_person"):
+                return ante
+        if kind not in ORG_DOCS:
+            return None
+        e = sp.start
+        for _ in range(3):
+            a = e - 1
+            while a > 0 and text[a - 1] not in SENT_END:
+                a -= 1
+            if a >= e - 1:
+                return None
+            c = a
+            while c < e and text[c] not in CLAUSE_BOUND:
+                c += 1
+            ante = self.parser.subject_head(text, a, c)
+            if ante is not None and ante.type == "organization" and ante.name:
+                return ante
+            e = a
+        return None
+
     def _named_antecedent(self, text: str, cs: int, head: str) -> Speaker | None:
         """ "该局" -> the organisation named earlier as a clause's subject whose name ends in 局."""
         ends = [i for i in range(cs - 2, max(-1, cs - 3000), -1) if text[i] in CLAUSE_BOUND][:80]
@@ -1036,7 +1128,13 @@ class Finder:
         ("…失败了，不过纳德拉称，微软正进军…")."""
         for m in self.lex.cue_re.finditer(text, q, end):
             p = m.start()
-            if self._inside(p, quotes) or not self._cue_ok(text, p, m.group()):
+            if self._inside(p, quotes):
+                continue
+            if self._chained(text, p, m.group()) and not re.search(r"[，,；;]", text[q : p - 1]):
+                # "X认为…不容小觑，呼吁暂停…"; not "X称，当…时，布林…讲话，敦促…" (the clause before has
+                # its own subject)
+                return p - 1
+            if not self._cue_ok(text, p, m.group()):
                 continue
             cs = self._clause_start(text, p, quotes)
             if cs <= q or text[cs - 1] not in "，,；;":
@@ -1044,7 +1142,7 @@ class Finder:
             if self.parser.parse_region(text, cs, p) is not None:
                 return cs - 1
             if CONTINUE_CUE.fullmatch(text, cs, p) and (
-                m.group() not in self.lex.short or text[p + 1 : p + 2] in "，,：:"
+                m.group() not in self.lex.short or text[p + 1 : p + 2] in "，,：:“"
             ):
                 return cs - 1  # "…，并透露…": the same speaker's next statement
         return end
@@ -1189,6 +1287,8 @@ class Finder:
     FRAME_KANLAI = re.compile(r"在([^，。！？\n]{1,30}?)看来[，,]")
     FRAME_SHUOFA = re.compile(
         r"(?:根据|按照|依照|照)([^，。！？\n]{1,30}?)的(?:说法|介绍|解释|描述|观点|表述|消息)[，,]"
+        # "据路透社今年早些时候的报道，", "据斯塔默办公室周日发布的声明，": a report or a statement as the frame
+        r"|(?:据|根据)([^，。！？\n“”]{1,30}?)(?:发布|发出|发表|公布)?的(?:报道|报导|声明|公告)[，,]"
     )
     FRAME_GUANDIAN = re.compile(
         r"([^，。！？\n]{1,30}?)(?:的(?:观点|看法|判断|态度)(?:是|则是|为|认为)|(?:给出|此前|当时|之前)?的(?:解释|回答|说法|理由)(?:是|为))"
@@ -1206,7 +1306,7 @@ class Finder:
     # only run on a text that has it
     FRAME_KEYS = (
         re.compile(r"看来[，,]"),
-        re.compile(r"的(?:说法|介绍|解释|描述|观点|表述|消息)[，,]"),
+        re.compile(r"的(?:说法|介绍|解释|描述|观点|表述|消息|报道|报导|声明|公告)[，,]"),
         re.compile(r"的(?:观点|看法|判断|态度)(?:是|则是|为|认为)|的(?:解释|回答|说法|理由)(?:是|为)"),
         re.compile(r"正如"),
         re.compile(r"官方|博客文章|官网|新闻稿"),
@@ -1226,19 +1326,22 @@ class Finder:
             for m in rx.finditer(text):
                 if self._inside(m.start(), quotes):
                     continue
-                g0 = m.start(1)
+                gi = 2 if rx is self.FRAME_SHUOFA and m.group(1) is None else 1
+                # the frame's own word is the cue of a report or a statement ("据X的报道")
+                word = text[m.end(gi) + 1 : m.end() - 1][-2:] if gi == 2 else cue
+                g0 = m.start(gi)
                 if rx is self.FRAME_GUANDIAN:
-                    cs = self._clause_start(text, m.start(1), quotes)
+                    cs = self._clause_start(text, m.start(gi), quotes)
                     g0 = cs
-                if rx is self.FRAME_KANLAI and CROWD.match(m.group(1).strip()):
+                if rx is self.FRAME_KANLAI and CROWD.match(m.group(gi).strip()):
                     continue
                 if rx is self.FRAME_OFFICIAL:
                     sp = self._official_source(text, m, quotes)
                 else:
-                    sp = self._subject(text, g0, m.end(1), m.end())
-                if sp is None and rx is self.FRAME_SHUOFA and text[m.end(1) + 1 : m.end(1) + 3] == "消息":
+                    sp = self._subject(text, g0, m.end(gi), m.end())
+                if sp is None and rx is self.FRAME_SHUOFA and text[m.end(gi) + 1 : m.end(gi) + 3] == "消息":
                     # "根据辛饭堂的消息": a short name in a news frame is the outlet
-                    om = OUTLET.fullmatch(text, m.start(1), m.end(1))
+                    om = OUTLET.fullmatch(text, m.start(gi), m.end(gi))
                     if (
                         om
                         and len(om.group(1).strip()) <= 5
@@ -1257,12 +1360,12 @@ class Finder:
                     # "正如X所说的那样：“…”": the quote is X's own words
                     a, b = self._trim(text, q[0] + 1, q[1])
                     if b - a >= 2:
-                        out.append(Candidate(a, b, "direct", cue, sp, "frame", {"frame_start": m.start()}))
+                        out.append(Candidate(a, b, "direct", word, sp, "frame", {"frame_start": m.start()}))
                     continue
                 end = self._sentence_end(text, m.end(), quotes)
                 a, b = self._trim(text, m.end(), end)
                 if b - a >= MIN_CONTENT:
-                    out.append(Candidate(a, b, "indirect", cue, sp, "frame", {"frame_start": m.start()}))
+                    out.append(Candidate(a, b, "indirect", word, sp, "frame", {"frame_start": m.start()}))
         return out
 
     # -- interviews and feature writing -------------------------------------------------------------
@@ -1471,7 +1574,7 @@ class Finder:
             sp = (
                 self._named_after(text, b)
                 or self.subjects.antecedent(text, a)
-                or self._pronoun_before(text, k)
+                or self._pronoun_before(text, k, text[a + 1 : b])
             )
             if sp is None or self._joint_subject(text, sp.start, quotes):
                 continue
@@ -1497,8 +1600,10 @@ class Finder:
         sp = self.subjects.antecedent(text, e, floor=k)
         return sp if sp is not None and sp.start - k <= 12 else None
 
-    def _pronoun_before(self, text: str, k: int) -> Speaker | None:
-        """The person a 他/她 opening the sentence before stands for ("…他觉得…。¶¶“说白了，…”")."""
+    def _pronoun_before(self, text: str, k: int, quote: str = "") -> Speaker | None:
+        """The person a 他/她 opening the sentence before stands for ("…他觉得…。¶¶“说白了，…”"); not when
+        the quote speaks of that 他/她 itself ("“每次见到他，我都劝他…”") or the sentence is a narrator's
+        "我" (an essay's "他问我…，我回答说…")."""
         e = k
         while e > 0 and text[e - 1] in "。！？!?\n \u3000":
             e -= 1
@@ -1507,9 +1612,24 @@ class Finder:
             a -= 1
         head = text[a:e]
         m = re.match(r"[^，,。他她]{0,6}[，,]?(他|她)(?!们)", head)
-        if m is None:
+        if m is None or re.search(m.group(1) + "(?!们)", quote) or "我" in re.sub(r"“[^”]*”", "", head):
             return None
-        return self.subjects.antecedent(text, a + m.start(1))
+        p = a + m.start(1)
+        sp = self.subjects.antecedent(text, p)
+        # a feature story names its person once and goes on with 他/她 for paragraphs: the named subject
+        # of the nearest sentence before that has one, over at most two paragraph breaks
+        e, breaks = a, 0
+        while sp is None and e > 0 and breaks <= 2:
+            while e > 0 and text[e - 1] in "。！？!?\n \u3000":
+                breaks += text[e - 1] == "\n" and text[e - 2 : e - 1] != "\n"
+                e -= 1
+            s0 = e
+            while s0 > 0 and text[s0 - 1] not in SENT_END:
+                s0 -= 1
+            if e - s0 >= 4 and not re.match(r"[^，,。他她]{0,6}[，,]?(他|她)(?!们)", text[s0:e]):
+                sp = self.subjects.antecedent(text, e, floor=s0)
+            e = s0
+        return sp
 
     def _colon_subject(self, text: str, colon: int, quotes: list[tuple[int, int]]) -> Speaker | None:
         """The person the sentence ending at `colon` is about: its last clause with a subject."""
@@ -1589,6 +1709,13 @@ class Finder:
                     a, b = self._trim(text, c.start, fs)
                     if b - a >= MIN_CONTENT:
                         c.end = b
+        # "声明提到，…", "信中写道：…": the document's issuer speaks
+        # (an issuer not found leaves the document's words to nobody: they are not given to another speaker)
+        for c in cands:
+            if c.speaker.type == "ref_doc":
+                ante = self._doc_issuer(text, c.speaker, quotes)
+                if ante is not None:
+                    c.speaker = ante.copy(start=c.speaker.start, end=c.speaker.end, mention=c.speaker.mention)
         # "X…发布了新版本，他表示…": the named subject the CRF finds before a 他/她, for coreference to use when
         # the entity mentions give no antecedent
         for c in cands:
@@ -1608,7 +1735,7 @@ class Finder:
         # whichever stage found the speaker, its name is tidied here once; None means no one spoke
         tidied = []
         for c in cands:
-            sp = self.parser.tidy(c.speaker)
+            sp = self.parser.tidy(c.speaker) if c.speaker.type != "ref_doc" else None
             if sp is None:
                 continue
             if sp.type == "unnamed":

@@ -199,6 +199,13 @@ def looks_like_org(name: str, lex: Lexicon) -> bool:
 COMMON_WORD_FREQ = 1000
 
 
+def common_word(s: str) -> bool:
+    """A dictionary word common enough that it is no name ("任职", "高度"), whatever its first character."""
+    from kb.nlp.ner_crf import plain_jieba
+
+    return plain_jieba()[0].FREQ.get(s, 0) >= COMMON_WORD_FREQ
+
+
 def runs_into_word(text: str, h0: int, h1: int) -> bool:
     """Characters read as a name that are words of the text instead ("议员|全面掌|握"): a dictionary word
     runs on past the name's end and takes in two of its characters, or takes in one while the name opens

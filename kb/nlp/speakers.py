@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kb.nlp.lexicon import TRANSLIT, Lexicon, looks_like_org, looks_like_person
+from kb.nlp.lexicon import TRANSLIT, Lexicon, common_word, looks_like_org, looks_like_person
 
 if TYPE_CHECKING:
     from kb.registry import Registry
@@ -28,7 +28,7 @@ LEAD = re.compile(
 )
 # Where a subject ends: an adverbial or preposition starts the middle part before the cue.
 MIDDLE = re.compile(
-    r"在|于|对|向|也|还|则|曾|并|又|就|已|都|将|亦|再|更|长期|一向|向来|历来|近日|日前|此前|一直|早前|随后|同时|今天|昨天|周[一二三四五六日]|"
+    r"在|于|对|向|也|还|则|曾|并|又|就|已|都|将|亦|再|更|当时|彼时|当年|长期|一向|向来|历来|近日|日前|此前|一直|早前|随后|同时|今天|昨天|周[一二三四五六日]|"
     r"当天|当日|接受|通过|明确|公开|首次|高调|重新|不断|进一步|特别|直接|坦率|私下|同样|随即|立即|最近|近期|本周|上周|"
     r"上月|\d{1,2}月|\d{1,2}日|昨日|今日|早在|早已|早就|今年|去年|明年|昨晚|今晚|今早|昨夜|现在|周末|早些时候|当地时间|北京时间|日内|近期|先前|之前|稍后|后来|随之|仍|依然|"
     r"一再|多次|反复|强烈|正式|据|只|仅|却|便|竟|确实|也曾|始终|坦然|罕见|少见|甚至|率先|再次|专门|紧急|连续|连夜|"
@@ -37,6 +37,8 @@ MIDDLE = re.compile(
     r"发言(?!人)|分析$|普遍|一致|纷纷|最先|最早|首先|公告|发布公告|发表声明|声明|发微博|不仅|不但|发布报告|在报告中|发表文章"
 )
 MIDDLE_MAX = 60
+# A Latin name of two or more words with Han text straight after it ("Charles Curran花费")
+LATIN_NAME_BEFORE_HAN = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+)+(?=[\u4e00-\u9fff])")
 # Middles that may hold a 的 (a place or an occasion): "在接受媒体的采访时", "在今天的发布会上"
 RELATIVE_OK = re.compile(
     r"(?:(?:周[一二三四五六日]|\d{1,2}月\d{1,2}日|\d{1,2}日|今天|昨天|今日|昨日|近日|日前|当地时间|本周[一二三四五六日]?)\s*)?"
@@ -90,7 +92,7 @@ MEDIA_WRAP = re.compile(r"^《([^》]{1,20})》$")
 ORG_TAIL = re.compile(r"(?:方面|官方|官方人士|发言人|官网|官方微博|官微)$")
 ORG_HEAD_STRIP = re.compile(
     r"^(?:由于|因为|而且|而|但|据|让|被|与|和|对|向|在|从|其中|包括|以及|作为|随着|是|即|曾任|担任|出任|前任|"
-    r"知名|著名|前|原|现任|时任)*"
+    r"知名|著名|前|原|现任|时任|任职于|就职于|供职于|效力于)*"
 )
 DOT_NAME_TAIL = re.compile(
     r"([\u4e00-\u9fffA-Za-z]+)([·•‧・][\u4e00-\u9fffA-Za-z]+(?:[·•‧・][\u4e00-\u9fffA-Za-z]+)?)$"
@@ -132,6 +134,20 @@ REF_MEDIA = frozenset(
 # A report as a subject ("该报告称", "这份报告指出"): whoever published it, an organisation or an outlet
 REF_REPORT = frozenset(
     "该报告 这份报告 报告中 该报告还 报告还 该研究报告 该调查 这项调查 该研究 这项研究".split()
+)
+# A document standing as the subject ("声明提到", "新闻稿写道", "信中写道", "这封信特别呼吁"): its issuer
+# speaks, found by the finder from the sentence that issued it.
+REF_DOC = re.compile(
+    r"(?:该|这份|这封|此份|这篇|该篇|其)?(?:官方)?(?:公开信|联名信|信件|信|声明|公告|新闻稿|电子邮件|邮件|通知|通告"
+    r"|招聘信息|招聘启事|岗位描述|职位描述|博文|博客|帖子|推文)(?:内容|全文|原文)?(?:中|里)?"
+    r"(?:还|也|进一步|特别|同时|则|更|明确|最后)*"
+)
+# One country's side in talks or a dispute ("俄方", "美方"): its government speaking
+COUNTRY_SIDE = re.compile(r"[中美俄日韩英法德欧印伊以朝乌台港澳][方]")
+# A group that is told something, at the end of a subject region ("…向用户", "…对员工")
+TOLD_GROUP = re.compile(
+    r"(?:向|对|给|跟)(?:全体|广大|部分|所有|其)?(?:用户|员工|网友|投资者|消费者|股东|客户|记者|媒体|开发者)"
+    r"(?:(?:发布|发出|发送|推送)(?:了)?(?:一份|一则|一封)?(?:通知|公告|声明|邮件|消息|公开信))?$"
 )
 # Plural pronouns: a group, an organisation or an outlet, never one named person.
 PLURAL_PRONOUNS = ("他们", "她们")
@@ -302,7 +318,8 @@ class SpeakerParser:
         if local and name in local:
             return local[name]
         if looks_like_person(name, self.lex):
-            return "person"
+            # "任职于…的数学家X": a common word that opens with a surname is no name
+            return None if len(name) <= 3 and common_word(name) else "person"
         if looks_like_org(name, self.lex):
             return "organization"
         return None
@@ -368,6 +385,8 @@ class SpeakerParser:
         if not region.strip():
             return None
         cuts = {mm.start() for mm in MIDDLE.finditer(region) if mm.start() > 0}
+        # "好莱坞导演Charles Curran花费…": a Latin name running into the predicate (a person only: "B站",
+        # "AI培训" are words)
         cuts |= {
             i
             for i, ch in enumerate(region)
@@ -383,12 +402,14 @@ class SpeakerParser:
             cuts.add(len(head))
         local = LOCAL_NAMES.get() or {}
         cuts |= {len(n) for n in local if region.startswith(n)}
+        latin = {m.end() for m in LATIN_NAME_BEFORE_HAN.finditer(region)} - cuts
+        cuts |= latin
         for cut in sorted(cuts)[:8]:
             before, after = region[:cut].rstrip(), region[cut:].lstrip()
             if before[-1:] in "的和与及、" or after[:1] in "的和与及、·•‧・" or len(before) > 20:
                 continue
             sp = self.classify(before, base)
-            if sp is None:
+            if sp is None or cut in latin and sp.type != "person":
                 continue
             if sp.type == "unnamed" and len(before) <= 15:
                 return sp
@@ -594,6 +615,10 @@ class SpeakerParser:
             return Speaker(base, end, clean, "ref_media")
         if clean in REF_REPORT:
             return Speaker(base, end, clean, "ref_report")
+        if REF_DOC.fullmatch(clean):
+            return Speaker(base, end, clean, "ref_doc")
+        if COUNTRY_SIDE.fullmatch(clean):
+            return Speaker(base, end, clean, "organization", name=clean)  # "俄方通知NASA": a government
         if clean in lex.person_refs or clean in lex.person_pronouns:
             return Speaker(base, end, clean, "ref_person")
         if clean in lex.org_refs or re.fullmatch(
@@ -698,8 +723,9 @@ class SpeakerParser:
                     return Speaker(base, end, clean, "person", name=given[i:] + dm.group(2))
         if app is not None:
             return app
-        # unnamed sources
-        if self._has_unnamed(clean):
+        # unnamed sources ("豆包在周五晚间向用户" is no source: the users are whom it was told to)
+        told = TOLD_GROUP.search(clean)
+        if self._has_unnamed(clean) and not (told and not self._has_unnamed(clean[: told.start()])):
             return Speaker(base, end, clean, "unnamed")
         if k == "person":
             return Speaker(base, end, clean, "person", name=clean)

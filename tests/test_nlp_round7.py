@@ -1,0 +1,171 @@
+"""Round-7 attribution rules: a cue straight after a comma inside a statement ("X认为…，呼吁…") starts
+the same speaker's next statement; a common word is no name ("任职于…的数学家X"); a subject that ends in a
+Latin name before its predicate ("导演Mark Ellison花费…，并直言…"); a document as the subject ("声明提到",
+"信中写道", "新闻稿写道") speaks for whoever issued it; "据X的报道", "据X发布的声明" frame a report or a
+statement; "，并对记者称“…”" goes on with the same speaker; a feature story's uncued quote belongs to the
+person its 他/她 stands for, named sentences before; "X预计" after a quote; one country's side ("美方")
+speaks as a government. Each rule is checked in simplified and traditional script, on sentences written
+for these tests, with guards against the readings the rules must not make."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.registry import Registry
+from kb.textnorm import to_simplified
+from tests.nlp_cases import both_scripts as _both
+from tests.nlp_cases import statement_at
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    return Registry.load()
+
+
+def _who(sts, text, anchor):
+    s = statement_at(sts, text, anchor)
+    return None if s is None else (s.speaker, s.speaker_type)
+
+
+def test_a_cue_after_a_comma_starts_the_same_speakers_next_statement():
+    body = "赵立新认为这类风险不容小觑，呼吁各家公司暂停前沿模型的研发；同时坦言，各方很难在短期内达成一致。"
+    for text, sts in _both(body):
+        for anchor in ("这类风险不容小觑", "各家公司暂停", "各方很难"):
+            assert _who(sts, text, anchor) == ("赵立新", "person"), (text, anchor, sts)
+        first = statement_at(sts, text, "这类风险不容小觑")
+        assert first is not None and "暂停" not in to_simplified(first.text), first
+
+
+def test_a_chained_cue_inside_someone_elses_report_is_not_split_off():
+    body = "一位知情人士称，当对手取得领先时，周明在大会上向员工发表讲话，敦促团队加快研发进度。"
+    for text, sts in _both(body):
+        s = statement_at(sts, text, "团队加快研发进度")
+        assert s is not None and s.speaker_type == "unnamed", (text, sts)
+
+
+def test_a_common_word_is_no_name_before_a_title(registry):
+    for text, sts in _both("任职于百度的数学家孙浩对外表示，这个猜想的反例已经找到。", registry):
+        s = statement_at(sts, text, "这个猜想的反例")
+        assert s is not None, (text, sts)
+        assert (s.speaker, s.title, s.organization) == ("孙浩", "数学家", "百度"), s
+
+
+def test_a_latin_name_ends_the_subject_before_its_predicate():
+    body = "好莱坞导演Mark Ellison花费60美元，便用这款工具做出了一支预告片，并直言该工具将改变整个行业。"
+    for text, sts in _both(body):
+        assert _who(sts, text, "该工具将改变") == ("Mark Ellison", "person"), (text, sts)
+
+
+def test_a_document_speaks_for_whoever_issued_it(registry):
+    cases = (
+        (
+            "小米发布了一份关于新品延期的声明。声明提到，公司将继续投入研发。",
+            "公司将继续投入",
+            ("小米", "organization"),
+        ),
+        # a company's own paper with no issuer in sight: the company the sentence before is about
+        (
+            "小米是多家零售商的合作伙伴。新闻稿写道，新的合作将带来更多用户。",
+            "新的合作将带来",
+            ("小米", "organization"),
+        ),
+        # a letter's signatories, a group with no name
+        (
+            "两百多名工程师签署了一封公开信，要求公司撤回决定。\n\n信中写道：“我们不希望技术被滥用。”",
+            "我们不希望技术",
+            (None, "unnamed"),
+        ),
+        # "招聘信息" is no letter ("信")
+        (
+            "小米近日发布了招聘信息。招聘信息写道：“我们正在组建新的智能体团队。”",
+            "我们正在组建",
+            ("小米", "organization"),
+        ),
+    )
+    for body, anchor, want in cases:
+        for text, sts in _both(body, registry):
+            assert _who(sts, text, anchor) == want, (text, sts)
+
+
+def test_a_document_with_no_issuer_is_nobodys(registry):
+    for text, sts in _both("天气转凉了。声明提到，活动将延期举行。", registry):
+        assert statement_at(sts, text, "活动将延期") is None, (text, sts)
+
+
+def test_a_report_or_a_statement_as_the_frame(registry):
+    cases = (
+        ("据路透社今年早些时候的报道，该平台曾计划推出支付服务。", "该平台曾计划", ("路透社", "media")),
+        (
+            "据市长办公室周日发布的声明，市长将在周一发表讲话。",
+            "市长将在周一",
+            ("市长办公室", "organization"),
+        ),
+    )
+    for body, anchor, want in cases:
+        for text, sts in _both(body, registry):
+            assert _who(sts, text, anchor) == want, (text, sts)
+
+
+def test_telling_the_press_goes_on_with_the_same_speaker():
+    body = "周明曾表示，若法院判其败诉，他将考虑替代方案，并对记者称“我们必须准备第二套方案”。"
+    for text, sts in _both(body):
+        first = statement_at(sts, text, "若法院判其败诉")
+        assert first is not None and first.speaker == "周明", (text, sts)
+        assert "记者" not in to_simplified(first.text), first
+        s = statement_at(sts, text, "我们必须准备")
+        assert s is not None and (s.speaker, s.kind) == ("周明", "direct"), (text, sts)
+
+
+FEATURE = (
+    "李维今年三十二岁，做过保安、外卖员和网约车司机。他一度靠失业金度日。"
+    "去年年底，他报名参加了免费的电工培训。\n\n"
+    "“三个月，每天四个半小时，我从小白变成了中级电工。”课程从电路原理教起。\n\n"
+    "“现在十个人里面大概七个能拿证。”他预计。"
+)
+
+
+def test_a_feature_storys_uncued_quote_is_the_person_it_follows():
+    for text, sts in _both(FEATURE):
+        for anchor in ("三个月，每天", "现在十个人"):
+            s = statement_at(sts, text, anchor)
+            assert s is not None and (s.speaker, s.kind) == ("李维", "direct"), (text, anchor, sts)
+
+
+def test_an_uncued_quote_is_not_given_to_the_one_it_speaks_about_nor_to_a_narrators_friend():
+    cases = (
+        # the quote speaks of 他: the one who says it is someone else (the station master)
+        (
+            "骑手万志强每天跑单十多个小时。站长介绍，万志强很少休息。因为债务压力，他经常不听劝。"
+            "“每次见到他，我都劝他休息几天，但他往往坚持跑单。”",
+            "每次见到他",
+        ),
+        # an essay's narrator ("我") and a friend: no named person said it
+        (
+            "陈立在创业初期吃过很多苦。\n\n2009年我遇到一个同学，他问我在做什么，我回答说在创业。\n\n"
+            "“不会吧，你还在做这个？”我的同学当时很吃惊。",
+            "不会吧",
+        ),
+    )
+    for body, anchor in cases:
+        for text, sts in _both(body):
+            s = statement_at(sts, text, anchor)
+            assert s is None or s.speaker_type != "person", (text, sts)
+
+
+def test_a_countrys_side_speaks_as_its_government():
+    for text, sts in _both("美方表示，此次行动的目的是保障航运安全。"):
+        assert _who(sts, text, "此次行动的目的") == ("美方", "organization"), (text, sts)
+
+
+@pytest.mark.parametrize(
+    "body, anchor",
+    (
+        ("横轴表示每篇论文的作者数，颜色表示论文所属的技术方向。", "论文所属的技术方向"),  # 颜色 is a word
+        ("“考个电工证”从一句网络调侃，变成了许多人真实的选择。", "变成了许多人"),  # 调侃 as a noun
+        ("约八成受访者认为，AI培训的价值已超过学位，反映出企业对人才的迫切需求。", "企业对人才"),  # 反映出
+    ),
+)
+def test_words_that_only_look_like_speakers_or_cues(body, anchor):
+    for text, sts in _both(body):
+        s = statement_at(sts, text, anchor)
+        assert s is None or s.speaker_type != "person" and s.cue not in ("调侃", "反映"), (text, sts)
