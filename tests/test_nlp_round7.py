@@ -3,8 +3,10 @@ the same speaker's next statement; a common word is no name ("任职于…的数
 Latin name before its predicate ("导演Mark Ellison花费…，并直言…"); a document as the subject ("声明提到",
 "信中写道", "新闻稿写道") speaks for whoever issued it; "据X的报道", "据X发布的声明" frame a report or a
 statement; "，并对记者称“…”" goes on with the same speaker; a feature story's uncued quote belongs to the
-person its 他/她 stands for, named sentences before; "X预计" after a quote; one country's side ("美方")
-speaks as a government. Each rule is checked in simplified and traditional script, on sentences written
+person its 他/她 stands for, named sentences before; "X预计" after a quote; one country's side ("美方"),
+a country and the police speak as organisations, "主办方" as the organisation named before; a reference
+goes to the organisation that spoke, not a term tagged since; roles before a described person ("X的 NAME",
+"第一作者、…的NAME博士", a rank after the name). Each rule is checked in simplified and traditional script, on sentences written
 for these tests, with guards against the readings the rules must not make."""
 
 from __future__ import annotations
@@ -169,3 +171,73 @@ def test_words_that_only_look_like_speakers_or_cues(body, anchor):
     for text, sts in _both(body):
         s = statement_at(sts, text, anchor)
         assert s is None or s.speaker_type != "person" and s.cue not in ("调侃", "反映"), (text, sts)
+
+
+def test_countries_the_police_and_a_bodys_own_side_speak_as_organisations(registry):
+    cases = (
+        (
+            "土耳其周五晚些时候表示，近日也有一艘本国船只驶过海峡。",
+            "近日也有一艘",
+            ("土耳其", "organization"),
+        ),
+        ("警方提示：凡是打着交友刷单幌子的，都是诈骗。", "凡是打着", ("警方", "organization")),
+        # "主办方", "项目方": the organisation named before
+        (
+            "小米举办了一场开发者大赛。主办方表示，所有作品的大小不能超过一兆字节。",
+            "所有作品的大小",
+            ("小米", "organization"),
+        ),
+    )
+    for body, anchor, want in cases:
+        for text, sts in _both(body, registry):
+            assert _who(sts, text, anchor) == want, (text, sts)
+
+
+def test_a_reference_goes_to_the_organisation_that_spoke_not_a_term_named_since(registry):
+    body = (
+        "国家数据局表示，将鼓励更多长期“耐心资本”支持科技型企业的发展。\n\n"
+        "监管层强调，通过强化监管，有助于为行业营造良好生态。"
+    )
+    for text, sts in _both(body, registry):
+        assert _who(sts, text, "通过强化监管") == ("国家数据局", "organization"), (text, sts)
+
+
+def test_roles_before_a_described_person():
+    cases = (
+        (
+            "野村证券首席策略师Hideo Tanaka表示，外资会继续流入。",
+            "外资会继续",
+            ("Hideo Tanaka", "首席策略师", "野村证券"),
+        ),
+        (
+            "星河资本的 David Moore 表示，这家公司在短时间内发展迅速。",
+            "这家公司在短时间",
+            ("David Moore", None, "星河资本"),
+        ),
+        (
+            "论文第一作者、剑桥大学地球科学系的Emma Hart博士表示，这项研究很重要。",
+            "这项研究很重要",
+            ("Emma Hart", "博士", "剑桥大学地球科学系"),
+        ),
+        # the rank follows the name
+        (
+            "北约军事指挥官皮埃尔·杜邦海军上将表示，速度将是关键。",
+            "速度将是关键",
+            ("皮埃尔·杜邦", "指挥官", "北约"),
+        ),
+    )
+    for body, anchor, want in cases:
+        for text, sts in _both(body):
+            s = statement_at(sts, text, anchor)
+            assert s is not None, (text, sts)
+            assert (s.speaker, s.title) == want[:2] and to_simplified(s.organization or "").startswith(
+                want[2] or ""
+            ), s
+
+
+def test_a_letter_or_a_memo_as_the_subject_goes_to_its_sender(registry):
+    body = (
+        "美国司法部在周五发出了一封长达两页的信函，拒绝协助调查。\n\n该信函还表示，此举违背了言论自由的原则。"
+    )
+    for text, sts in _both(body, registry):
+        assert _who(sts, text, "此举违背了") == ("美国司法部", "organization"), (text, sts)

@@ -67,6 +67,14 @@ def _para_start(text: str, pos: int) -> int:
     return text.rfind("\n", 0, max(0, pos)) + 1 if text else 0
 
 
+def _prev_para_start(text: str, pos: int) -> int:
+    """Where the paragraph before the one holding `pos` starts (its own start when it is the first)."""
+    p = _para_start(text, pos)
+    while p > 0 and text[p - 1] in "\n \u3000":
+        p -= 1
+    return _para_start(text, p) if p > 0 else 0
+
+
 def resolve(
     cands: list[Candidate], mentions: list[Mention], text: str = "", refs: tuple[str, ...] = ()
 ) -> list[Candidate]:
@@ -227,6 +235,11 @@ def resolve(
             c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
         elif sp.type == "ref_org":
             ant = _latest(history, sp.start, ("organization",), skip=_generic_org)
+            # an organisation that spoke in this paragraph or the one before is the one referred to, not a
+            # term the tagger read as an organisation since ("…鼓励更多长期“耐心资本”…。监管层强调")
+            spoke = _latest(spoken_by, sp.start, ("organization",), skip=_generic_org)
+            if spoke is not None and spoke is not ant and spoke.start >= _prev_para_start(text, sp.start):
+                ant = spoke
             # the company of the person who spoke last ("Adam Ludwin，Chain公司的创建人…表示…该公司还表示")
             # when that person spoke after the organisation was last named
             ant_pos = max((p for p, s in history if s is ant), default=-1)

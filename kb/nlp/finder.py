@@ -147,7 +147,7 @@ BAD_BEFORE = {
         "不",
         "试",
     ),
-    "认为": ("被", "所", "普遍", "一般"),
+    "认为": ("被", "所", "普遍", "一般", "对其"),
     "表示": ("所", "被", "以", "来"),
     "介绍": ("自我", "被", "所"),
     "提到": ("被", "所", "上文", "前面", "前文", "文中"),
@@ -160,7 +160,7 @@ BAD_BEFORE = {
     "相信": ("不", "很难", "难以"),
     "宣布": ("被", "所", "未", "尚未"),
     "谈到": ("被", "所", "未"),
-    "强调": ("被", "所"),
+    "强调": ("被", "所", "大力"),
     **{
         v: ("被", "所", "遭", "受到", "不")
         for v in ("指责", "质疑", "谴责", "抨击", "批评", "嘲讽", "反驳", "驳斥")
@@ -299,7 +299,9 @@ REPORT_SRC = re.compile(
 # The kinds of document a subject like "声明", "信中" names, each with the words that name it when it is
 # issued ("X发表了一份声明", "员工签署公开信", "DeepSeek发布招聘信息")
 DOC_KINDS = (
-    ("信", "公开信|联名信|信件|信(?!息)"),
+    ("信", "公开信|联名信|信件|信函|信(?!息)"),
+    ("备忘录", "备忘录"),
+    ("文档", "文档"),
     ("声明", "声明"),
     ("公告", "公告"),
     ("新闻稿", "新闻稿"),
@@ -312,7 +314,7 @@ DOC_KINDS = (
 DOC_ISSUE = r"(?:发布|发表|发出|公布|签署|签名|发送|发给|寄出|贴出|写了|撰写|刊登|刊发|挂出|发了)"
 # Documents an organisation issues itself: with no issuer in sight, the organisation the sentence before
 # is about ("Synchrony是…发行商。新闻稿写道") issued it. A letter or a post needs its writer named.
-ORG_DOCS = ("声明", "公告", "新闻稿", "邮件", "通知", "招聘")
+ORG_DOCS = ("声明", "公告", "新闻稿", "邮件", "通知", "招聘", "备忘录", "文档")
 # "该局", "该委员会": the head noun of an organisation named earlier
 REF_HEAD = re.compile(
     r"^(?:该|这个|这家)(局|部|委|委员会|协会|组织|法院|政府|办公室|部门|银行|集团|基金会|研究院|研究所|大学)$"

@@ -28,7 +28,7 @@ LEAD = re.compile(
 )
 # Where a subject ends: an adverbial or preposition starts the middle part before the cue.
 MIDDLE = re.compile(
-    r"在|于|对|向|也|还|则|曾|并|又|就|已|都|将|亦|再|更|当时|彼时|当年|长期|一向|向来|历来|近日|日前|此前|一直|早前|随后|同时|今天|昨天|周[一二三四五六日]|"
+    r"在|于|对|向|也|还|则|曾|并|又|就|已|都|(?<![上中少准大])将|亦|再|更|当时|彼时|当年|受访时|长期|一向|向来|历来|近日|日前|此前|一直|早前|随后|同时|今天|昨天|周[一二三四五六日]|"
     r"当天|当日|接受|通过|明确|公开|首次|高调|重新|不断|进一步|特别|直接|坦率|私下|同样|随即|立即|最近|近期|本周|上周|"
     r"上月|\d{1,2}月|\d{1,2}日|昨日|今日|早在|早已|早就|今年|去年|明年|昨晚|今晚|今早|昨夜|现在|周末|早些时候|当地时间|北京时间|日内|近期|先前|之前|稍后|后来|随之|仍|依然|"
     r"一再|多次|反复|强烈|正式|据|只|仅|却|便|竟|确实|也曾|始终|坦然|罕见|少见|甚至|率先|再次|专门|紧急|连续|连夜|"
@@ -57,7 +57,7 @@ HANDLE = re.compile(
 BARE_ORG_WORDS = frozenset(
     # (a bare "团队" is a generic group, unnamed: GENERIC_TEAM; "该团队" refers to a team named before)
     "公司 该公司 这家公司 本公司 集团 该集团 监管机构 该监管机构 监管部门 该团队 厂商 该厂商 这家厂商 "
-    "该平台".split()
+    "该平台 平台 主办方 项目方 平台方 开发方 运营方 厂方 院方 校方 监管层".split()
 )
 # A scene before the subject ("在演讲中孙正义还说", "在发布会上，…"): tried only when the plain parse fails.
 SCENE = re.compile(r"\s*在[^，。；：:\s“”]{1,14}?(?:中|上|时|期间|之际|现场)")
@@ -138,12 +138,22 @@ REF_REPORT = frozenset(
 # A document standing as the subject ("声明提到", "新闻稿写道", "信中写道", "这封信特别呼吁"): its issuer
 # speaks, found by the finder from the sentence that issued it.
 REF_DOC = re.compile(
-    r"(?:该|这份|这封|此份|这篇|该篇|其)?(?:官方)?(?:公开信|联名信|信件|信|声明|公告|新闻稿|电子邮件|邮件|通知|通告"
+    r"(?:该|这份|这封|此份|这篇|该篇|其)?(?:官方)?(?:公开信|联名信|信件|信函|信|声明|公告|新闻稿|电子邮件|邮件|通知|通告|备忘录|文档"
     r"|招聘信息|招聘启事|岗位描述|职位描述|博文|博客|帖子|推文)(?:内容|全文|原文)?(?:中|里)?"
     r"(?:还|也|进一步|特别|同时|则|更|明确|最后)*"
 )
 # One country's side in talks or a dispute ("俄方", "美方"): its government speaking
 COUNTRY_SIDE = re.compile(r"[中美俄日韩英法德欧印伊以朝乌台港澳][方]")
+ORG_OF_NAME = re.compile(
+    r"([^\s的，、]{2,20}?)\s*的\s*([A-Z][a-zA-Z'\-]+(?: [A-Z][a-zA-Z'\-\.]+){1,2}|[^\s的]{2,8}·[^\s的]{2,10})"
+)
+RANK_TAIL = re.compile(r"(?:海军|陆军|空军)?(?:上将|中将|少将|准将|上校|中校|少校)$")
+# Countries and blocs that speak as governments (LABELLING.md: a country speaking is an organisation)
+COUNTRIES = frozenset(
+    "中国 美国 日本 韩国 朝鲜 英国 法国 德国 意大利 西班牙 荷兰 比利时 瑞士 瑞典 挪威 丹麦 芬兰 波兰 希腊 "
+    "俄罗斯 乌克兰 土耳其 伊朗 以色列 沙特 阿联酋 卡塔尔 埃及 印度 巴基斯坦 印度尼西亚 越南 泰国 新加坡 "
+    "马来西亚 菲律宾 澳大利亚 新西兰 加拿大 墨西哥 巴西 阿根廷 南非 欧盟 北约 联合国".split()
+)
 # A group that is told something, at the end of a subject region ("…向用户", "…对员工")
 TOLD_GROUP = re.compile(
     r"(?:向|对|给|跟)(?:全体|广大|部分|所有|其)?(?:用户|员工|网友|投资者|消费者|股东|客户|记者|媒体|开发者)"
@@ -617,12 +627,13 @@ class SpeakerParser:
             return Speaker(base, end, clean, "ref_report")
         if REF_DOC.fullmatch(clean):
             return Speaker(base, end, clean, "ref_doc")
-        if COUNTRY_SIDE.fullmatch(clean):
-            return Speaker(base, end, clean, "organization", name=clean)  # "俄方通知NASA": a government
+        if COUNTRY_SIDE.fullmatch(clean) or clean in COUNTRIES or clean == "警方":
+            # "俄方", "土耳其周五表示", "警方提示": a government or the police speaking
+            return Speaker(base, end, clean, "organization", name=clean)
         if clean in lex.person_refs or clean in lex.person_pronouns:
             return Speaker(base, end, clean, "ref_person")
         if clean in lex.org_refs or re.fullmatch(
-            r"(?:这家|该)[^，。]{0,8}(?:公司|开发商|企业|厂商|机构|平台|创业公司|银行|集团)|(?:该|这个|这家)(?:局|部|委|委员会|协会|组织|监管机构|法院|政府|办公室|部门|工会|联盟|联合会|基金会"
+            r"(?:这家|该)[^，。]{0,24}(?:公司|开发商|制造商|供应商|运营商|服务商|企业|厂商|机构|平台|创业公司|银行|集团)|(?:该|这个|这家)(?:局|部|委|委员会|协会|组织|监管机构|法院|政府|办公室|部门|工会|联盟|联合会|基金会"
             r"|研究所|研究院|实验室|大学|学院|医院|交易所|商会)",
             clean,
         ):
@@ -710,8 +721,21 @@ class SpeakerParser:
         e = self.entity(clean)
         if e is not None:
             return Speaker(base, end, clean, k or "person", name=clean, entity_id=e.id, canonical=e.name)
+        # "DCM 的 David Chao": an organisation, 的, and a name that reads as a person's
+        om = ORG_OF_NAME.fullmatch(clean)
+        if om and looks_like_person(om.group(2), lex) and self.kind_of(om.group(1)) == "organization":
+            e = self.entity(om.group(2))
+            return Speaker(base, end, clean, "person", name=om.group(2), org=om.group(1), **_registry_ids(e))
         # appositive: ORG? TITLE(兼TITLE)* NAME
         app = self._appositive(clean, base, end)
+        role, sep, described = clean.partition("、")
+        if app is None and sep and len(role) <= 12 and self.lex.title_re.search(role) and len(described) >= 2:
+            # "论文第一作者、剑桥大学…的Emilie Bowman博士": a role, then the full description of the person
+            who = self._classify(described, base + len(role) + 1)
+            if who is not None and who.type == "person":
+                tm = self.lex.title_re.search(role)
+                title = who.title or (role[tm.start() :] if tm else None)
+                return who.copy(start=base, end=end, mention=clean, title=title)
         if app is None and k == "person":
             dm = DOT_NAME_TAIL.search(clean)
             if dm and dm.start() == 0 and len(dm.group(1)) > 4:
@@ -857,6 +881,7 @@ class SpeakerParser:
             return Speaker(base, end, s, "title_only", title=title, org=org)
         if org and org in ("其", "该公司", "公司"):
             org = "@ref"
+        name = RANK_TAIL.sub("", name) or name  # "指挥官皮埃尔·旺迪耶海军上将": the rank follows the name
         name = self.local_full(name) or name  # "助理研究教授Starkenburg" after "Tjitske Starkenburg"
         bare = HONOR_TAIL.sub("", name)
         if (
