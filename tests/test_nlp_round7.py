@@ -241,3 +241,21 @@ def test_a_letter_or_a_memo_as_the_subject_goes_to_its_sender(registry):
     )
     for text, sts in _both(body, registry):
         assert _who(sts, text, "此举违背了") == ("美国司法部", "organization"), (text, sts)
+
+
+def test_a_quote_split_by_a_clause_with_no_cue_is_the_named_persons():
+    body = "“钙钛矿电池可以采用连续制造，”李永舫描述了一幅令人向往的图景，“这意味着成本会大幅下降。”"
+    for text, sts in _both(body):
+        for anchor in ("钙钛矿电池可以", "这意味着成本"):
+            s = statement_at(sts, text, anchor)
+            assert s is not None and (s.speaker, s.kind) == ("李永舫", "direct"), (text, anchor, sts)
+
+
+def test_less_common_surnames_and_cue_words_after_a_quote():
+    cases = (
+        ("“今天大部分人其实是在配合电脑工作。”傅盛对这款工具发出了如此感叹。", "今天大部分人", "傅盛"),
+        ("“我们是在社区医院的基础上做增值服务。”马长山坦诚，难点也非常明显。", "我们是在社区", "马长山"),
+    )
+    for body, anchor, who in cases:
+        for text, sts in _both(body):
+            assert _who(sts, text, anchor) == (who, "person"), (text, sts)

@@ -360,6 +360,8 @@ REL_OBJECT = re.compile(r"[\u4e00-\u9fff][了过](?:[^，。！？；]{0,12})$")
 REL_TAIL = re.compile(r"[^，。！？；：:“”「」]{1,20}的[\u4e00-\u9fffA-Za-z]{1,8}[。！？；，,]")
 # "告诉雷锋网，", "告诉大家：": the one who is told, then a pause or a quote
 RECIPIENT = re.compile(r"\s*(?:我们|我|笔者|[\u4e00-\u9fffA-Za-z0-9]{2,8}?)(?=[，,：:]|\s*[“「])")
+# The second part of a split quote right after the clause between ("…图景，“B”")
+SPLIT_RESUME = re.compile(r"[，,：:]\s*[“「]")
 # "“…”，X告诉雷锋网。": a quote whose speaker follows it with the one told
 TOLD_AFTER = re.compile(r"告诉(?:我们|我|记者|笔者|[\u4e00-\u9fffA-Za-z0-9]{2,8})$")
 # "张师傅：…", "王小明：…": a transcript or Q&A answer, one paragraph opened by the speaker's label
@@ -1182,7 +1184,22 @@ class Finder:
                 e += 1
             clause = text[k:e]
             m = self.lex.after_re.search(clause) or TOLD_AFTER.search(clause)
-            if not m or not clause:
+            resume = SPLIT_RESUME.match(text, e) if clause and text[b - 1 : b] in "，,。！？" else None
+            if m is None and resume is not None:
+                # "“A，”李永舫描述了一幅…图景，“B”": a quote split by a clause whose subject is a named person
+                # with no cue word; both parts are that person's
+                split = self.parser.subject_head(text, k, e) or self.subjects.antecedent(text, e, floor=k)
+                if split is None or split.type != "person" or not split.name or split.start > k + 1:
+                    continue
+                parts = [(a, b)]
+                parts += [(x, y) for x, y in quotes if x == resume.end() - 1 and x not in taken]
+                for qa, qb in parts:
+                    t0, t1 = self._trim(text, qa + 1, qb)
+                    if t1 - t0 >= 2:
+                        out.append(Candidate(t0, t1, "direct", None, split, "quote_split"))
+                        taken.add(qa)
+                continue
+            if m is None or not clause:
                 continue
             sp = self._subject(text, k, k + m.start(), k + m.end())
             if sp is None:
