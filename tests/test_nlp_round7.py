@@ -259,3 +259,32 @@ def test_less_common_surnames_and_cue_words_after_a_quote():
     for body, anchor, who in cases:
         for text, sts in _both(body):
             assert _who(sts, text, anchor) == (who, "person"), (text, sts)
+
+
+def test_feature_quotes_a_person_says_as_i():
+    cases = (
+        # a first-person quote inside a sentence about a person: the person's, whatever follows it
+        (
+            "刘伟瀚发现本地人工作态度堪忧，“我看过一个调查，印尼人的工作效率跟北欧差不多”，人才是最大的障碍。",
+            "我看过一个调查",
+            "刘伟瀚",
+        ),
+        # "他说：“…，”" and the narration goes on
+        ("张伟坐在卡车里。他说：“这段路我跑了二十年，每个弯都认识，”显然他很自豪。", "这段路我跑了", "张伟"),
+        # a description, 的, and a transliterated name after a quote
+        (
+            "“我申请了大概八千份工作，但一个全职工作都没拿到，”纽约大学信息系统专业的德鲁夫说。",
+            "我申请了大概",
+            "德鲁夫",
+        ),
+        ("“明年我们的价格不会上涨，”智谱创始人唐杰很快回应称。", "明年我们的价格", "唐杰"),
+    )
+    for body, anchor, who in cases:
+        for text, sts in _both(body):
+            s = statement_at(sts, text, anchor)
+            assert s is not None and (s.speaker, s.kind) == (who, "direct"), (text, sts)
+
+
+def test_a_company_before_a_title_is_no_latin_name():
+    for _text, sts in _both("Pic Mix创始人卡尔文非常兴奋，并表示中国有很多团队适合来这里。"):
+        assert all(s.speaker != "Pic Mix" for s in sts), sts

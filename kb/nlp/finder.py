@@ -360,6 +360,8 @@ REL_OBJECT = re.compile(r"[\u4e00-\u9fff][了过](?:[^，。！？；]{0,12})$")
 REL_TAIL = re.compile(r"[^，。！？；：:“”「」]{1,20}的[\u4e00-\u9fffA-Za-z]{1,8}[。！？；，,]")
 # "告诉雷锋网，", "告诉大家：": the one who is told, then a pause or a quote
 RECIPIENT = re.compile(r"\s*(?:我们|我|笔者|[\u4e00-\u9fffA-Za-z0-9]{2,8}?)(?=[，,：:]|\s*[“「])")
+# Words only a speaker uses: a quote with them reads as speech whatever follows it
+FIRST_PERSON = re.compile(r"我们|我|咱们")
 # The second part of a split quote right after the clause between ("…图景，“B”")
 SPLIT_RESUME = re.compile(r"[，,：:]\s*[“「]")
 # "“…”，X告诉雷锋网。": a quote whose speaker follows it with the one told
@@ -877,7 +879,13 @@ class Finder:
                 after = text[qq[1] + 1 : end].strip(" 。，,！!？?…")
                 # the quote closes the sentence when it ends with 。！？ inside the marks (checked before
                 # the clause tests below, which must not look inside the quote)
-                if not after or text[qq[1] - 1] in "。！？!?…":
+                # (after "X说：“…，”" the quote is what was said, whatever the sentence goes on with)
+                if (
+                    not after
+                    or text[qq[1] - 1] in "。！？!?…"
+                    or text[mend:q].strip() in ("：", ":")
+                    and text[qq[1] - 1] in "，,"
+                ):
                     a, b = self._trim(text, qq[0] + 1, qq[1])
                     if b - a >= 2:
                         out.append(Candidate(a, b, "direct", cue, speaker, "quote_before"))
@@ -1588,8 +1596,13 @@ class Finder:
             if k > 0 and text[k - 1] not in "。！？!?\n，,":
                 continue  # inside a sentence: what its own words make of the quote is not known here
             nxt = text[b + 1 : b + 2]
-            if nxt and nxt not in "。！？!?\n" and text[b - 1] not in "。！？!?…":
-                continue  # the sentence goes on after the quote
+            if (
+                nxt
+                and nxt not in "。！？!?\n"
+                and text[b - 1] not in "。！？!?…"
+                and not FIRST_PERSON.search(inner)
+            ):
+                continue  # the sentence goes on after the quote (unless the quote speaks as "我")
             sp = (
                 self._named_after(text, b)
                 or self.subjects.antecedent(text, a)

@@ -28,7 +28,7 @@ LEAD = re.compile(
 )
 # Where a subject ends: an adverbial or preposition starts the middle part before the cue.
 MIDDLE = re.compile(
-    r"在|于|对|向|也|还|则|曾|并|又|就|已|都|(?<![上中少准大])将|亦|再|更|当时|彼时|当年|受访时|长期|一向|向来|历来|近日|日前|此前|一直|早前|随后|同时|今天|昨天|周[一二三四五六日]|"
+    r"在|于|对|向|也|还|则|曾|并|又|就|已|都|(?<![上中少准大])将|亦|再|更|当时|彼时|当年|受访时|很快|迅速|立刻|马上|长期|一向|向来|历来|近日|日前|此前|一直|早前|随后|同时|今天|昨天|周[一二三四五六日]|"
     r"当天|当日|接受|通过|明确|公开|首次|高调|重新|不断|进一步|特别|直接|坦率|私下|同样|随即|立即|最近|近期|本周|上周|"
     r"上月|\d{1,2}月|\d{1,2}日|昨日|今日|早在|早已|早就|今年|去年|明年|昨晚|今晚|今早|昨夜|现在|周末|早些时候|当地时间|北京时间|日内|近期|先前|之前|稍后|后来|随之|仍|依然|"
     r"一再|多次|反复|强烈|正式|据|只|仅|却|便|竟|确实|也曾|始终|坦然|罕见|少见|甚至|率先|再次|专门|紧急|连续|连夜|"
@@ -38,7 +38,7 @@ MIDDLE = re.compile(
 )
 MIDDLE_MAX = 60
 # A Latin name of two or more words with Han text straight after it ("Charles Curran花费")
-LATIN_NAME_BEFORE_HAN = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+)+(?=[\u4e00-\u9fff])")
+LATIN_NAME_BEFORE_HAN = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+(?: [A-Z][a-z]+)*(?=[\u4e00-\u9fff])")
 # Middles that may hold a 的 (a place or an occasion): "在接受媒体的采访时", "在今天的发布会上"
 RELATIVE_OK = re.compile(
     r"(?:(?:周[一二三四五六日]|\d{1,2}月\d{1,2}日|\d{1,2}日|今天|昨天|今日|昨日|近日|日前|当地时间|本周[一二三四五六日]?)\s*)?"
@@ -147,6 +147,8 @@ COUNTRY_SIDE = re.compile(r"[中美俄日韩英法德欧印伊以朝乌台港澳
 ORG_OF_NAME = re.compile(
     r"([^\s的，、]{2,20}?)\s*的\s*([A-Z][a-zA-Z'\-]+(?: [A-Z][a-zA-Z'\-\.]+){1,2}|[^\s的]{2,8}·[^\s的]{2,10})"
 )
+DESCRIBED_NAME = re.compile(r"(.{2,30}?)的([\u4e00-\u9fff·]{2,8})")
+SINGLE_LATIN_NAME = re.compile(r"[A-Z][a-z]{2,}")
 RANK_TAIL = re.compile(r"(?:海军|陆军|空军)?(?:上将|中将|少将|准将|上校|中校|少校)$")
 # Countries and blocs that speak as governments (LABELLING.md: a country speaking is an organisation)
 COUNTRIES = frozenset(
@@ -395,8 +397,6 @@ class SpeakerParser:
         if not region.strip():
             return None
         cuts = {mm.start() for mm in MIDDLE.finditer(region) if mm.start() > 0}
-        # "好莱坞导演Charles Curran花费…": a Latin name running into the predicate (a person only: "B站",
-        # "AI培训" are words)
         cuts |= {
             i
             for i, ch in enumerate(region)
@@ -412,9 +412,14 @@ class SpeakerParser:
             cuts.add(len(head))
         local = LOCAL_NAMES.get() or {}
         cuts |= {len(n) for n in local if region.startswith(n)}
-        latin = {m.end() for m in LATIN_NAME_BEFORE_HAN.finditer(region)} - cuts
-        cuts |= latin
-        for cut in sorted(cuts)[:8]:
+        # "好莱坞导演Charles Curran花费…", "创始人Calvin非常兴奋": a Latin name running into the predicate (a
+        # person only: "B站", "AI培训" are words)
+        latin = {
+            m.end()
+            for m in LATIN_NAME_BEFORE_HAN.finditer(region)
+            if not self.lex.title_re.match(region, m.end())  # "Pic Mix创始人…": a company before a title
+        } - cuts
+        for cut in sorted(set(sorted(cuts)[:8]) | latin):
             before, after = region[:cut].rstrip(), region[cut:].lstrip()
             if before[-1:] in "的和与及、" or after[:1] in "的和与及、·•‧・" or len(before) > 20:
                 continue
@@ -728,6 +733,14 @@ class SpeakerParser:
             return Speaker(base, end, clean, "person", name=om.group(2), org=om.group(1), **_registry_ids(e))
         # appositive: ORG? TITLE(兼TITLE)* NAME
         app = self._appositive(clean, base, end)
+        # "穿着灰色T恤的扎克伯格", "纽约大学信息系统专业的德鲁夫": a description, 的, and a person the registry
+        # knows or a transliterated name
+        dm = DESCRIBED_NAME.fullmatch(clean)
+        if app is None and dm and not self._has_unnamed(dm.group(2)):
+            e = self.entity(dm.group(2))
+            translit = len(dm.group(2)) >= 3 and all(c in TRANSLIT for c in dm.group(2))
+            if e is not None and getattr(e, "kind", "") == "person" or translit:
+                return Speaker(base, end, clean, "person", name=dm.group(2), **_registry_ids(e))
         role, sep, described = clean.partition("、")
         if app is None and sep and len(role) <= 12 and self.lex.title_re.search(role) and len(described) >= 2:
             # "论文第一作者、剑桥大学…的Emilie Bowman博士": a role, then the full description of the person
@@ -900,7 +913,8 @@ class SpeakerParser:
             return Speaker(
                 base, end, s, "person", name=name, title=title, org=org, entity_id=e.id, canonical=e.name
             )
-        if looks_like_person(name, self.lex):
+        if looks_like_person(name, self.lex) or SINGLE_LATIN_NAME.fullmatch(name):
+            # "创始人Calvin": after a title, one Latin given name is a person too
             return Speaker(base, end, s, "person", name=name, title=title, org=org)
         # a long chain ("Color Genomics创始人、Airbnb和Pinterest投资者埃拉德·吉尔"): the name that ends it
         tm = TAIL_NAME.search(name)
