@@ -288,3 +288,41 @@ def test_feature_quotes_a_person_says_as_i():
 def test_a_company_before_a_title_is_no_latin_name():
     for _text, sts in _both("Pic Mix创始人卡尔文非常兴奋，并表示中国有很多团队适合来这里。"):
         assert all(s.speaker != "Pic Mix" for s in sts), sts
+
+
+def test_a_weak_cue_with_no_pause_after_a_named_subject(registry):
+    cases = (
+        ("今年7月，微软此前曾承诺改进Windows 11的性能表现。", "改进Windows", ("微软", "organization")),
+        (
+            "特朗普长期以来频繁指责新闻机构撒谎，并多次呼吁撤销部分广播媒体的牌照。",
+            "新闻机构撒谎",
+            ("特朗普", "person"),
+        ),
+        (
+            "特朗普长期以来频繁指责新闻机构撒谎，并多次呼吁撤销部分广播媒体的牌照。",
+            "撤销部分广播",
+            ("特朗普", "person"),
+        ),
+    )
+    for body, anchor, want in cases:
+        for text, sts in _both(body, registry):
+            assert _who(sts, text, anchor) == want, (text, sts)
+            if anchor == "新闻机构撒谎":  # the accusation ends where the appeal begins
+                first = statement_at(sts, text, anchor)
+                assert first is not None and "呼吁" not in to_simplified(first.text), first
+
+
+@pytest.mark.parametrize(
+    "body, anchor",
+    (
+        ("苹果还被指正在测试与高血压提醒相关的新功能。", "相关的新功能"),  # far from its subject, a noun
+        ("尽管 Claude 在用户分享链接时会提醒用户存在风险，但很多用户并不清楚。", "用户存在风险"),
+        (
+            "谷歌希望借助这款新模型在企业市场扳回一城。",
+            "借助这款新模型",
+        ),  # a company's aim, in the author's voice
+    ),
+)
+def test_weak_cues_that_are_no_speech(body, anchor, registry):
+    for text, sts in _both(body, registry):
+        assert statement_at(sts, text, anchor) is None, (text, sts)

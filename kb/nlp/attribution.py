@@ -226,9 +226,15 @@ def resolve(
                 ant = sp.copy(type="unnamed")  # "上述人士" with nothing before it is still unnamed
             if ant is None:
                 continue  # an unresolved pronoun is not attributed (precision first)
+            agreed = (  # the CRF's subject before the pronoun is the same person: no doubt left
+                isinstance(crf_ant, Speaker)
+                and crf_ant.type == "person"
+                and _same_person(ant.name or "", crf_ant.name or "")
+            )
             if (
                 ant.type == "person"
                 and sp.mention in ("他", "她", "其")
+                and not agreed
                 and _ambiguous(history, ant, sp, text, objs)
             ):
                 continue  # two fitting antecedents: a missing statement is better than a wrong speaker

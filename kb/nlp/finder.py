@@ -235,11 +235,14 @@ NOUN_TIME = re.compile(r"的(?:当晚|当天|当日|同时|时候|之际|时|后
 OBJECT_QUOTE = re.compile(r"[^，。！？；;：:“”「」『』\"\n]{1,12}[：:]?\s*(?=[“「『])")
 # A clause that goes on with the same subject and a cue of its own ("，并透露…", "，同时强调…")
 CONTINUE_CUE = re.compile(
-    r"\s*(?:并|并且|同时|还|也|另外|此外)(?:还|也|又)?\s*(?:(?:向|对|跟|给)(?:记者|媒体|用户|员工|投资者))?\s*"
+    r"\s*(?:并|并且|同时|还|也|另外|此外)(?:还|也|又|曾|多次|再次|一再|屡次)?\s*"
+    r"(?:(?:向|对|跟|给)(?:记者|媒体|用户|员工|投资者))?\s*"
 )
 # Cues that go on with the same speaker straight after a comma, with no 并/还 ("X认为…，呼吁…；"): each
 # starts a statement of its own
-CHAIN_CUES = frozenset({"呼吁", "强调", "坦言", "直言", "警告", "透露", "补充", "敦促", "批评", "承认"})
+CHAIN_CUES = frozenset(
+    {"呼吁", "强调", "坦言", "直言", "警告", "透露", "补充", "敦促", "批评", "承认", "称", "指出"}
+)
 
 
 # Cues that only count inside a frame ("据X报道，…") or when followed by 称/表示.
@@ -360,6 +363,11 @@ REL_OBJECT = re.compile(r"[\u4e00-\u9fff][了过](?:[^，。！？；]{0,12})$")
 REL_TAIL = re.compile(r"[^，。！？；：:“”「」]{1,20}的[\u4e00-\u9fffA-Za-z]{1,8}[。！？；，,]")
 # "告诉雷锋网，", "告诉大家：": the one who is told, then a pause or a quote
 RECIPIENT = re.compile(r"\s*(?:我们|我|笔者|[\u4e00-\u9fffA-Za-z0-9]{2,8}?)(?=[，,：:]|\s*[“「])")
+# Weak cues that are speech with no pause after them when a named subject says them
+NAMED_WEAK = frozenset(
+    "承诺 呼吁 宣称 声称 强调 提醒 建议 指责 批评 警告 否认 确认 证实 敦促 重申 担心 坚称 表态".split()
+)
+WEAK_MIDDLE_BAD = re.compile(r"被|正在|时|与|会|的|测试|如何|是否")
 # Words only a speaker uses: a quote with them reads as speech whatever follows it
 FIRST_PERSON = re.compile(r"我们|我|咱们")
 # The second part of a split quote right after the clause between ("…图景，“B”")
@@ -620,7 +628,9 @@ class Finder:
             b -= 1
         return a, b
 
-    def _cue_ok(self, text: str, p: int, cue: str) -> bool:
+    def _cue_ok(self, text: str, p: int, cue: str, pause: bool = True) -> bool:
+        """Whether the cue word at `p` introduces speech here; `pause=False` skips the pause a weak cue needs
+        (its subject is checked instead)."""
         if cue in RESEARCH_CUES:
             # "研究团队发现，…", "他们提出，…": a finding or a proposal of researchers, with a pause after
             a = p
@@ -673,7 +683,7 @@ class Finder:
         for bad in BAD_AFTER.get(cue, ()):
             if text[q : q + len(bad)] == bad:
                 return False
-        if cue in self.lex.weak and cue not in self.lex.short:
+        if pause and cue in self.lex.weak and cue not in self.lex.short:
             # "宣布将收购…", "否认了传闻": a weak cue introduces speech only after a pause or a quote
             nxt = text[q : q + 1]
             if nxt not in ("，", ",", "：", ":", "“", "「", "『", '"') and not WEAK_CLAUSE.match(text, q):
@@ -686,6 +696,47 @@ class Finder:
             if nxt not in ("，", ",", "：", ":", "“", "「", "『", '"', " ") and cue != "称":
                 return False
         return True
+
+    def _continues(
+        self, text: str, p: int, cue: str, out: list[Candidate], quotes: list[tuple[int, int]]
+    ) -> bool:
+        """A cue that goes on with the statement just before it: straight after its comma ("…不容小觑，呼吁…"),
+        or a weak one after 并/还 ("…，并多次呼吁撤销…")."""
+        if not out or out[-1].kind != "indirect":
+            return False
+        cs = self._clause_start(text, p, quotes)
+        if not cs - 2 <= out[-1].end < cs:
+            return False
+        if self._chained(text, p, cue):
+            return True
+        return cue in NAMED_WEAK and bool(CONTINUE_CUE.fullmatch(text, cs, p))
+
+    def _named_weak(
+        self, text: str, p: int, cue: str, quotes: list[tuple[int, int]], out: list[Candidate]
+    ) -> bool:
+        """A weak cue with no pause after it ("Meta承诺支持一项公约", "微软此前曾承诺改进…") is speech when a
+        named organisation or person is its subject, right before it, and a clause of its own follows; not
+        inside what another source is already saying."""
+        if cue not in NAMED_WEAK or text[p + len(cue) : p + len(cue) + 1] in "了的过着，,：:“":
+            return False
+        if any(c.start <= p < c.end for c in out[-3:]):
+            return False
+        q = p + len(cue)
+        e = q
+        while e < len(text) and text[e] not in CLAUSE_BOUND:
+            e += 1
+        if e - q < 6 or not self._cue_ok(text, p, cue, pause=False):
+            return False
+        cs = self._clause_start(text, p, quotes)
+        if cs >= p:
+            return False
+        sp = self.parser.parse_region(text, cs, p)
+        if sp is None or sp.type not in ("person", "organization") or not sp.name:
+            return False
+        # "苹果还被指正在测试与高血压提醒相关的…", "Claude在用户分享链接时会提醒…": between the subject and the
+        # cue, words that make the cue word part of something else
+        middle = text[sp.end : p]
+        return len(middle) <= 10 and not WEAK_MIDDLE_BAD.search(middle)
 
     @staticmethod
     def _chained(text: str, p: int, cue: str) -> bool:
@@ -705,10 +756,8 @@ class Finder:
                 mend = rm.end()  # "X告诉雷锋网，…": what follows the one told is what was said
             elif self._inside(p, quotes) or not (
                 self._cue_ok(text, p, cue)
-                or self._chained(text, p, cue)
-                and out
-                and out[-1].kind == "indirect"
-                and p - 2 <= out[-1].end < p
+                or self._continues(text, p, cue, out, quotes)
+                or self._named_weak(text, p, cue, quotes, out)
             ):
                 continue
             pm = CUE_PAREN.match(text, mend)
@@ -767,6 +816,7 @@ class Finder:
                     region,
                 )
                 and not SCENE_ONLY.fullmatch(region)
+                and not CONTINUE_CUE.fullmatch(region)
             ):
                 speaker = self._subject(text, cs, p, m.end())
                 if speaker is None:
@@ -948,10 +998,11 @@ class Finder:
                     if q < qa < end
                     and text[qa - 1] in "，,"
                     and qb - qa > 6
-                    and not text[qb + 1 : end].strip(" 。！？!?…")
+                    and (not text[qb + 1 : end].strip(" 。！？!?…") or text[qb + 1 : qb + 2] in "；;")
                 ),
                 None,
             )
+            # ("…，“…”；衍生品方面，…": the semicolon after the quote ends what was said)
             # (not when the clause before restates the speaker, "X表示，他反对…，“…”": it leads into the quote)
             if tq is not None and tq[0] - 1 - q >= MIN_CONTENT and text[q] not in "他她其":
                 a, b = self._trim(text, q, tq[0] - 1)
@@ -1146,9 +1197,17 @@ class Finder:
                 # "X认为…不容小觑，呼吁暂停…"; not "X称，当…时，布林…讲话，敦促…" (the clause before has
                 # its own subject)
                 return p - 1
+            cs = self._clause_start(text, p, quotes)
+            if (
+                m.group() in NAMED_WEAK
+                and cs > q
+                and text[cs - 1] in "，,；;"
+                and CONTINUE_CUE.fullmatch(text, cs, p)
+                and self._cue_ok(text, p, m.group(), pause=False)
+            ):
+                return cs - 1  # "…，并多次呼吁撤销…": a weak cue after 并 goes on with the same speaker
             if not self._cue_ok(text, p, m.group()):
                 continue
-            cs = self._clause_start(text, p, quotes)
             if cs <= q or text[cs - 1] not in "，,；;":
                 continue
             if self.parser.parse_region(text, cs, p) is not None:
