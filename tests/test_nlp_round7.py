@@ -326,3 +326,37 @@ def test_a_weak_cue_with_no_pause_after_a_named_subject(registry):
 def test_weak_cues_that_are_no_speech(body, anchor, registry):
     for text, sts in _both(body, registry):
         assert statement_at(sts, text, anchor) is None, (text, sts)
+
+
+def test_groups_that_speak_unnamed():
+    cases = (
+        ("反对者担心，这会把州政府已经建立的监管体系一笔勾销。", "这会把州政府"),
+        ("《自然》审稿人认为，这项工作对融合光学和太赫兹通信意义重大。", "这项工作对融合"),
+        ("预测交易平台的交易员表示，这起诉讼的胜算并不高。", "这起诉讼的胜算"),
+        ("研究人员怀疑，这种干扰可能会影响大脑的发育。", "这种干扰可能"),
+        ("这种奇特的结构让天文学家推测，它可能是两个矮星系合并的产物。", "它可能是两个"),
+    )
+    for body, anchor in cases:
+        for text, sts in _both(body):
+            s = statement_at(sts, text, anchor)
+            assert s is not None and (s.speaker, s.speaker_type) == (None, "unnamed"), (text, sts)
+
+
+def test_worry_as_a_noun_and_a_conference_are_nobodys():
+    cases = (
+        ("外界对高级AI系统入侵数字基础设施的影响日益担忧，尤其是代理可能破坏人类控制的情景。", "尤其是代理"),
+        ("谷歌将举办一年一度的开发者大会，预计将重点展示大模型的一系列升级。", "将重点展示"),
+    )
+    for body, anchor in cases:
+        for text, sts in _both(body):
+            assert statement_at(sts, text, anchor) is None, (text, sts)
+
+
+def test_a_share_of_survey_respondents_is_no_antecedent():
+    body = (
+        "吉布森还提到，在最新发布的行业报告中，受访的开发者里有90%表示已在开发中使用AI。\n\n"
+        "“九成的人都在用AI，却有一半的人认为这是件坏事。”他总结道。"
+    )
+    for text, sts in _both(body):
+        s = statement_at(sts, text, "九成的人都在用")
+        assert s is not None and s.speaker == "吉布森", (text, sts)

@@ -67,6 +67,9 @@ def _para_start(text: str, pos: int) -> int:
     return text.rfind("\n", 0, max(0, pos)) + 1 if text else 0
 
 
+SURVEY_SHARE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|[一二三四五六七八九十]+成")
+
+
 def _prev_para_start(text: str, pos: int) -> int:
     """Where the paragraph before the one holding `pos` starts (its own start when it is the first)."""
     p = _para_start(text, pos)
@@ -269,7 +272,9 @@ def resolve(
         if c.speaker.type == "person" and c.speaker.org == "@ref":
             o = _latest(history, c.speaker.start, ("organization",))
             c.speaker = c.speaker.copy(org=o.name if o else None)
-        history.append((c.speaker.start, c.speaker))
+        if not (c.speaker.type == "unnamed" and SURVEY_SHARE.search(c.speaker.mention)):
+            # ("受访的开发者里有90%表示": a share of a survey's respondents is no one a later 他 stands for)
+            history.append((c.speaker.start, c.speaker))
         spoken_by.append((c.speaker.start, c.speaker))
         spoken.append((sp.start, sp.end))
         out.append(c)

@@ -156,6 +156,7 @@ COUNTRIES = frozenset(
     "俄罗斯 乌克兰 土耳其 伊朗 以色列 沙特 阿联酋 卡塔尔 埃及 印度 巴基斯坦 印度尼西亚 越南 泰国 新加坡 "
     "马来西亚 菲律宾 澳大利亚 新西兰 加拿大 墨西哥 巴西 阿根廷 南非 欧盟 北约 联合国".split()
 )
+NOT_A_GROUP = re.compile(r"(?:开发者|用户|员工|消费者|投资者)(?:大会|平台|社区|协议|体验|数量|规模|群体规模|数据|计划|账号|文档)")
 # A group that is told something, at the end of a subject region ("…向用户", "…对员工")
 TOLD_GROUP = re.compile(
     r"(?:向|对|给|跟)(?:全体|广大|部分|所有|其)?(?:用户|员工|网友|投资者|消费者|股东|客户|记者|媒体|开发者)"
@@ -840,6 +841,8 @@ class SpeakerParser:
         return any(s.startswith(n) and k == "organization" and len(n) >= 2 for n, k in local.items())
 
     def _has_unnamed(self, s: str) -> bool:
+        # (the head of a compound names no one: "开发者大会", "用户协议")
+        s = NOT_A_GROUP.sub("", s)
         return any(h in s for h in self.lex.unnamed_heads)
 
     def _appositive(self, s: str, base: int, end: int) -> Speaker | None:
@@ -873,7 +876,7 @@ class SpeakerParser:
             title = qual + title
         if not name:
             # titles only ("微软AI负责人"): a reference to a person named elsewhere, or unnamed
-            if self._has_unnamed(s) and re.search(r"一位|一名|某|多位|多名|有|部分", s):
+            if self._has_unnamed(s) and re.search(r"一位|一名|某|多位|多名|有|部分|一些|不少|许多|很多", s):
                 return Speaker(base, end, s, "unnamed")
             # "汉克教授", "奥巴马总统": the name before a name-first title
             if (
