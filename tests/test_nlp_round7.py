@@ -360,3 +360,43 @@ def test_a_share_of_survey_respondents_is_no_antecedent():
     for text, sts in _both(body):
         s = statement_at(sts, text, "九成的人都在用")
         assert s is not None and s.speaker == "吉布森", (text, sts)
+
+
+def test_a_view_announced_by_a_colon_is_its_owners(registry):
+    cases = (
+        ("基于这一逻辑，马斯克抛出颠覆性结论：2036年金钱将彻底失去意义。", "2036年金钱", "埃隆·马斯克"),
+        (
+            "这也印证了英伟达首席执行官黄仁勋此前的担忧：英伟达正面临失去中国市场的风险。",
+            "英伟达正面临",
+            "黄仁勋",
+        ),
+        ("摩根大通 CEO 戴蒙上月也表达过类似观点：AI 工具长期或许能帮助防御方。", "AI 工具长期", "戴蒙"),
+    )
+    for body, anchor, who in cases:
+        for text, sts in _both(body, registry):
+            s = statement_at(sts, text, anchor)
+            assert s is not None and (s.speaker, s.kind) == (who, "indirect"), (text, sts)
+
+
+@pytest.mark.parametrize(
+    "body, anchor",
+    (
+        ("在媒体吹风会上，布罗克曼还反驳了当下主流观点：开源模型的运行成本低于闭源模型。", "开源模型的运行"),
+        ("AT&T首度回应：与时代华纳联合后意欲打造媒体巨头\n合并预计明年完成。", "与时代华纳"),  # a headline
+    ),
+)
+def test_views_that_are_not_the_subjects_own(body, anchor, registry):
+    for text, sts in _both(body, registry):
+        s = statement_at(sts, text, anchor)
+        assert s is None or s.cue not in ("观点", "回应"), (text, sts)
+
+
+def test_frames_of_someones_words_and_feature_nicknames(registry):
+    cases = (
+        ("用奥特曼自己的话说，GPT-5.5已经拉开了断层级的差距。", "GPT-5.5已经", "萨姆·奥尔特曼"),
+        ("根据小刘的说法，平台有一段时间屏蔽了差评。", "平台有一段时间", "小刘"),
+    )
+    for body, anchor, who in cases:
+        for text, sts in _both(body, registry):
+            s = statement_at(sts, text, anchor)
+            assert s is not None and s.speaker == who, (text, sts)

@@ -370,6 +370,16 @@ NAMED_WEAK = frozenset(
     "承诺 呼吁 宣称 声称 强调 提醒 建议 指责 批评 警告 否认 确认 证实 敦促 重申 担心 坚称 表态".split()
 )
 WEAK_MIDDLE_BAD = re.compile(r"被|正在|时|与|会|的|测试|如何|是否")
+# A view announced by a colon or a dash ("…抛出颠覆性结论：", "…此前的担忧：", "提出了一个对比——")
+VIEW_COLON = re.compile(
+    r"(?<!反驳了)(?<!驳斥了)(?<!质疑了)(?<!主流)(?<!外界的)"
+    r"(?:(结论|观点|看法|认知|判断|担忧|预测|预判|比喻|对比|解释|回应|通知|表态|解法|忠告|愿景|方向|这一点)(?:如下)?："
+    r"|(对比|比喻|预测)——)"
+)
+# "X此前的担忧": the one whose view it is, before 的
+VIEW_OWNER = re.compile(
+    r"([^，。；：:\n“”的]{2,24}?)(?:此前|之前|上月|当时|曾经|早前)?的[^，。；：:\n的]{0,6}$"
+)
 # Words only a speaker uses: a quote with them reads as speech whatever follows it
 FIRST_PERSON = re.compile(r"我们|我|咱们")
 # The second part of a split quote right after the clause between ("…图景，“B”")
@@ -1378,6 +1388,11 @@ class Finder:
         # "据路透社今年早些时候的报道，", "据斯塔默办公室周日发布的声明，": a report or a statement as the frame
         r"|(?:据|根据)([^，。！？\n“”]{1,30}?)(?:发布|发出|发表|公布)?的(?:报道|报导|声明|公告)[，,]"
     )
+    # "用奥特曼自己的话说，", "在他的描述中，": the words that follow are that person's
+    FRAME_WORDS = re.compile(
+        r"(?:用|套用)([^，。！？\n“”]{1,30}?)(?:自己)?的(?:一句)?话(?:来)?(?:说|讲)[，,：:]"
+        r"|在([^，。！？\n“”]{1,20}?)的(?:描述|预判|判断|设想|构想|理解)(?:中|里)[，,]"
+    )
     FRAME_GUANDIAN = re.compile(
         r"([^，。！？\n]{1,30}?)(?:的(?:观点|看法|判断|态度)(?:是|则是|为|认为)|(?:给出|此前|当时|之前)?的(?:解释|回答|说法|理由)(?:是|为))"
         r"[，,：:]?"
@@ -1398,6 +1413,7 @@ class Finder:
         re.compile(r"的(?:观点|看法|判断|态度)(?:是|则是|为|认为)|的(?:解释|回答|说法|理由)(?:是|为)"),
         re.compile(r"正如"),
         re.compile(r"官方|博客文章|官网|新闻稿"),
+        re.compile(r"的(?:一句)?话(?:来)?(?:说|讲)|的(?:描述|预判|判断|设想|构想|理解)(?:中|里)"),
     )
 
     def frames(self, text: str, quotes: list[tuple[int, int]]) -> list[Candidate]:
@@ -1408,15 +1424,16 @@ class Finder:
             (self.FRAME_GUANDIAN, "观点", self.FRAME_KEYS[2]),
             (FRAME_ZHENGRU, "所言", self.FRAME_KEYS[3]),
             (self.FRAME_OFFICIAL, "官方", self.FRAME_KEYS[4]),
+            (self.FRAME_WORDS, "说", self.FRAME_KEYS[5]),
         ):
             if key.search(text) is None:
                 continue
             for m in rx.finditer(text):
                 if self._inside(m.start(), quotes):
                     continue
-                gi = 2 if rx is self.FRAME_SHUOFA and m.group(1) is None else 1
+                gi = 2 if rx in (self.FRAME_SHUOFA, self.FRAME_WORDS) and m.group(1) is None else 1
                 # the frame's own word is the cue of a report or a statement ("据X的报道")
-                word = text[m.end(gi) + 1 : m.end() - 1][-2:] if gi == 2 else cue
+                word = text[m.end(gi) + 1 : m.end() - 1][-2:] if gi == 2 and rx is self.FRAME_SHUOFA else cue
                 g0 = m.start(gi)
                 if rx is self.FRAME_GUANDIAN:
                     cs = self._clause_start(text, m.start(gi), quotes)
@@ -1635,6 +1652,45 @@ class Finder:
             out.append(Candidate(s0, s1, "direct", "：", sp, "colon_quote"))
         return out
 
+    def colon_views(
+        self, text: str, quotes: list[tuple[int, int]], cands: list[Candidate]
+    ) -> list[Candidate]:
+        """ "马斯克抛出颠覆性结论：2036年金钱将…", "黄仁勋此前的担忧：英伟达正面临…": a view, a conclusion or a
+        warning announced by a colon (or a dash) is the words of the named person or organisation it belongs
+        to: the one whose view it is ("X的担忧"), else the subject of the clause."""
+        out: list[Candidate] = []
+        covered = [(c.start, c.end) for c in cands]
+        for m in VIEW_COLON.finditer(text):
+            q = m.end()
+            if self._inside(m.start(), quotes) or any(s0 - 1 <= q < e0 + 1 for s0, e0 in covered):
+                continue
+            if q >= len(text) or text[q] in "\n“「":
+                continue  # a list or a quote after it: other rules read those
+            cs = self._clause_start(text, m.start(), quotes)
+            sp = None
+            om = VIEW_OWNER.search(text[cs : m.start()])
+            if om is not None:
+                owner, o0 = om.group(1), cs + om.start(1)
+                if "了" in owner:  # "也印证了…黄仁勋此前的担忧": the owner follows the verb
+                    o0 += owner.rindex("了") + 1
+                    owner = owner[owner.rindex("了") + 1 :]
+                sp = self.parser.classify(owner, o0)
+            if sp is None or sp.type not in ("person", "organization"):
+                sp = (
+                    self.parser.parse_region(text, cs, m.start())
+                    or self.parser.subject_head(text, cs, m.start())
+                    or self.subjects.antecedent(text, m.start(), floor=cs)
+                )
+            if sp is None or sp.type not in ("person", "organization") or not sp.name:
+                continue
+            end = self._sentence_end(text, q, quotes)
+            if end >= len(text) or text[end] not in "。！？!?":
+                continue  # a headline ("AT&T首度回应：…" on a line of its own), not a sentence
+            a, b = self._trim(text, q, end)
+            if b - a >= 6:
+                out.append(Candidate(a, b, "indirect", m.group(1) or m.group(2), sp, "colon_view"))
+        return out
+
     def uncued_quotes(
         self, text: str, quotes: list[tuple[int, int]], cands: list[Candidate]
     ) -> list[Candidate]:
@@ -1768,6 +1824,7 @@ class Finder:
         cands += self._continued_quotes(text, quotes, cands)
         cands += self._quote_paragraphs(text, quotes, cands)
         cands += self.colon_quotes(text, quotes, cands)
+        cands += self.colon_views(text, quotes, cands)
         cands += self.uncued_quotes(text, quotes, cands)
         chat = self.chat_turns(text)
         if chat:

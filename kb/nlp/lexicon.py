@@ -167,6 +167,9 @@ def looks_like_person(name: str, lex: Lexicon) -> bool:
             return False
         if 2 <= len(name) <= 3 and name[0] in SURNAMES:
             return True
+        # "小刘", "老罗": how features name people they interview
+        if len(name) == 2 and name[0] in "小老" and name[1] in SURNAMES and name != "小白":
+            return True
         if len(name) == 4 and name[:2] in COMPOUND_SURNAMES:
             return True
         if 2 <= len(name) <= 5 and all(c in TRANSLIT for c in name):
