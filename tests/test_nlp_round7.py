@@ -400,3 +400,16 @@ def test_frames_of_someones_words_and_feature_nicknames(registry):
         for text, sts in _both(body, registry):
             s = statement_at(sts, text, anchor)
             assert s is not None and s.speaker == who, (text, sts)
+
+
+@pytest.mark.parametrize(
+    "body, anchor",
+    (
+        ("这家创业公司已经募集了两千多万美元资金，不过公司并不透露具体的金额构成。", "具体的金额"),  # negated
+        ("简单地说，空间多线程可以在执行单元空闲时从其他线程拉取指令。", "空间多线程"),  # an idiom
+        ("受此消息影响，投资者的担忧情绪迅速反映在股价上，盘前一度下跌。", "股价上"),  # reflects
+    ),
+)
+def test_cue_words_that_say_nothing_here(body, anchor):
+    for text, sts in _both(body):
+        assert statement_at(sts, text, anchor) is None, (text, sts)

@@ -50,6 +50,11 @@ BAD_BEFORE = {
         "一般来",
         "相对来",
         "简单",
+        "简单地",
+        "确切地",
+        "准确地",
+        "具体地",
+        "坦白地",
         "不好",
         "怎么",
         "这么",
@@ -213,7 +218,7 @@ BAD_BEFORE["说到"] = ("所", "就是", "话", "来", "一")
 BAD_AFTER["说到"] = ("底", "这", "那", "此", "做", "了", "过")
 BAD_BEFORE["担忧"] = ("日益", "引发", "引起", "的", "表示", "感到", "深表")  # worry as a noun or a mood
 BAD_BEFORE["担心"] = ("不用", "不必", "无需", "别", "的", "让人", "令人", "引发")
-BAD_AFTER["反映"] = ("出",)  # "…，反映出企业正迫切需要…": reflects, not reports
+BAD_AFTER["反映"] = ("出", "在")  # "…，反映出企业正迫切需要…": reflects, not reports
 # "引发了不少猜测": 猜测 as a noun
 BAD_BEFORE["猜测"] = ("不少", "各种", "种种", "了", "的", "些", "这一", "此", "有", "被", "所")
 # A content whose first clause ends like this is a time clause ("…宣布关停的当晚，"), not what was said.
@@ -289,7 +294,7 @@ SCENE_ONLY = re.compile(
 )
 # A negated or refused cue ("学而思未披露…", "拒绝透露…"): nothing was said
 NEGATED = re.compile(
-    r"(?:未|没有|没|尚未|并未|从未|不愿|拒绝|无法|不便|不予)(?:明确|正式|公开|直接|具体|详细|对外)?\s*$"
+    r"(?:未|没有|没|尚未|并未|从未|不愿|拒绝|无法|不便|不予|并不|不会|不肯)(?:明确|正式|公开|直接|具体|详细|对外)?\s*$"
 )
 # Common opinion ("在许多人看来"): nobody in particular
 CROWD = re.compile(r"^(?:许多人|很多人|不少人|大多数人|多数人|一些人|有些人|外界|大家|人们|一般人|普通人)$")
