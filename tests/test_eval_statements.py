@@ -3,9 +3,10 @@ articles in ../shared/data. Floors sit a little below what was measured; raise t
 
 The test split comes in batches: "test-old" (the first 17 test articles), "test-new" (14 articles,
 batch 2), "test-b3" (37, batch 3), "test-b4" (53), "test-b5" (37), "test-b6" (60), "test-b7" (56),
-"test-b8" (50), "test-b9" (52), "test-b10" (59), "test-b11" (42), "test-b12" (67), "test-b13" (59)
-and "test-b14" (59), each labelled before the rules were run on it; each was measured blind once, then
-(up to batch 13) joined the set the rules are tuned on. The batch never tuned on (now 14) is "unseen",
+"test-b8" (50), "test-b9" (52), "test-b10" (59), "test-b11" (42), "test-b12" (67), "test-b13" (59),
+"test-b14" (59) and "test-b15" (60), each labelled before the rules were run on it; each was measured
+blind once, then (up to batch 14) joined the set the rules are tuned on. The batch never tuned on (now
+15) is "unseen",
 the estimate for new articles. Each keeps its own floors, so that adding harder items never lowers a floor."""
 
 from __future__ import annotations
@@ -23,45 +24,47 @@ FLOORS = {  # split -> metric -> floor
     "test-old": {"precision": 0.97, "recall": 0.93},
     # blind 0.914 / 0.703; now 0.988 / 0.923 (14 articles)
     "test-new": {"precision": 0.97, "recall": 0.90},
-    # blind 0.828 / 0.459; now 0.936 / 0.752 (37 articles)
-    "test-b3": {"precision": 0.92, "recall": 0.73},
-    # blind 0.876 / 0.577; now 0.956 / 0.770 (53 articles)
-    "test-b4": {"precision": 0.94, "recall": 0.75},
-    # blind 0.840 / 0.575; now 0.919 / 0.718 (37 articles)
-    "test-b5": {"precision": 0.91, "recall": 0.70},
-    # blind 0.831 / 0.660; now 0.947 / 0.732 (60 articles)
-    "test-b6": {"precision": 0.93, "recall": 0.71},
-    # blind 0.873 / 0.598; now 0.923 / 0.801 (56 articles; 0.928 before the registry knew SK海力士,
+    # blind 0.828 / 0.459; now 0.916 / 0.764 (37 articles; precision 0.936 before round 7)
+    "test-b3": {"precision": 0.92, "recall": 0.75},
+    # blind 0.876 / 0.577; now 0.958 / 0.811 (53 articles)
+    "test-b4": {"precision": 0.94, "recall": 0.79},
+    # blind 0.840 / 0.575; now 0.931 / 0.776 (37 articles)
+    "test-b5": {"precision": 0.92, "recall": 0.76},
+    # blind 0.831 / 0.660; now 0.955 / 0.804 (60 articles)
+    "test-b6": {"precision": 0.94, "recall": 0.79},
+    # blind 0.873 / 0.598; now 0.915 / 0.809 (56 articles; 0.928 before the registry knew SK海力士,
     # whose forecast in one article is unlabelled)
-    "test-b7": {"precision": 0.91, "recall": 0.78},
-    # blind 0.815 / 0.564; now 0.897 / 0.637 (50 articles)
-    "test-b8": {"precision": 0.88, "recall": 0.62},
-    # blind 0.859 / 0.587; now 0.907 / 0.602 (52 articles)
-    "test-b9": {"precision": 0.89, "recall": 0.58},
-    # blind 0.830 / 0.586; now 0.854 / 0.629 (59 articles)
-    "test-b10": {"precision": 0.84, "recall": 0.61},
-    # blind 0.852 / 0.610; now 0.865 / 0.656 (42 articles, 282 statements)
-    "test-b11": {"precision": 0.85, "recall": 0.64},
-    # blind 0.850 / 0.681; now 0.907 / 0.765 (67 articles, 332 statements)
-    "test-b12": {"precision": 0.89, "recall": 0.75},
+    "test-b7": {"precision": 0.91, "recall": 0.79},
+    # blind 0.815 / 0.564; now 0.900 / 0.692 (50 articles)
+    "test-b8": {"precision": 0.89, "recall": 0.68},
+    # blind 0.859 / 0.587; now 0.913 / 0.645 (52 articles)
+    "test-b9": {"precision": 0.90, "recall": 0.63},
+    # blind 0.830 / 0.586; now 0.864 / 0.684 (59 articles)
+    "test-b10": {"precision": 0.85, "recall": 0.67},
+    # blind 0.852 / 0.610; now 0.865 / 0.702 (42 articles, 282 statements)
+    "test-b11": {"precision": 0.85, "recall": 0.69},
+    # blind 0.850 / 0.681; now 0.918 / 0.810 (67 articles, 332 statements)
+    "test-b12": {"precision": 0.90, "recall": 0.79},
     # blind 0.810 / 0.426 (one timestamped group chat holds 103 of its 340 statements: without it
-    # 0.810 / 0.612); now 0.916 / 0.768 (59 articles)
-    "test-b13": {"precision": 0.90, "recall": 0.75},
-    # blind 0.881 / 0.600, never tuned on (59 articles, 260 statements; 0.876 / 0.596 with the rules of
+    # 0.810 / 0.612); now 0.917 / 0.782 (59 articles)
+    "test-b13": {"precision": 0.90, "recall": 0.77},
+    # blind 0.881 / 0.600 (59 articles, 260 statements); now 0.908 / 0.681
+    "test-b14": {"precision": 0.90, "recall": 0.67},
+    # blind 0.912 / 0.719, never tuned on (60 articles, 288 statements; 0.894 / 0.674 with the rules of
     # the session before)
-    "test-b14": {"precision": 0.87, "recall": 0.58},
-    # the never-tuned batch (now 14); batch 13, the "unseen" split before, was 0.810 / 0.426 before it
+    "test-b15": {"precision": 0.90, "recall": 0.70},
+    # the never-tuned batch (now 15); batch 14, the "unseen" split before, was 0.881 / 0.600 before it
     # was tuned on
-    "unseen": {"precision": 0.87, "recall": 0.58},
+    "unseen": {"precision": 0.90, "recall": 0.70},
 }
 
 
 def test_gold_set_shape() -> None:
     gold = load_gold(GOLD)
-    assert len(gold) >= 697
+    assert len(gold) >= 757
     assert len({g["feed"].split("/")[0] + g["feed"] for g in gold}) >= 3
     n = sum(1 for g in gold for s in g["statements"] if not s.get("optional"))
-    assert n >= 3471
+    assert n >= 3759
     assert {g["split"] for g in gold} == {"dev", "test"}
     assert all(g["split"] == "test" for g in gold if g.get("batch", 1) >= 2)
 
@@ -102,19 +105,22 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     assert scores["test-new"]["title_accuracy"] >= 0.8  # measured 0.846 (n=13)
     assert scores["test-new"]["organization_accuracy"] >= 0.6  # measured 0.667 (n=12)
     later = ("test-b3", "test-b4")  # held-out batches: titles and companies of unknown people
-    assert _acc(scores, later, "title") >= 0.70  # measured 0.733 (n=90)
-    assert _acc(scores, later, "organization") >= 0.60  # measured 0.64 (n=86)
+    assert _acc(scores, later, "title") >= 0.82  # measured 0.849 (n=132)
+    assert _acc(scores, later, "organization") >= 0.60  # measured 0.622 (n=127)
     # batches 8-10 (blind: 0.853 / 0.688, n=218 / 192)
     mid = ("test-b8", "test-b9", "test-b10")
-    assert _acc(scores, mid, "title") >= 0.84  # measured 0.861 (n=230)
-    assert _acc(scores, mid, "organization") >= 0.66  # measured 0.679 (n=204)
+    assert _acc(scores, mid, "title") >= 0.84  # measured 0.859 (n=255)
+    assert _acc(scores, mid, "organization") >= 0.70  # measured 0.72 (n=225)
     # batches 11-12 (blind: 0.834 / 0.749, n=187 / 183)
     late = ("test-b11", "test-b12")
-    assert _acc(scores, late, "title") >= 0.82  # measured 0.839 (n=218)
-    assert _acc(scores, late, "organization") >= 0.72  # measured 0.746 (n=209)
+    assert _acc(scores, late, "title") >= 0.82  # measured 0.823 (n=231; 0.839 on n=218 before round 7)
+    assert _acc(scores, late, "organization") >= 0.73  # measured 0.751 (n=221)
     # batch 13 (blind: 0.756 / 0.312, n=45 / 32)
-    assert scores["test-b13"]["title_accuracy"] >= 0.74  # measured 0.766 (n=47)
-    assert scores["test-b13"]["organization_accuracy"] >= 0.39  # measured 0.412 (n=34)
-    # never tuned on (batch 14): roles of people the rules have not met
-    assert scores["unseen"]["title_accuracy"] >= 0.73  # measured 0.755 (n=49)
-    assert scores["unseen"]["organization_accuracy"] >= 0.59  # measured 0.617 (n=47)
+    assert scores["test-b13"]["title_accuracy"] >= 0.74  # measured 0.765 (n=51)
+    assert scores["test-b13"]["organization_accuracy"] >= 0.41  # measured 0.432 (n=37)
+    # batch 14 (blind: 0.755 / 0.617, n=49 / 47)
+    assert scores["test-b14"]["title_accuracy"] >= 0.74  # measured 0.765 (n=51)
+    assert scores["test-b14"]["organization_accuracy"] >= 0.60  # measured 0.625 (n=48)
+    # never tuned on (batch 15): roles of people the rules have not met
+    assert scores["unseen"]["title_accuracy"] >= 0.79  # measured 0.813 (n=107)
+    assert scores["unseen"]["organization_accuracy"] >= 0.55  # measured 0.570 (n=93)

@@ -1168,17 +1168,14 @@ class Finder:
             return None
         e = sp.start
         for _ in range(3):
+            ante = self._sentence_subject(text, e, quotes)
+            if ante is not None:
+                return ante
             a = e - 1
             while a > 0 and text[a - 1] not in SENT_END:
                 a -= 1
             if a >= e - 1:
                 return None
-            c = a
-            while c < e and text[c] not in CLAUSE_BOUND:
-                c += 1
-            ante = self.parser.subject_head(text, a, c)
-            if ante is not None and ante.type == "organization" and ante.name:
-                return ante
             e = a
         return None
 
