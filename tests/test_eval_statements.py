@@ -4,9 +4,9 @@ articles in ../shared/data. Floors sit a little below what was measured; raise t
 The test split comes in batches: "test-old" (the first 17 test articles), "test-new" (14 articles,
 batch 2), "test-b3" (37, batch 3), "test-b4" (53), "test-b5" (37), "test-b6" (60), "test-b7" (56),
 "test-b8" (50), "test-b9" (52), "test-b10" (59), "test-b11" (42), "test-b12" (67), "test-b13" (59),
-"test-b14" (59) and "test-b15" (60), each labelled before the rules were run on it; each was measured
-blind once, then (up to batch 14) joined the set the rules are tuned on. The batch never tuned on (now
-15) is "unseen",
+"test-b14" (59), "test-b15" (60) and "test-b16" (60), each labelled before the rules were run on it;
+each was measured blind once, then (up to batch 14) joined the set the rules are tuned on. The batches
+never tuned on (now 15 and 16) are "unseen",
 the estimate for new articles. Each keeps its own floors, so that adding harder items never lowers a floor."""
 
 from __future__ import annotations
@@ -53,18 +53,21 @@ FLOORS = {  # split -> metric -> floor
     # blind 0.912 / 0.719, never tuned on (60 articles, 288 statements; 0.894 / 0.674 with the rules of
     # the session before)
     "test-b15": {"precision": 0.90, "recall": 0.70},
-    # the never-tuned batch (now 15); batch 14, the "unseen" split before, was 0.881 / 0.600 before it
-    # was tuned on
-    "unseen": {"precision": 0.90, "recall": 0.70},
+    # blind 0.901 / 0.736, never tuned on (60 articles, 273 statements; labelled after round 7 ended, so
+    # also 0.899 / 0.714 with the rules of the session before)
+    "test-b16": {"precision": 0.89, "recall": 0.72},
+    # the never-tuned batches (now 15 and 16: 120 articles, 561 statements, 0.907 / 0.727); batch 14, the
+    # "unseen" split before, was 0.881 / 0.600 before it was tuned on
+    "unseen": {"precision": 0.90, "recall": 0.71},
 }
 
 
 def test_gold_set_shape() -> None:
     gold = load_gold(GOLD)
-    assert len(gold) >= 757
+    assert len(gold) >= 817
     assert len({g["feed"].split("/")[0] + g["feed"] for g in gold}) >= 3
     n = sum(1 for g in gold for s in g["statements"] if not s.get("optional"))
-    assert n >= 3759
+    assert n >= 4032
     assert {g["split"] for g in gold} == {"dev", "test"}
     assert all(g["split"] == "test" for g in gold if g.get("batch", 1) >= 2)
 
@@ -121,6 +124,12 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     # batch 14 (blind: 0.755 / 0.617, n=49 / 47)
     assert scores["test-b14"]["title_accuracy"] >= 0.74  # measured 0.765 (n=51)
     assert scores["test-b14"]["organization_accuracy"] >= 0.60  # measured 0.625 (n=48)
-    # never tuned on (batch 15): roles of people the rules have not met
-    assert scores["unseen"]["title_accuracy"] >= 0.79  # measured 0.813 (n=107)
-    assert scores["unseen"]["organization_accuracy"] >= 0.55  # measured 0.570 (n=93)
+    # batch 15 (blind, measured once: 0.813 / 0.570, n=107 / 93)
+    assert scores["test-b15"]["title_accuracy"] >= 0.79
+    assert scores["test-b15"]["organization_accuracy"] >= 0.55
+    # batch 16 (blind, measured once: 0.959 / 0.894, n=97 / 85)
+    assert scores["test-b16"]["title_accuracy"] >= 0.94
+    assert scores["test-b16"]["organization_accuracy"] >= 0.87
+    # never tuned on (batches 15 and 16): roles of people the rules have not met
+    assert scores["unseen"]["title_accuracy"] >= 0.86  # measured 0.882 (n=204)
+    assert scores["unseen"]["organization_accuracy"] >= 0.70  # measured 0.725 (n=178)
