@@ -37,7 +37,7 @@ MIDDLE = re.compile(
     r"发言(?!人)|分析$|普遍|一致|纷纷|最先|最早|首先|公告|发布公告|发表声明|声明|发微博|不仅|不但|发布报告|在报告中|发表文章"
 )
 MIDDLE_MAX = 60
-# A Latin name of two or more words with Han text straight after it ("Charles Curran花费")
+# A Latin name (one or more capitalised words) with Han text straight after it ("Charles Curran花费")
 LATIN_NAME_BEFORE_HAN = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+(?: [A-Z][a-z]+)*(?=[\u4e00-\u9fff])")
 # Middles that may hold a 的 (a place or an occasion): "在接受媒体的采访时", "在今天的发布会上"
 RELATIVE_OK = re.compile(
@@ -143,7 +143,7 @@ REF_DOC = re.compile(
     r"(?:还|也|进一步|特别|同时|则|更|明确|最后)*"
 )
 # One country's side in talks or a dispute ("俄方", "美方"): its government speaking
-COUNTRY_SIDE = re.compile(r"[中美俄日韩英法德欧印伊以朝乌台港澳][方]")
+COUNTRY_SIDE = re.compile(r"[中美俄日韩英法德欧印伊以朝乌]方")
 ORG_OF_NAME = re.compile(
     r"([^\s的，、]{2,20}?)\s*的\s*([A-Z][a-zA-Z'\-]+(?: [A-Z][a-zA-Z'\-\.]+){1,2}|[^\s的]{2,8}·[^\s的]{2,10})"
 )
