@@ -1,13 +1,20 @@
-"""Round-7 attribution rules: a cue straight after a comma inside a statement ("X认为…，呼吁…") starts
-the same speaker's next statement; a common word is no name ("任职于…的数学家X"); a subject that ends in a
-Latin name before its predicate ("导演Mark Ellison花费…，并直言…"); a document as the subject ("声明提到",
-"信中写道", "新闻稿写道") speaks for whoever issued it; "据X的报道", "据X发布的声明" frame a report or a
-statement; "，并对记者称“…”" goes on with the same speaker; a feature story's uncued quote belongs to the
-person its 他/她 stands for, named sentences before; "X预计" after a quote; one country's side ("美方"),
-a country and the police speak as organisations, "主办方" as the organisation named before; a reference
-goes to the organisation that spoke, not a term tagged since; roles before a described person ("X的 NAME",
-"第一作者、…的NAME博士", a rank after the name). Each rule is checked in simplified and traditional script, on sentences written
-for these tests, with guards against the readings the rules must not make."""
+"""Round-7 attribution rules, each checked in simplified and traditional script on sentences written for
+these tests, with guards against the readings the rules must not make:
+- cues: one straight after a comma inside a statement starts the same speaker's next one ("X认为…，呼吁…");
+  a weak cue with no pause counts after a named subject ("Meta承诺支持…") or after 并 ("…，并多次呼吁…");
+  "，并对记者称“…”" goes on with the same speaker; 担心, 担忧, 推测, 怀疑; no cue in 简单地说, 反映在,
+  并不透露, 日益担忧, 开发者大会;
+- who speaks: a document as the subject ("声明提到", "信中写道", "新闻稿写道") speaks for whoever issued it;
+  "据X的报道", "据X发布的声明", "用X的话说" frame someone's words; a view announced by a colon is its
+  owner's ("X抛出颠覆性结论：…"); countries, one country's side ("美方") and the police are
+  organisations, "主办方" the organisation named before; a reference goes to the organisation that spoke,
+  not a term tagged since; unnamed groups (反对者, 审稿人, 交易员…);
+- quotes: a feature story's uncued quote belongs to the person its 他/她 stands for, named sentences
+  before; a first-person quote in a sentence about a person is that person's; a quote split by a clause
+  with no cue word is the named person's; "X预计" and "X坦诚" after a quote; a share of survey respondents
+  is no antecedent;
+- names: a common word is no name ("任职于…的数学家X"); a Latin name ends the subject before its predicate,
+  a company before a title is none; "X的 NAME", "第一作者、…的NAME博士", a rank after the name, 小刘."""
 
 from __future__ import annotations
 
