@@ -308,20 +308,31 @@ REPORT_SRC = re.compile(
 )
 # The kinds of document a subject like "声明", "信中" names, each with the words that name it when it is
 # issued ("X发表了一份声明", "员工签署公开信", "DeepSeek发布招聘信息")
-DOC_KINDS = (
-    ("信", "公开信|联名信|信件|信函|信(?!息)"),
-    ("备忘录", "备忘录"),
-    ("文档", "文档"),
-    ("声明", "声明"),
-    ("公告", "公告"),
-    ("新闻稿", "新闻稿"),
-    ("邮件", "邮件"),
-    ("通知", "通知|通告"),
-    ("招聘", "招聘信息|招聘启事|招聘|岗位|职位"),
-    ("博", "博文|博客"),
-    ("帖子", "帖子|推文"),
-)
 DOC_ISSUE = r"(?:发布|发表|发出|公布|签署|签名|发送|发给|寄出|贴出|写了|撰写|刊登|刊发|挂出|发了)"
+DOC_KINDS = tuple(
+    (
+        kind,
+        re.compile(words),
+        # the issuing clause: the verb, then the document within a few words or inside a 《title》
+        re.compile(
+            rf"{DOC_ISSUE}(?:[^。；！？，,\n“”]{{0,14}}?(?:{words})"
+            rf"|[^。；！？，,\n“”《]{{0,6}}《[^》\n]{{0,50}}?(?:{words}))"
+        ),
+    )
+    for kind, words in (
+        ("信", "公开信|联名信|信件|信函|信(?!息)"),
+        ("备忘录", "备忘录"),
+        ("文档", "文档"),
+        ("声明", "声明"),
+        ("公告", "公告"),
+        ("新闻稿", "新闻稿"),
+        ("邮件", "邮件"),
+        ("通知", "通知|通告"),
+        ("招聘", "招聘信息|招聘启事|招聘|岗位|职位"),
+        ("博", "博文|博客"),
+        ("帖子", "帖子|推文"),
+    )
+)
 # Documents an organisation issues itself: with no issuer in sight, the organisation the sentence before
 # is about ("Synchrony是…发行商。新闻稿写道") issued it. A letter or a post needs its writer named.
 ORG_DOCS = ("声明", "公告", "新闻稿", "邮件", "通知", "招聘", "备忘录", "文档")
@@ -828,9 +839,7 @@ class Finder:
                 speaker is None
                 and region.strip()
                 and not re.fullmatch(
-                    r"\s*(?:并|并且|同时|还|也|随后|此外|另外|则|而|仅|只|但|但也|也仅|仅仅)?\s*(?:已|已经|曾|又)?"
-                    r"(?:(?:向|对|跟|给)(?:记者|媒体|用户|员工|投资者))?\s*",  # "，并对记者称…"
-                    region,
+                    r"\s*(?:并|并且|同时|还|也|随后|此外|另外|则|而|仅|只|但|但也|也仅|仅仅)?\s*", region
                 )
                 and not SCENE_ONLY.fullmatch(region)
                 and not CONTINUE_CUE.fullmatch(region)
@@ -1106,12 +1115,18 @@ class Finder:
             end = a - 1
         return None
 
+    @staticmethod
+    def _sentence_start(text: str, pos: int) -> int:
+        """Where the sentence holding the character before `pos` starts."""
+        a = pos - 1
+        while a > 0 and text[a - 1] not in SENT_END:
+            a -= 1
+        return a
+
     def _sentence_subject(self, text: str, cs: int, quotes: list[tuple[int, int]]) -> Speaker | None:
         """The named organisation that opens the sentence holding the clause at `cs` ("Hugging Face是一家
         AI初创公司，该公司表示…"): the antecedent of "该公司" before any organisation named earlier."""
-        a = cs - 1
-        while a > 0 and text[a - 1] not in SENT_END:
-            a -= 1
+        a = self._sentence_start(text, cs)
         if a >= cs - 1:
             return None
         e = a
@@ -1139,13 +1154,9 @@ class Finder:
         """Who issued the document a "声明称", "信中写道" quotes: the subject of the latest clause before it
         that issued a document of that kind, else (for a company's own papers) the organisation that
         opens one of the three sentences before."""
-        kind = next((k for k, words in DOC_KINDS if re.search(words, sp.mention)), None)
-        if kind is None:
+        kind, issued = next(((k, rx) for k, named, rx in DOC_KINDS if named.search(sp.mention)), (None, None))
+        if kind is None or issued is None:
             return None
-        words = dict(DOC_KINDS)[kind]
-        issued = re.compile(
-            rf"{DOC_ISSUE}(?:[^。；！？，,\n“”]{{0,14}}?(?:{words})|[^。；！？，,\n“”《]{{0,6}}《[^》\n]{{0,50}}?(?:{words}))"
-        )
         found = None
         for m in issued.finditer(text, max(0, sp.start - 800), sp.start):
             found = m
@@ -1171,9 +1182,7 @@ class Finder:
             ante = self._sentence_subject(text, e, quotes)
             if ante is not None:
                 return ante
-            a = e - 1
-            while a > 0 and text[a - 1] not in SENT_END:
-                a -= 1
+            a = self._sentence_start(text, e)
             if a >= e - 1:
                 return None
             e = a
