@@ -19,6 +19,8 @@ MIN_CONTENT = 4
 
 # Cue words that are part of other words ("也就是说", "被称为", "所认为"): checked around a hit.
 BAD_BEFORE = {
+    # "据分析，", "经过分析，": an analysis with no one behind it
+    "分析": ("据", "经", "经过", "通过", "进行", "深入", "综合", "初步", "数据", "技术"),
     "说": (
         "来",
         "所",
@@ -69,6 +71,7 @@ BAD_BEFORE = {
         "想",
     ),
     "称": (
+        "著",
         "被",
         "简",
         "自",
@@ -348,6 +351,8 @@ NOT_OUTLET = re.compile(r"以及|和|与|及|各种|各方|的|惯例|这|那|�
 
 # Cues of wishes and confirmations: a statement only with a subject in their own clause
 SUBJECT_CUES = frozenset(("希望", "确认"))
+# what before 分析 makes it an analysis someone did or part of a noun, not a reading they gave
+ANALYSIS_BAD = re.compile(r"进行|做|作|的|了|对|利用|通过|进一步|深度|深入|具体|荟萃|检测|基因|数据|技术|研究$|行为$")
 # Cues only for a research group as the subject ("研究团队分析发现，", "他们提出，")
 RESEARCH_CUES = frozenset(("发现", "提出"))
 RESEARCHERS = re.compile(
@@ -384,6 +389,11 @@ RECIPIENT = re.compile(r"\s*(?:我们|我|笔者|[\u4e00-\u9fffA-Za-z0-9]{2,8}?)
 # Weak cues that are speech with no pause after them when a named subject says them
 NAMED_WEAK = frozenset(
     "承诺 呼吁 宣称 声称 强调 提醒 建议 指责 批评 警告 否认 确认 证实 敦促 重申 担心 坚称 表态".split()
+)
+# A clause in which someone publishes or sends words: a weak cue after it gives what they said
+COMM_ACT = re.compile(
+    r"发布|发表|发文|发帖|撰文|致信|写信|去信|签署|公开信|博客|帖子|推文|声明|文章|视频|演讲|讲话|采访|会上|发声|表态|"
+    r"指向|矛头|上书|请愿|呈交|提交"
 )
 WEAK_MIDDLE_BAD = re.compile(r"被|正在|时|与|会|的|测试|如何|是否")
 # A view announced by a colon or a dash ("…抛出颠覆性结论：", "…此前的担忧：", "提出了一个对比——")
@@ -668,6 +678,15 @@ class Finder:
                 text[a:p]
             ):
                 return False
+        if cue == "分析":
+            # "MacLean分析，…": a named analyst's reading; not an analysis someone did ("研究团队对…进行基因
+            # 分析，", "利用…软件进一步分析，") nor a compound noun ("荟萃分析", "检测分析")
+            a = p
+            while a > 0 and text[a - 1] not in CLAUSE_BOUND:
+                a -= 1
+            region = text[a:p].strip()
+            if not region or len(region) > 12 or ANALYSIS_BAD.search(region):
+                return False
         if cue in SUBJECT_CUES:
             # "X希望，…", "X周五确认，…": only with a subject of their own in the clause (a bare "，希望…" is
             # part of what was said before)
@@ -766,6 +785,28 @@ class Finder:
         middle = text[sp.end : p]
         return len(middle) <= 10 and not WEAK_MIDDLE_BAD.search(middle)
 
+    def _act_then_cue(self, text: str, p: int, cue: str, quotes: list[tuple[int, int]]) -> Speaker | None:
+        """A weak cue with no pause that opens a clause after one where a named speaker published or sent
+        something ("Anthropic发布长篇博客，呼吁…", "他在Truth Social上发文，指责…", "英伟达签署了一封公开信，
+        呼吁…"): what that piece says."""
+        if cue not in NAMED_WEAK or p == 0 or text[p - 1] not in "，,":
+            return None
+        if text[p + len(cue) : p + len(cue) + 1] in "了的过着":
+            return None
+        a = self._clause_start(text, p - 1, quotes)
+        clause = text[a : p - 1]
+        if not COMM_ACT.search(clause) or len(clause) > 40 or a > 0 and text[a - 1] not in CLAUSE_BOUND:
+            return None  # (a clause that starts after a closing quote mark has its subject before it)
+        head = clause.lstrip()
+        h0 = a + len(clause) - len(head)
+        if head[:1] in ("他", "她") and not head.startswith(PLURAL_PRONOUNS):
+            return Speaker(h0, h0 + 1, head[0], "ref_person")
+        # the subject that opens the clause, not a name inside its object ("X致信…主席Y，呼吁…")
+        sp = self.parser.subject_head(text, a, p - 1)
+        if sp is None or sp.type not in ("person", "organization") or not sp.name or sp.start > h0 + 4:
+            return None
+        return sp
+
     @staticmethod
     def _chained(text: str, p: int, cue: str) -> bool:
         """A cue that opens a clause straight after a comma inside someone's statement ("X认为…，呼吁…"):
@@ -780,12 +821,14 @@ class Finder:
             p, cue = m.start(), m.group()
             mend = m.end()
             rm = RECIPIENT.match(text, mend) if cue == "告诉" else None
+            act_sp = None
             if rm is not None and not self._inside(p, quotes):
                 mend = rm.end()  # "X告诉雷锋网，…": what follows the one told is what was said
             elif self._inside(p, quotes) or not (
                 self._cue_ok(text, p, cue)
                 or self._continues(text, p, cue, out, quotes)
                 or self._named_weak(text, p, cue, quotes, out)
+                or (act_sp := self._act_then_cue(text, p, cue, quotes)) is not None
             ):
                 continue
             pm = CUE_PAREN.match(text, mend)
@@ -875,7 +918,7 @@ class Finder:
                 ):
                     speaker = out[-1].speaker
                 else:
-                    speaker = self._inherit_subject(text, cs, quotes)
+                    speaker = act_sp or self._inherit_subject(text, cs, quotes)
                 if speaker is None:
                     continue
             if (
@@ -888,6 +931,9 @@ class Finder:
             if speaker.type == "ref_person" and speaker.mention in PLURAL_PRONOUNS:
                 # "《福布斯》最先爆出这一消息，他们声称…": the group is the subject of the clause before
                 ante = self._inherit_subject(text, cs, quotes)
+                if ante is None and (cs == 0 or text[cs - 1] in SENT_END + " \u3000"):
+                    # "部分技术博主对这一解释并不买账。他们指出，…": the group the sentence before is about
+                    ante = self._group_before_sentence(text, cs, quotes)
                 if ante is not None and ante.type in ("organization", "media", "unnamed"):
                     speaker = ante.copy(start=speaker.start, end=speaker.end, mention=speaker.mention)
             if speaker.type == "ref_person" and speaker.mention.endswith("发言人"):
@@ -938,8 +984,11 @@ class Finder:
             q = mend
             while q < len(text) and text[q] in " \u3000：:，,":
                 q += 1
-            # block quote: "X表示：" closing a paragraph introduces the next paragraph
-            if q < len(text) and text[q] == "\n" and text[mend:q].strip() in ("：", ":"):
+            dash = re.match(r"[—－]{1,2}[ \u3000]*(?=\n)", text[q:])
+            if dash is not None:
+                q += dash.end()
+            # block quote: "X表示：" (or "X表示——") closing a paragraph introduces the next paragraph
+            if q < len(text) and text[q] == "\n" and text[mend:q].strip() in ("：", ":", "——", "—", "－－"):
                 a = q
                 while a < len(text) and text[a] in "\n \u3000":
                     a += 1
@@ -1113,6 +1162,27 @@ class Finder:
             ):
                 return None
             end = a - 1
+        return None
+
+    def _group_before_sentence(self, text: str, cs: int, quotes: list[tuple[int, int]]) -> Speaker | None:
+        """The unnamed group that is the subject of the sentence before the one opening at `cs` (in the same
+        paragraph): what a sentence-opening 他们 stands for when no one has spoken yet."""
+        e = cs
+        while e > 0 and text[e - 1] in " \u3000":
+            e -= 1
+        if e == 0 or text[e - 1] not in "。！？!?":
+            return None
+        a = self._sentence_start(text, e)
+        for _ in range(2):  # "然而，部分技术博主…": past a lead clause
+            b = a
+            while b < e and text[b] not in CLAUSE_BOUND:
+                b += 1
+            sp = self.parser.subject_head(text, a, b)
+            if sp is not None:
+                return sp if sp.type == "unnamed" and "的" not in sp.mention else None
+            a = b + 1
+            if a >= e:
+                break
         return None
 
     @staticmethod

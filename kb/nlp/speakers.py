@@ -26,6 +26,14 @@ LEAD = re.compile(
     r"星期[一二三四五六日天]|在此之前|与此相对|相比之下|对于此事|就此|针对此事|针对这一问题|毕竟|尽管|虽然|只是|现在|"
     r"因为|由于|甚至|尤其|特别是|例如|比如|包括|以及|就连)+"
 )
+# How something was said, as an adverb with 地 between the speaker and the cue
+SAYING_MANNER = (
+    "直言不讳 一针见血 毫不夸张 开玩笑 话里有话 轻描淡写 理所当然 一本正经 毫不留情 毫不客气 毫不掩饰 毫不讳言 "
+    "毫不避讳 言之凿凿 不约而同 义正言辞 意味深长 开门见山 语重心长 斩钉截铁 直截了当 信心满满 忧心忡忡 不无担忧 "
+    "不无遗憾 坦率 坦诚 坦然 诚实 乐观 悲观 谨慎 自信 自豪 骄傲 愤怒 气愤 无奈 兴奋 激动 亲切 风趣 幽默 形象 生动 "
+    "通俗 明确 公开 直白 委婉 含蓄 笼统 简单 准确 确切 具体 严肃 严厉 冷静 平静 淡定 坚定 遗憾 感慨 动情 认真 郑重 "
+    "谦虚 低调 高调 隐晦 巧妙 得意 尖锐 犀利 苦笑 微笑"
+).split()
 # Where a subject ends: an adverbial or preposition starts the middle part before the cue.
 MIDDLE = re.compile(
     r"在|于|对|向|也|还|则|曾|并|又|就|已|都|(?<![上中少准大])将|亦|再|更|当时|彼时|当年|受访时|很快|迅速|立刻|马上|主动|长期|一向|向来|历来|近日|日前|此前|一直|早前|随后|同时|今天|昨天|周[一二三四五六日]|"
@@ -34,11 +42,15 @@ MIDDLE = re.compile(
     r"一再|多次|反复|强烈|正式|据|只|仅|却|便|竟|确实|也曾|始终|坦然|罕见|少见|甚至|率先|再次|专门|紧急|连续|连夜|"
     r"发文|发帖|撰文|留言|写信|致信|回应|答复|回复|出席|参加|做客|现身|登台|作为|以|从|就此|最新|此前|日前|"
     r"此次|这次|试图|暗示|尚未|正在|也在|还在|已经|曾经|仍然|正(?=在|式|面临|计划|考虑|准备|寻求)|"
-    r"发言(?!人)|分析$|普遍|一致|纷纷|最先|最早|首先|公告|发布公告|发表声明|声明|发微博|不仅|不但|发布报告|在报告中|发表文章"
+    r"发言(?!人)|分析$|普遍|一致|纷纷|最先|最早|首先|公告|发布公告|发表声明|声明|发微博|不仅|不但|发布报告|在报告中|发表文章|"
+    # "库克自己也表示", "他直言指出": a reflexive or a second cue word before the cue
+    r"自己|本人|亲自|直言|坦言|笑着|"
+    # "他直言不讳地指出", "魏哲家开玩笑地表示": the manner of speaking, an adverb ending in 地
+    r"(?:很|非常|十分|颇为|更加|更|较为|相当|有些|略带|略显|半)?(?:" + "|".join(SAYING_MANNER) + ")地"
 )
 MIDDLE_MAX = 60
 # A Latin name (one or more capitalised words) with Han text straight after it ("Charles Curran花费")
-LATIN_NAME_BEFORE_HAN = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+(?: [A-Z][a-z]+)*(?=[\u4e00-\u9fff])")
+LATIN_NAME_BEFORE_HAN = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+(?:[A-Z][a-z]+)?(?: [A-Z][a-z]+(?:[A-Z][a-z]+)?)*(?=[\u4e00-\u9fff])")
 # Middles that may hold a 的 (a place or an occasion): "在接受媒体的采访时", "在今天的发布会上"
 RELATIVE_OK = re.compile(
     r"(?:(?:周[一二三四五六日]|\d{1,2}月\d{1,2}日|\d{1,2}日|今天|昨天|今日|昨日|近日|日前|当地时间|本周[一二三四五六日]?)\s*)?"
@@ -99,13 +111,16 @@ DOT_NAME_TAIL = re.compile(
 )
 
 
+# "MacLean点名批评了部分大型企业的做法": a group inside the object of a verb with 了 is nobody's subject
+OBJECT_OF_VERB = re.compile(r"[\u4e00-\u9fff]了[^的，。]{1,12}的[\u4e00-\u9fff]{1,4}$")
 # Names the article itself establishes ("慧科集团" earlier makes "慧科" an organisation): set by the speech
 # stage for the Doc at hand (a ContextVar, so that threads sharing the parser don't mix articles).
 LOCAL_NAMES: ContextVar[dict[str, str] | None] = ContextVar("kb_local_names", default=None)
 HONORIFIC = re.compile(r"^(.{2,4}?)(?:博士|先生|女士|教授|老师)$")
 # "调研公司Counterpoint Research", "国外科技媒体 Edsurge": a description, then the Latin name
 DESCRIBED_LATIN = re.compile(
-    r"^([\u4e00-\u9fffA-Za-z0-9]{0,10}(?:公司|机构|媒体|网站|杂志|平台|基金|资本))\s*([A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*){0,3})$"
+    r"^([\u4e00-\u9fffA-Za-z0-9]{0,10}(?:公司|机构|媒体|网站|杂志|平台|基金|资本|服务|品牌|厂商|企业|软件|应用|"
+    r"工作室|开发商|发行商|运营商|制造商|供应商|交易所|实验室))\s*([A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*){0,3})$"
 )
 _TR = "".join(sorted(TRANSLIT))
 _DOT = re.compile(r"[·•‧・]")
@@ -356,8 +371,8 @@ class SpeakerParser:
         off = m.end() if m else 0
         region = region[off:]
         base = start + off
-        if not region.strip():
-            return None
+        if not region.strip() or region.startswith(("自己", "自身")):
+            return None  # ("他表示，自己对…": a reflexive stands for the speaker before, it is none itself)
         # "曾任职于X的员工": a relative clause before a generic head describes an unnamed source (the
         # splits below would take "曾任职" for a name)
         whole = PARENS.sub("", region).strip()
@@ -397,7 +412,7 @@ class SpeakerParser:
         m = LEAD.match(region)
         off = m.end() if m else 0
         region, base = region[off:], start + off
-        if not region.strip():
+        if not region.strip() or region.startswith(("自己", "自身")):
             return None
         cuts = {mm.start() for mm in MIDDLE.finditer(region) if mm.start() > 0}
         cuts |= {
@@ -765,7 +780,11 @@ class SpeakerParser:
             return app
         # unnamed sources ("豆包在周五晚间向用户" is no source: the users are whom it was told to)
         told = TOLD_GROUP.search(clean)
-        if self._has_unnamed(clean) and not (told and not self._has_unnamed(clean[: told.start()])):
+        if (
+            self._has_unnamed(clean)
+            and not (told and not self._has_unnamed(clean[: told.start()]))
+            and not (OBJECT_OF_VERB.search(clean) and not self._has_unnamed(clean.rsplit("的", 1)[1]))
+        ):
             return Speaker(base, end, clean, "unnamed")
         if k == "person":
             return Speaker(base, end, clean, "person", name=clean)
