@@ -72,6 +72,7 @@ BAD_BEFORE = {
     ),
     "称": (
         "著",
+        "所",
         "被",
         "简",
         "自",
@@ -1420,14 +1421,24 @@ class Finder:
             prev = [
                 c
                 for c in cands
-                if c.end <= a and a - c.end <= 3 and c.speaker.type in ("person", "ref_person")
+                if c.end <= a and self._goes_on(text, c, a) and c.speaker.type in ("person", "ref_person")
             ]
-            if not prev:
+            if not prev or any(prev[-1].end <= c.start < a for c in cands):
                 continue
             s0, s1 = self._trim(text, a + 1, b)
             if s1 - s0 >= 4:
                 out.append(Candidate(s0, s1, "direct", prev[-1].cue, prev[-1].speaker, "continued"))
         return out
+
+    @staticmethod
+    def _goes_on(text: str, c: Candidate, a: int) -> bool:
+        """Whether a quote opening at `a` can go on with statement `c`: right after it, after its own
+        attribution ("…。”小舒说。“…”"), or later in the same paragraph, with no other quote in between
+        ("…。”刘嘉解释。AI生成的内容…。“而且，…”")."""
+        gap = text[c.end : a]
+        if len(gap) <= 3:
+            return True
+        return len(gap) <= 80 and "\n" not in gap and not any(ch in gap[1:] for ch in "“「『")
 
     def _quote_paragraphs(
         self, text: str, quotes: list[tuple[int, int]], cands: list[Candidate]
@@ -1907,6 +1918,7 @@ class Finder:
         cands += self.colon_quotes(text, quotes, cands)
         cands += self.colon_views(text, quotes, cands)
         cands += self.uncued_quotes(text, quotes, cands)
+        cands += self._continued_quotes(text, quotes, cands)  # (quotes that go on with an uncued one)
         chat = self.chat_turns(text)
         if chat:
             tail = chat[-1]

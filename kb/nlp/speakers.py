@@ -44,7 +44,7 @@ MIDDLE = re.compile(
     r"此次|这次|试图|暗示|尚未|正在|也在|还在|已经|曾经|仍然|正(?=在|式|面临|计划|考虑|准备|寻求)|"
     r"发言(?!人)|分析$|普遍|一致|纷纷|最先|最早|首先|公告|发布公告|发表声明|声明|发微博|不仅|不但|发布报告|在报告中|发表文章|"
     # "库克自己也表示", "他直言指出": a reflexive or a second cue word before the cue
-    r"自己|本人|亲自|直言|坦言|笑着|"
+    r"自己|本人|亲自|直言|坦言|笑着|牵头|"
     # "他直言不讳地指出", "魏哲家开玩笑地表示": the manner of speaking, an adverb ending in 地
     r"(?:很|非常|十分|颇为|更加|更|较为|相当|有些|略带|略显|半)?(?:" + "|".join(SAYING_MANNER) + ")地"
 )
@@ -101,7 +101,9 @@ NAME_FIRST_TITLES = frozenset(
     "上将 中将 少将 将军 海军上将 陆军上将 空军上将 上校".split()
 )
 MEDIA_WRAP = re.compile(r"^《([^》]{1,20})》$")
-ORG_TAIL = re.compile(r"(?:方面|官方|官方人士|发言人|官网|官方微博|官微|官方账号|官方公众号|官方博客)$")
+ORG_TAIL = re.compile(
+    r"(?:方面|官方|官方人士|发言人|官网|官方微博|官微|官方账号|官方公众号|官方博客|官方客服|客服人员|客服)$"
+)
 ORG_HEAD_STRIP = re.compile(
     r"^(?:由于|因为|而且|而|但|据|让|被|与|和|对|向|在|从|其中|包括|以及|作为|随着|是|即|曾任|担任|出任|前任|"
     r"知名|著名|前|原|现任|时任|任职于|就职于|供职于|效力于)*"
@@ -202,6 +204,9 @@ NAME_TAIL_JUNK = re.compile(
     r"(?:则|不|当|曾|也|还|又|就|都|亦|仍|便|却|长期|重新|当时|此前|目前|本月|近日|同步|一边|那边|内部|"
     r"自己|宣布自己|写道|表示|批评称?|威胁称?|对[^，。、]{1,8}|向[^，。、]{1,8})$"
 )
+# No one's name: a conditional, a pronoun for a thing, an adverb with a verb ("如果公司", "它也在", "仍仅以",
+# "曾指出", "曾公开")
+JUNK_NAME = re.compile(r"如果|假如|它|仍|(?:曾|也|还)(?:指出|公开|表示|经|多次|一度)")
 # ... and to its start ("包括乔纳森·沃尔夫", "根据美国联邦通信委员会", "不过公司")
 NAME_HEAD_JUNK = re.compile(r"^(?:当|根据|不过|但是|但|而|包括|之一|听|折射出)")
 # Someone speaking for a named organisation without a name of their own ("美团骑手保障相关负责人",
@@ -381,6 +386,8 @@ class SpeakerParser:
             and "“" not in whole
             and self._has_unnamed(whole.rsplit("的", 1)[1])
             and len(whole) <= 40
+            # ("Motherboard的记者Joseph Cox在Twitter上": a full name after the head is who speaks)
+            and not re.search(r"[A-Z][a-z]+ [A-Z][a-z]+|[\u4e00-\u9fff]·[\u4e00-\u9fff]", whole.rsplit("的", 1)[1])
         ):
             tail = whole.rsplit("的", 1)[1]
             if not any(t in tail for t in ("人士看来",)) and not self.lex.title_re.search(tail):
@@ -517,7 +524,7 @@ class SpeakerParser:
             name = name[m.end() :]
         if sp.type == "organization" and name.endswith("所") and self.kind_of(name[:-1]) == "person":
             name = name[:-1]  # "据万灯辉所在站点站长介绍": the person, not an institute
-        if name.endswith("的") or name.startswith(("对", "向")) or "“" in name:
+        if name.endswith("的") or name.startswith(("对", "向")) or "“" in name or JUNK_NAME.match(name):
             return None
         if name == sp.name:
             return sp
@@ -694,7 +701,12 @@ class SpeakerParser:
         if mt and mt.start() > 0:
             org = clean[: mt.start()]
             k = self.kind_of(org)
-            if k in ("organization", None) and len(org) <= 20 and not self._has_unnamed(org):
+            if (
+                k in ("organization", None)
+                and len(org) <= 20
+                and not self._has_unnamed(org)
+                and not re.match(r"前述|上述|该|这家|这个|此|某|一家|一个", org)  # a description, no name
+            ):
                 if k == "organization" or looks_like_org(org, lex) or len(org) >= 2:
                     return Speaker(base, end, clean, "organization", name=org)
         if len(clean) > 40 and not lex.title_re.search(clean):
