@@ -204,6 +204,10 @@ NAME_TAIL_JUNK = re.compile(
     r"(?:则|不|当|曾|也|还|又|就|都|亦|仍|便|却|长期|重新|当时|此前|目前|本月|近日|同步|一边|那边|内部|"
     r"自己|宣布自己|写道|表示|批评称?|威胁称?|对[^，。、]{1,8}|向[^，。、]{1,8})$"
 )
+# What an appositive parse may leave before a title that is part of the title, not an organisation
+TITLE_FRAGMENT_ORG = re.compile(r"(?:^|[^公])(?:前|资深|执行|高级|首席|级|天体|级设计|网站|裔)$|^(?:资深|执行|高级|首席|前)$")
+# "…、来自X的NAME": the organisation a second appositive gives
+FROM_ORG = re.compile(r"来自([^、，,的\s]{2,20}?)的([^、，,的]{2,16})$")
 # No one's name: a conditional, a pronoun for a thing, an adverb with a verb ("如果公司", "它也在", "仍仅以",
 # "曾指出", "曾公开")
 JUNK_NAME = re.compile(r"如果|假如|它|仍|(?:曾|也|还)(?:指出|公开|表示|经|多次|一度)")
@@ -928,8 +932,14 @@ class SpeakerParser:
                     **_registry_ids(e),
                 )
             return Speaker(base, end, s, "title_only", title=title, org=org)
-        if org and org in ("其", "该公司", "公司"):
+        fm = FROM_ORG.match(name) if name else None
+        if fm is not None:
+            # "英裔美国天体物理学家、来自太空环境主义中心的NAME": where the person works
+            org, name = fm.group(1), fm.group(2)
+        elif org and org in ("其", "该公司", "公司"):
             org = "@ref"
+        elif org and TITLE_FRAGMENT_ORG.search(org):
+            org = None  # "英裔美国天体物理学家", "美国海军前高级官员": the front of a title, no organisation
         name = RANK_TAIL.sub("", name) or name  # "指挥官皮埃尔·旺迪耶海军上将": the rank follows the name
         name = self.local_full(name) or name  # "助理研究教授Starkenburg" after "Tjitske Starkenburg"
         bare = HONOR_TAIL.sub("", name)
