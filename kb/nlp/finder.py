@@ -252,7 +252,7 @@ CONTINUE_CUE = re.compile(
 # Cues that go on with the same speaker straight after a comma, with no 并/还 ("X认为…，呼吁…；"): each
 # starts a statement of its own
 CHAIN_CUES = frozenset(
-    {"呼吁", "强调", "坦言", "直言", "警告", "透露", "补充", "敦促", "批评", "承认", "称", "指出"}
+    {"呼吁", "强调", "坦言", "直言", "警告", "透露", "补充", "敦促", "批评", "承认", "称", "指出", "相信", "估计"}
 )
 
 
@@ -351,7 +351,7 @@ NOT_OUTLET = re.compile(r"以及|和|与|及|各种|各方|的|惯例|这|那|�
 
 
 # Cues of wishes and confirmations: a statement only with a subject in their own clause
-SUBJECT_CUES = frozenset(("希望", "确认"))
+SUBJECT_CUES = frozenset(("希望", "确认", "相信", "估计"))
 # what before 分析 makes it an analysis someone did or part of a noun, not a reading they gave
 ANALYSIS_BAD = re.compile(r"进行|做|作|的|了|对|利用|通过|进一步|深度|深入|具体|荟萃|检测|基因|数据|技术|研究$|行为$")
 # Cues only for a research group as the subject ("研究团队分析发现，", "他们提出，")
@@ -695,7 +695,9 @@ class Finder:
             while a > 0 and text[a - 1] not in CLAUSE_BOUND:
                 a -= 1
             region = text[a:p].strip()
-            if len(region) < 2 or CONTINUE_CUE.fullmatch(region) or region.endswith(("们", "我")):
+            if region in ("他", "她") and cue in ("相信", "估计"):
+                pass  # "她相信，…": a person's belief
+            elif len(region) < 2 or CONTINUE_CUE.fullmatch(region) or region.endswith(("们", "我")):
                 return False
         if len(cue) >= 2 and text[p - 1 : p] == "的":
             return False  # a noun here ("专业医生的回答", "他的介绍"), not a verb of saying
