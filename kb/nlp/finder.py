@@ -272,6 +272,8 @@ def _proper_shape(name: str) -> bool:
 
 # Report words before a relayed speaker's clause that are a statement of their own ("尽管A，但其CFO表示"):
 # a concessive or contrastive clause, not an occasion.
+# A clause that sets the scene for the next speaker rather than saying anything ("在周二的发布会上，")
+SCENE_HEAD = re.compile(r"\s*(?:在|当|于|对于|针对|面对|关于|就|随着|为了|对此|此外|另外|同时)")
 RELAY_HEAD = re.compile(r"^(?:尽管|虽然|虽|即便|即使)|[，,](?:但|但是|不过|然而|而)$")
 # A bare name as a clause's whole subject (Finder._bare_name): 2-8 Han characters or a Latin name with
 # digits; what may open the clause before it; words that make it no name.
@@ -1064,7 +1066,12 @@ class Finder:
                 if relay is not None:
                     a, b = self._trim(text, q, relay)
                     head = text[a:b]
-                    if b - a >= 12 and RELAY_HEAD.search(head) and not TIME_CLAUSE.search(head):
+                    if (
+                        b - a >= 12
+                        and (RELAY_HEAD.search(head) or not SCENE_HEAD.match(head))
+                        and not TIME_CLAUSE.search(head)
+                    ):
+                        # "据X报道，这一系统已完成测试，Y表示，…": what the outlet itself reports before Y speaks
                         out.append(Candidate(a, b, "indirect", cue, speaker, "speech"))
                     continue
             end = self._cut_at_next_speaker(text, q, end, quotes)
