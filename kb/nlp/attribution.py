@@ -70,6 +70,19 @@ def _para_start(text: str, pos: int) -> int:
 SURVEY_SHARE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|[一二三四五六七八九十]+成")
 
 
+def _only_person_before(mentions: list[Mention], text: str, pos: int) -> Speaker | None:
+    """ "研究由…的艾米·威廉姆斯领导，她表示": with no one before, the one person the sentence holding the
+    pronoun (or the one before it) names, when it names exactly one."""
+    a = pos
+    for _ in range(2):  # back to the start of the sentence before
+        a = max(text.rfind(ch, 0, max(0, a - 1)) for ch in "。！？\n") + 1
+    people = [m for m in mentions if m.label == "PERSON" and a <= m.start and m.end <= pos]
+    if len({m.text for m in people}) != 1:
+        return None
+    m = people[-1]
+    return Speaker(m.start, m.end, m.text, "person", name=m.text, title=m.title, org=m.org, entity_id=m.entity_id)
+
+
 def _prev_para_start(text: str, pos: int) -> int:
     """Where the paragraph before the one holding `pos` starts (its own start when it is the first)."""
     p = _para_start(text, pos)
@@ -202,6 +215,8 @@ def resolve(
             crf_ant = c.extra.get("antecedent")
             if ant is None and isinstance(crf_ant, Speaker):
                 ant = crf_ant  # a named subject the CRF found before the pronoun (kb/nlp/subjects.py)
+            if ant is None and sp.mention in ("他", "她"):
+                ant = _only_person_before(mentions, text, sp.start)
             elif (
                 ant is not None
                 and ant.type == "unnamed"
