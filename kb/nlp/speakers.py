@@ -203,7 +203,7 @@ NAME_BEFORE_HONOR = re.compile(
 # Words a loose parse glues to the end of a name ("布林则表示", "伯里写道，并补充说", "微软此前表示",
 # "旺迪耶对彭博社表示"): adverbs, time words, cue words and an addressee, never part of a name
 NAME_TAIL_JUNK = re.compile(
-    r"(?:则|不|当|曾|也|还|又|就|都|亦|仍|便|却|长期|重新|当时|此前|目前|本月|近日|同步|一边|那边|内部|"
+    r"(?:则|不|当|曾|也|还|又|就|都|亦|仍|便|却|即|牵|均|均会|长期|重新|当时|此前|目前|本月|近日|同步|一边|那边|内部|"
     r"自己|宣布自己|写道|表示|批评称?|威胁称?|对[^，。、]{1,8}|向[^，。、]{1,8})$"
 )
 # What an appositive parse may leave before a title that is part of the title, not an organisation
