@@ -86,6 +86,9 @@ def get_nlp(registry: Registry | None = None) -> spacy.Language:
 
 
 _NAME_DOTS = str.maketrans({"\u30fb": "·", "\uff65": "·", "\u2027": "·"})
+# "吉姆．麦戈文": a full-width full stop between two Han characters is a name's middle dot (same length, so
+# offsets hold)
+_HAN_PERIOD = re.compile(r"(?<=[\u4e00-\u9fff])\uff0e(?=[\u4e00-\u9fff])")
 
 
 def extract(
@@ -101,7 +104,7 @@ def extract(
     for text, pub in zip(texts, pubs, strict=True):
         text = text or ""
         # one middle dot for every rule: "库什・德赛" (katakana) and "库什·德赛" are the same name
-        simp = to_simplified(text).translate(_NAME_DOTS)
+        simp = _HAN_PERIOD.sub("·", to_simplified(text).translate(_NAME_DOTS))
         doc = nlp.make_doc(simp)
         doc.user_data["text"] = simp
         doc.user_data["original"] = text
