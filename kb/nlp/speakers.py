@@ -89,7 +89,7 @@ ORG_UNIT = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,4}$")
 MEDIA_TAIL = re.compile(r"^(.+?)\s*(?:的?报道|的?报告|的?文章|杂志|日报|周刊|网站|电视台|通讯社|报)$")
 # "外媒The Information", "美媒彭博社": a generic word for the press before the outlet's name
 MEDIA_PREFIX = re.compile(
-    r"^(?:外媒|外电|美媒|英媒|日媒|韩媒|港媒|台媒|(?:美国|英国|日本|韩国|海外|国外|外国|国际|科技|财经)?(?:科技)?媒体)\s*"
+    r"^(?:外媒|外电|美媒|英媒|日媒|韩媒|港媒|台媒|(?:美国|英国|日本|韩国|海外|国外|外国|国际|科技|财经)?(?:科技)?(?<!流)媒体)\s*"
 )
 # "有研究机构", "一家咨询公司", "某券商": an organisation that is not named is an unnamed source
 UNNAMED_ORG = re.compile(
@@ -755,7 +755,7 @@ class SpeakerParser:
             )
         dl = DESCRIBED_LATIN.match(clean)
         if dl and dl.group(2).split()[-1] not in ("CEO", "CTO", "CFO", "COO", "VP"):
-            media = any(w in dl.group(1) for w in ("媒体", "网站", "杂志"))
+            media = any(w in dl.group(1).replace("流媒体", "") for w in ("媒体", "网站", "杂志"))
             return Speaker(base, end, clean, "media" if media else "organization", name=dl.group(2))
         # known entity
         k = self.kind_of(clean)
