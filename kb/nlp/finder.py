@@ -1037,10 +1037,11 @@ class Finder:
             colon = text[mend : mend + 1] in ("：", ":")
             if TIME_CLAUSE.search(tail.rstrip()) and first_clause_end < end and not colon:
                 # "…宣布关停的当晚，X表示…": the time clause belongs to a later statement or is the cue's
-                # object; a statement that opens with a time clause ("微软表示，该模型…使用时，…") stays
+                # object; a statement that opens with a time clause ("微软表示，该模型…使用时，…") stays, and so
+                # does one after a weak cue with a pause ("一些议员一直呼吁，对…进行搜索时，必须…")
                 later = text[first_clause_end:end]
                 if (
-                    cue in self.lex.weak
+                    cue in self.lex.weak and text[mend : mend + 1] not in "，,"
                     or NOUN_TIME.search(tail.rstrip())
                     or any(
                         self._cue_ok(text, first_clause_end + mm.start(), mm.group())
