@@ -41,7 +41,10 @@ class EntityFinder:
                 names = [n for n, _k in registry.names() if len(n) >= 2]
             except Exception:
                 names = []
-        names += list(lex.known_orgs) + list(lex.known_media)
+        # (the listed organisations also join what the tagger finds; its outlets it already reads well)
+        listed = sorted({n for n in lex.known_orgs if len(n) >= 2}, key=len, reverse=True)
+        self.listed_re = re.compile("|".join(re.escape(n) for n in listed)) if listed else None
+        names += listed + list(lex.known_media)
         names = sorted({n for n in names if len(n) >= 2}, key=len, reverse=True)
         self.name_re = re.compile("|".join(re.escape(n) for n in names)) if names else None
 
@@ -59,6 +62,21 @@ class EntityFinder:
         if name in self.lex.known_orgs:
             return "ORG", None
         return None, None
+
+    def _listed(self, text: str, found: list[Mention]) -> list[Mention]:
+        """Organisations of the word lists ("微信", "领英") that the tagger left out."""
+        if self.listed_re is None:
+            return []
+        out = []
+        for m in self.listed_re.finditer(text):
+            if any(f.start < m.end() and m.start() < f.end for f in found):
+                continue
+            if m.group().isascii() and (
+                (m.start() > 0 and text[m.start() - 1].isalnum()) or (m.end() < len(text) and text[m.end()].isalnum())
+            ):
+                continue  # a Latin name inside a longer word
+            out.append(Mention(m.start(), m.end(), m.group(), "ORG", None))
+        return out
 
     def find(self, text: str) -> list[Mention]:
         out: list[Mention] = []
@@ -85,6 +103,7 @@ class EntityFinder:
                                 subject=True,
                             )
                         )
+                out += self._listed(text, out)
                 out.sort(key=lambda m: m.start)
                 return out
             except Exception:  # a tagger bug must not stop extraction: fall back to the own finder
