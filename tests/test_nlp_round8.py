@@ -10,6 +10,7 @@ these tests, with guards against the readings the rules must not make:
   about; team members as an unnamed source; the one person a sentence names for a 他/她 with no one
   before; what an outlet reports before a relayed speaker;
 - quotes: a quote that goes on after its own attribution ("…”小舒说。“…”"); a paragraph after "X表示——";
+  a quote that closes a frame's sentence ("在X看来，A，“B”");
 - names and roles: a full name after a described head ("…的记者Joseph Cox"); "来自X的NAME" gives the
   organisation; the front of a title is no organisation; "吉姆．麦戈文" is one name; no verb glued to a name."""
 
@@ -166,3 +167,11 @@ def test_beliefs_need_a_believer_and_answers_a_pause():
     ):
         for text, sts in _both(body):
             assert statement_at(sts, text, anchor) is None, (text, sts)
+
+
+def test_a_quote_closing_a_frames_sentence_is_a_statement_of_its_own(registry):
+    body = "在微博CEO王高飞看来，社交关系的头部化不是微博的问题，而是它的优势，“微博和交友产品不同，要从媒体的角度看。”"
+    for text, sts in _both(body, registry):
+        first, quote = statement_at(sts, text, "社交关系的头部化"), statement_at(sts, text, "微博和交友产品")
+        assert first is not None and quote is not None and first is not quote, (text, sts)
+        assert (quote.speaker, quote.kind) == ("王高飞", "direct"), quote

@@ -1077,20 +1077,9 @@ class Finder:
                     continue
             end = self._cut_at_next_speaker(text, q, end, quotes)
             # "X表示，A，“B”。": a quote that ends the sentence after a comma is X's direct speech
-            tq = next(
-                (
-                    (qa, qb)
-                    for qa, qb in quotes
-                    if q < qa < end
-                    and text[qa - 1] in "，,"
-                    and qb - qa > 6
-                    and (not text[qb + 1 : end].strip(" 。！？!?…") or text[qb + 1 : qb + 2] in "；;")
-                ),
-                None,
-            )
-            # ("…，“…”；衍生品方面，…": the semicolon after the quote ends what was said)
             # (not when the clause before restates the speaker, "X表示，他反对…，“…”": it leads into the quote)
-            if tq is not None and tq[0] - 1 - q >= MIN_CONTENT and text[q] not in "他她其":
+            tq = self._tail_quote(text, q, end, quotes)
+            if tq is not None and text[q] not in "他她其":
                 a, b = self._trim(text, q, tq[0] - 1)
                 out.append(Candidate(a, b, "indirect", cue, speaker, "speech"))
                 a, b = self._trim(text, tq[0] + 1, tq[1])
@@ -1100,6 +1089,23 @@ class Finder:
             if b - a >= MIN_CONTENT:
                 out.append(Candidate(a, b, "indirect", cue, speaker, "speech"))
         return out
+
+    @staticmethod
+    def _tail_quote(text: str, q: int, end: int, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
+        """The quote that ends the sentence q..end after a comma ("A，“B”。"), with words of its own before
+        it; a semicolon after the quote ends what was said ("…，“…”；衍生品方面，…")."""
+        tq = next(
+            (
+                (qa, qb)
+                for qa, qb in quotes
+                if q < qa < end
+                and text[qa - 1] in "，,"
+                and qb - qa > 6
+                and (not text[qb + 1 : end].strip(" 。！？!?…") or text[qb + 1 : qb + 2] in "；;")
+            ),
+            None,
+        )
+        return tq if tq is not None and tq[0] - 1 - q >= MIN_CONTENT else None
 
     def object_quotes(self, text: str, quotes: list[tuple[int, int]]) -> list[Candidate]:
         """A weak cue with a short object before the quote ("指责段永平：“…”", "调侃其存在双标：“…”"):
@@ -1570,6 +1576,12 @@ class Finder:
                         out.append(Candidate(a, b, "direct", word, sp, "frame", {"frame_start": m.start()}))
                     continue
                 end = self._sentence_end(text, m.end(), quotes)
+                tq = self._tail_quote(text, m.end(), end, quotes)
+                if tq is not None:
+                    # "在X看来，A，“B”。": the closing quote is X's own words
+                    a, b = self._trim(text, tq[0] + 1, tq[1])
+                    out.append(Candidate(a, b, "direct", word, sp, "frame", {"frame_start": m.start()}))
+                    end = tq[0] - 1
                 a, b = self._trim(text, m.end(), end)
                 if b - a >= MIN_CONTENT:
                     out.append(Candidate(a, b, "indirect", word, sp, "frame", {"frame_start": m.start()}))
