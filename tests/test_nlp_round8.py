@@ -12,7 +12,8 @@ these tests, with guards against the readings the rules must not make:
 - quotes: a quote that goes on after its own attribution ("…”小舒说。“…”"); a paragraph after "X表示——";
   a quote that closes a frame's sentence ("在X看来，A，“B”");
 - names and roles: a full name after a described head ("…的记者Joseph Cox"); "来自X的NAME" gives the
-  organisation; the front of a title is no organisation; "吉姆．麦戈文" is one name; no verb glued to a name."""
+  organisation; the front of a title is no organisation; "吉姆．麦戈文" is one name; no verb glued to a name;
+  a title keeps its person across a second role ("X大学地质学教授、同时也是…成员的NAME")."""
 
 from __future__ import annotations
 
@@ -175,3 +176,11 @@ def test_a_quote_closing_a_frames_sentence_is_a_statement_of_its_own(registry):
         first, quote = statement_at(sts, text, "社交关系的头部化"), statement_at(sts, text, "微博和交友产品")
         assert first is not None and quote is not None and first is not quote, (text, sts)
         assert (quote.speaker, quote.kind) == ("王高飞", "direct"), quote
+
+
+def test_a_second_role_between_the_title_and_the_name(registry):
+    body = "研究由佛罗里达大学地质学教授、同时也是火星车科学团队成员的艾米·威廉姆斯领导，她表示，这些有机物可能已保存了约35亿年。"
+    for text, sts in _both(body, registry):
+        s = statement_at(sts, text, "这些有机物可能")
+        assert s is not None and s.speaker == "艾米·威廉姆斯", (text, sts)
+        assert to_simplified(s.organization or "") == "佛罗里达大学" and "教授" in (s.title or ""), s

@@ -58,6 +58,7 @@ CUE_WORDS = (
     "接受", "回应", "解释", "补充", "承认", "坦承", "预计", "预测", "相信", "希望", "指", "也", "则",
     "曾", "在", "就", "还", "已", "又", "都", "更", "和", "与", "及", "等", "的", "对", "向", "将", "于",
     "是", "为", "被", "把", "从", "今天", "昨天", "近日", "日前", "此前", "今年", "去年", "当时", "随后",
+    "领导", "主导", "牵头", "带领",
     "发表", "发布", "宣布", "写道", "提出", "呼吁", "警告", "评价", "谈到", "谈及", "分享", "演讲",
     "出席", "参加", "访问", "来到", "回答", "亲自", "本人", "先生", "女士", "博士", "教授", "一直",
 )  # fmt: skip
@@ -88,6 +89,12 @@ _LATIN_NAME = re.compile(r"[A-Z][a-zA-Z'’\-]+(?:[ ·][A-Z][a-zA-Z'’\-]+){1,2
 _LATIN_ORG = re.compile(r"(?:[A-Z][A-Za-z0-9&.\-]*)(?: [A-Z][A-Za-z0-9&.\-]*){0,3}$")
 _DOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·•][\u4e00-\u9fff]{1,6}){1,2}")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# words before the agent of a passive or a source ("研究由X…", "该项目被X…")
+AGENT_LEAD = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:由|被|据|经)")
+# a field or department between an organisation and a title ("地质学", "计算机系")
+QUALIFIER = re.compile(r"[\u4e00-\u9fff]{1,5}(?:学|系|学院|部|所|中心)")
+# a second role between a title and the name it belongs to ("教授、同时也是…成员的NAME")
+SECOND_ROLE = re.compile(r"、[^，。；：！？\n、]{0,30}?的")
 _TITLE_JOINERS = ("兼", "、", "及", "和", "暨", "/", " ")
 
 
@@ -313,6 +320,15 @@ class EntityTagger:
             j = t.end
             if j < len(text) and text[j] == " ":
                 j += 1
+            sm = SECOND_ROLE.match(text, j)
+            if sm is not None and (
+                nxt is not None
+                and nxt.label == "PERSON"
+                and nxt.start == sm.end()
+                or not taken[sm.end()]
+                and self._name_at(text, sm.end()) is not None
+            ):
+                j = sm.end()  # "地质学教授、同时也是…团队成员的艾米·威廉姆斯": the name after a second role
             if nxt is not None and nxt.label == "PERSON" and nxt.start == j:
                 person = nxt
             elif not (j < len(text) and taken[j]):
@@ -335,6 +351,17 @@ class EntityTagger:
                 org = self._org_before(text, b, prev.end if prev else 0)
                 if org is not None:
                     new.append(org)
+                elif prev is not None and prev.label == "ORG" and QUALIFIER.fullmatch(text, prev.end, b):
+                    org = prev  # "佛罗里达大学地质学教授": a field between the organisation and the title
+                else:
+                    floor = prev.end if prev else 0
+                    for n in range(2, 7):  # the shortest field that leaves an organisation before it
+                        if b - n > floor and QUALIFIER.fullmatch(text, b - n, b):
+                            org = self._org_before(text, b - n, floor)
+                            if org is not None and org.text.endswith(tuple(self.suffixes)):
+                                new.append(org)
+                                break
+                            org = None
             if person is not None:
                 apps.append(Appositive(person, t, org))
         spans = sorted(spans + new, key=lambda s: s.start)
@@ -427,6 +454,8 @@ class EntityTagger:
                 if cand.startswith(p) and len(cand) > len(p) + 1:
                     cand, a, changed, bounded = cand[len(p) :], a + len(p), True, True
                     break
+        if (lm := AGENT_LEAD.match(cand)) is not None and len(cand) - lm.end() >= 2:
+            cand, a = cand[lm.end() :], a + lm.end()  # "研究由佛罗里达大学": the organisation after 由
         if (
             len(cand) < 2
             or cand in ORG_PREFIXES

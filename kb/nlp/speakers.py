@@ -903,9 +903,11 @@ class SpeakerParser:
         org_raw = (
             ORG_HEAD_STRIP.sub("", s[: first.start()].strip(" 、的")).removesuffix("旗下").strip(" 、的")
         )
-        if "、" in org_raw:
-            # "规则委员会的首席民主党人、马萨诸塞州民主党众议员NAME": the part joined to the title
-            org_raw = org_raw.rsplit("、", 1)[1].strip()
+        head, _, tail = org_raw.rpartition("、")
+        if head and (re.search(r"[人者员]$|的", head) or self.lex.title_re.search(head)):
+            # "规则委员会的首席民主党人、马萨诸塞州民主党众议员NAME": a role of its own, then the part joined
+            # to the title (not "Google实验室、Gemini 和 AI Studio 副总裁": one role over several units)
+            org_raw = tail.strip()
         org: str | None = org_raw or None
         title = s[first.start() : last.end()]
         # "微软AI CEO、DeepMind联合创始人苏莱曼": keep the first ORG+TITLE pair
