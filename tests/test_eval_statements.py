@@ -4,9 +4,9 @@ articles in ../shared/data. Floors sit a little below what was measured; raise t
 The test split comes in batches: "test-old" (the first 17 test articles), "test-new" (14 articles,
 batch 2), "test-b3" (37, batch 3), "test-b4" (53), "test-b5" (37), "test-b6" (60), "test-b7" (56),
 "test-b8" (50), "test-b9" (52), "test-b10" (59), "test-b11" (42), "test-b12" (67), "test-b13" (59),
-"test-b14" (59), "test-b15" (60) and "test-b16" (60), each labelled before the rules were run on it;
-each was measured blind once, then (up to batch 14) joined the set the rules are tuned on. The batches
-never tuned on (now 15 and 16) are "unseen",
+"test-b14" (59), "test-b15" (60), "test-b16" (60) and "test-b17" (60), each labelled before the rules
+were run on it; each was measured blind once, then (up to batch 15) joined the set the rules are tuned on.
+The batches never tuned on (now 16 and 17) are "unseen",
 the estimate for new articles. Each keeps its own floors, so that adding harder items never lowers a floor."""
 
 from __future__ import annotations
@@ -26,48 +26,51 @@ FLOORS = {  # split -> metric -> floor
     "test-new": {"precision": 0.97, "recall": 0.90},
     # blind 0.828 / 0.459; now 0.916 / 0.764 (37 articles; precision 0.936 before round 7)
     "test-b3": {"precision": 0.92, "recall": 0.75},
-    # blind 0.876 / 0.577; now 0.958 / 0.811 (53 articles)
-    "test-b4": {"precision": 0.94, "recall": 0.79},
-    # blind 0.840 / 0.575; now 0.931 / 0.776 (37 articles)
-    "test-b5": {"precision": 0.92, "recall": 0.76},
-    # blind 0.831 / 0.660; now 0.955 / 0.804 (60 articles)
-    "test-b6": {"precision": 0.94, "recall": 0.79},
+    # blind 0.876 / 0.577; now 0.958 / 0.821 (53 articles)
+    "test-b4": {"precision": 0.94, "recall": 0.80},
+    # blind 0.840 / 0.575; now 0.940 / 0.816 (37 articles)
+    "test-b5": {"precision": 0.93, "recall": 0.80},
+    # blind 0.831 / 0.660; now 0.952 / 0.825 (60 articles)
+    "test-b6": {"precision": 0.94, "recall": 0.81},
     # blind 0.873 / 0.598; now 0.915 / 0.809 (56 articles; 0.928 before the registry knew SK海力士,
     # whose forecast in one article is unlabelled)
-    "test-b7": {"precision": 0.91, "recall": 0.79},
-    # blind 0.815 / 0.564; now 0.900 / 0.692 (50 articles)
-    "test-b8": {"precision": 0.89, "recall": 0.68},
-    # blind 0.859 / 0.587; now 0.913 / 0.645 (52 articles)
-    "test-b9": {"precision": 0.90, "recall": 0.63},
-    # blind 0.830 / 0.586; now 0.864 / 0.684 (59 articles)
-    "test-b10": {"precision": 0.85, "recall": 0.67},
-    # blind 0.852 / 0.610; now 0.865 / 0.702 (42 articles, 282 statements)
+    "test-b7": {"precision": 0.91, "recall": 0.80},
+    # blind 0.815 / 0.564; now 0.907 / 0.714 (50 articles)
+    "test-b8": {"precision": 0.89, "recall": 0.70},
+    # blind 0.859 / 0.587; now 0.921 / 0.672 (52 articles)
+    "test-b9": {"precision": 0.91, "recall": 0.66},
+    # blind 0.830 / 0.586; now 0.879 / 0.710 (59 articles)
+    "test-b10": {"precision": 0.86, "recall": 0.70},
+    # blind 0.852 / 0.610; now 0.870 / 0.709 (42 articles, 282 statements)
     "test-b11": {"precision": 0.85, "recall": 0.69},
-    # blind 0.850 / 0.681; now 0.918 / 0.810 (67 articles, 332 statements)
-    "test-b12": {"precision": 0.90, "recall": 0.79},
+    # blind 0.850 / 0.681; now 0.919 / 0.819 (67 articles, 332 statements)
+    "test-b12": {"precision": 0.90, "recall": 0.80},
     # blind 0.810 / 0.426 (one timestamped group chat holds 103 of its 340 statements: without it
-    # 0.810 / 0.612); now 0.917 / 0.782 (59 articles)
-    "test-b13": {"precision": 0.90, "recall": 0.77},
-    # blind 0.881 / 0.600 (59 articles, 260 statements); now 0.908 / 0.681
-    "test-b14": {"precision": 0.90, "recall": 0.67},
-    # blind 0.912 / 0.719, never tuned on (60 articles, 288 statements; 0.894 / 0.674 with the rules of
-    # the session before)
-    "test-b15": {"precision": 0.90, "recall": 0.70},
+    # 0.810 / 0.612); now 0.927 / 0.788 (59 articles)
+    "test-b13": {"precision": 0.91, "recall": 0.77},
+    # blind 0.881 / 0.600 (59 articles, 260 statements); now 0.910 / 0.700
+    "test-b14": {"precision": 0.90, "recall": 0.69},
+    # blind 0.912 / 0.719 (60 articles, 288 statements; 0.894 / 0.674 with the rules of the session
+    # before); tuned on in round 8: now 0.941 / 0.778
+    "test-b15": {"precision": 0.93, "recall": 0.76},
     # blind 0.901 / 0.736, never tuned on (60 articles, 273 statements; labelled after round 7 ended, so
-    # also 0.899 / 0.714 with the rules of the session before)
-    "test-b16": {"precision": 0.89, "recall": 0.72},
-    # the never-tuned batches (now 15 and 16: 120 articles, 561 statements, 0.907 / 0.727); batch 14, the
-    # "unseen" split before, was 0.881 / 0.600 before it was tuned on
-    "unseen": {"precision": 0.90, "recall": 0.71},
+    # also 0.899 / 0.714 with the rules of the session before); 0.902 / 0.744 with round 8's rules
+    "test-b16": {"precision": 0.89, "recall": 0.73},
+    # blind 0.888 / 0.753, never tuned on (60 articles, 316 statements; labelled before round 8, measured
+    # after it: 0.885 / 0.731 with round 7's rules)
+    "test-b17": {"precision": 0.87, "recall": 0.73},
+    # the never-tuned batches (now 16 and 17: 120 articles, 589 statements, 0.894 / 0.749; round 7's rules
+    # 0.893 / 0.733); with batches 15 and 16 it was 0.907 / 0.727
+    "unseen": {"precision": 0.90, "recall": 0.73},
 }
 
 
 def test_gold_set_shape() -> None:
     gold = load_gold(GOLD)
-    assert len(gold) >= 817
+    assert len(gold) >= 877
     assert len({g["feed"].split("/")[0] + g["feed"] for g in gold}) >= 3
     n = sum(1 for g in gold for s in g["statements"] if not s.get("optional"))
-    assert n >= 4032
+    assert n >= 4348
     assert {g["split"] for g in gold} == {"dev", "test"}
     assert all(g["split"] == "test" for g in gold if g.get("batch", 1) >= 2)
 
@@ -113,23 +116,26 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     # batches 8-10 (blind: 0.853 / 0.688, n=218 / 192)
     mid = ("test-b8", "test-b9", "test-b10")
     assert _acc(scores, mid, "title") >= 0.84  # measured 0.859 (n=255)
-    assert _acc(scores, mid, "organization") >= 0.70  # measured 0.72 (n=225)
+    assert _acc(scores, mid, "organization") >= 0.72  # measured 0.737 (n=228)
     # batches 11-12 (blind: 0.834 / 0.749, n=187 / 183)
     late = ("test-b11", "test-b12")
-    assert _acc(scores, late, "title") >= 0.82  # measured 0.823 (n=231; 0.839 on n=218 before round 7)
+    assert _acc(scores, late, "title") >= 0.82  # measured 0.841 (n=233; 0.823 before round 8)
     assert _acc(scores, late, "organization") >= 0.73  # measured 0.751 (n=221)
     # batch 13 (blind: 0.756 / 0.312, n=45 / 32)
-    assert scores["test-b13"]["title_accuracy"] >= 0.74  # measured 0.765 (n=51)
+    assert scores["test-b13"]["title_accuracy"] >= 0.82  # measured 0.846 (n=52)
     assert scores["test-b13"]["organization_accuracy"] >= 0.41  # measured 0.432 (n=37)
     # batch 14 (blind: 0.755 / 0.617, n=49 / 47)
-    assert scores["test-b14"]["title_accuracy"] >= 0.74  # measured 0.765 (n=51)
-    assert scores["test-b14"]["organization_accuracy"] >= 0.60  # measured 0.625 (n=48)
-    # batch 15 (blind, measured once: 0.813 / 0.570, n=107 / 93)
-    assert scores["test-b15"]["title_accuracy"] >= 0.79
-    assert scores["test-b15"]["organization_accuracy"] >= 0.55
+    assert scores["test-b14"]["title_accuracy"] >= 0.81  # measured 0.833 (n=54)
+    assert scores["test-b14"]["organization_accuracy"] >= 0.68  # measured 0.706 (n=51)
+    # batch 15 (blind: 0.813 / 0.570, n=107 / 93)
+    assert scores["test-b15"]["title_accuracy"] >= 0.82  # measured 0.844 (n=115)
+    assert scores["test-b15"]["organization_accuracy"] >= 0.76  # measured 0.786 (n=98)
     # batch 16 (blind, measured once: 0.959 / 0.894, n=97 / 85)
     assert scores["test-b16"]["title_accuracy"] >= 0.94
     assert scores["test-b16"]["organization_accuracy"] >= 0.87
-    # never tuned on (batches 15 and 16): roles of people the rules have not met
-    assert scores["unseen"]["title_accuracy"] >= 0.86  # measured 0.882 (n=204)
-    assert scores["unseen"]["organization_accuracy"] >= 0.70  # measured 0.725 (n=178)
+    # batch 17 (blind, measured once: 0.897 / 0.780, n=97 / 82)
+    assert scores["test-b17"]["title_accuracy"] >= 0.87
+    assert scores["test-b17"]["organization_accuracy"] >= 0.75
+    # never tuned on (batches 16 and 17): roles of people the rules have not met
+    assert scores["unseen"]["title_accuracy"] >= 0.90  # measured 0.924 (n=196)
+    assert scores["unseen"]["organization_accuracy"] >= 0.81  # measured 0.834 (n=169)
