@@ -357,9 +357,15 @@ class EntityTagger:
                     floor = prev.end if prev else 0
                     for n in range(2, 7):  # the shortest field that leaves an organisation before it
                         if b - n > floor and QUALIFIER.fullmatch(text, b - n, b):
+                            # (the person's organisation only, not a span of its own: "大学" there is
+                            # mostly a school, not the company the tagger's ORG spans stand for)
                             org = self._org_before(text, b - n, floor)
                             if org is not None and org.text.endswith(tuple(self.suffixes)):
-                                new.append(org)
+                                lm = AGENT_LEAD.match(org.text)
+                                if lm is not None and len(org.text) - lm.end() >= 2:
+                                    # "研究由佛罗里达大学": the organisation after 由
+                                    a0 = org.start + lm.end()
+                                    org = EntitySpan(a0, org.end, "ORG", None, text[a0 : org.end], "pattern")
                                 break
                             org = None
             if person is not None:
@@ -454,8 +460,6 @@ class EntityTagger:
                 if cand.startswith(p) and len(cand) > len(p) + 1:
                     cand, a, changed, bounded = cand[len(p) :], a + len(p), True, True
                     break
-        if (lm := AGENT_LEAD.match(cand)) is not None and len(cand) - lm.end() >= 2:
-            cand, a = cand[lm.end() :], a + lm.end()  # "研究由佛罗里达大学": the organisation after 由
         if (
             len(cand) < 2
             or cand in ORG_PREFIXES
