@@ -96,7 +96,9 @@ def test_a_group_inside_a_verbs_object_is_not_the_subject():
 
 
 def test_a_weak_cue_after_a_publishing_clause_is_what_was_published(registry):
-    for text, sts in _both("Anthropic本月早些时候发布长篇博客，呼吁建立一套由政府与开发商共同决定的机制。", registry):
+    for text, sts in _both(
+        "Anthropic本月早些时候发布长篇博客，呼吁建立一套由政府与开发商共同决定的机制。", registry
+    ):
         assert _who(sts, text, "建立一套由政府") == ("Anthropic", "organization"), (text, sts)
     body = "周三，近200家创业公司以“小型科技协会”的名义签署公开信，敦促政府不要限制开源模型。"
     for text, sts in _both(body):

@@ -72,7 +72,8 @@ class EntityFinder:
             if any(f.start < m.end() and m.start() < f.end for f in found):
                 continue
             if m.group().isascii() and (
-                (m.start() > 0 and text[m.start() - 1].isalnum()) or (m.end() < len(text) and text[m.end()].isalnum())
+                (m.start() > 0 and text[m.start() - 1].isalnum())
+                or (m.end() < len(text) and text[m.end()].isalnum())
             ):
                 continue  # a Latin name inside a longer word
             out.append(Mention(m.start(), m.end(), m.group(), "ORG", None))

@@ -251,9 +251,7 @@ CONTINUE_CUE = re.compile(
 )
 # Cues that go on with the same speaker straight after a comma, with no 并/还 ("X认为…，呼吁…；"): each
 # starts a statement of its own
-CHAIN_CUES = frozenset(
-    {"呼吁", "强调", "坦言", "直言", "警告", "透露", "补充", "敦促", "批评", "承认", "称", "指出", "相信", "估计"}
-)
+CHAIN_CUES = frozenset("呼吁 强调 坦言 直言 警告 透露 补充 敦促 批评 承认 称 指出 相信 估计".split())
 
 
 # Cues that only count inside a frame ("据X报道，…") or when followed by 称/表示.
@@ -355,7 +353,9 @@ NOT_OUTLET = re.compile(r"以及|和|与|及|各种|各方|的|惯例|这|那|�
 # Cues of wishes and confirmations: a statement only with a subject in their own clause
 SUBJECT_CUES = frozenset(("希望", "确认", "相信", "估计"))
 # what before 分析 makes it an analysis someone did or part of a noun, not a reading they gave
-ANALYSIS_BAD = re.compile(r"进行|做|作|的|了|对|利用|通过|进一步|深度|深入|具体|荟萃|检测|基因|数据|技术|研究$|行为$")
+ANALYSIS_BAD = re.compile(
+    r"进行|做|作|的|了|对|利用|通过|进一步|深度|深入|具体|荟萃|检测|基因|数据|技术|研究$|行为$"
+)
 # Cues only for a research group as the subject ("研究团队分析发现，", "他们提出，")
 RESEARCH_CUES = frozenset(("发现", "提出"))
 RESEARCHERS = re.compile(
@@ -1041,7 +1041,7 @@ class Finder:
                 # does one after a weak cue with a pause ("一些议员一直呼吁，对…进行搜索时，必须…")
                 later = text[first_clause_end:end]
                 if (
-                    cue in self.lex.weak and text[mend : mend + 1] not in "，,"
+                    (cue in self.lex.weak and text[mend : mend + 1] not in "，,")
                     or NOUN_TIME.search(tail.rstrip())
                     or any(
                         self._cue_ok(text, first_clause_end + mm.start(), mm.group())

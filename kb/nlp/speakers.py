@@ -52,7 +52,9 @@ MIDDLE = re.compile(
 )
 MIDDLE_MAX = 60
 # A Latin name (one or more capitalised words) with Han text straight after it ("Charles Curran花费")
-LATIN_NAME_BEFORE_HAN = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+(?:[A-Z][a-z]+)?(?: [A-Z][a-z]+(?:[A-Z][a-z]+)?)*(?=[\u4e00-\u9fff])")
+LATIN_NAME_BEFORE_HAN = re.compile(
+    r"(?<![A-Za-z])[A-Z][a-z]+(?:[A-Z][a-z]+)?(?: [A-Z][a-z]+(?:[A-Z][a-z]+)?)*(?=[\u4e00-\u9fff])"
+)
 # Middles that may hold a 的 (a place or an occasion): "在接受媒体的采访时", "在今天的发布会上"
 RELATIVE_OK = re.compile(
     r"(?:(?:周[一二三四五六日]|\d{1,2}月\d{1,2}日|\d{1,2}日|今天|昨天|今日|昨日|近日|日前|当地时间|本周[一二三四五六日]?)\s*)?"
@@ -207,7 +209,9 @@ NAME_TAIL_JUNK = re.compile(
     r"自己|宣布自己|写道|表示|批评称?|威胁称?|对[^，。、]{1,8}|向[^，。、]{1,8})$"
 )
 # What an appositive parse may leave before a title that is part of the title, not an organisation
-TITLE_FRAGMENT_ORG = re.compile(r"(?:^|[^公])(?:前|资深|执行|高级|首席|级|天体|级设计|网站|裔)$|^(?:资深|执行|高级|首席|前)$")
+TITLE_FRAGMENT_ORG = re.compile(
+    r"(?:^|[^公])(?:前|资深|执行|高级|首席|级|天体|级设计|网站|裔)$|^(?:资深|执行|高级|首席|前)$"
+)
 # "…、来自X的NAME": the organisation a second appositive gives
 FROM_ORG = re.compile(r"来自([^、，,的\s]{2,20}?)的([^、，,的]{2,16})$")
 # No one's name: a conditional, a pronoun for a thing, an adverb with a verb ("如果公司", "它也在", "仍仅以",
@@ -393,7 +397,9 @@ class SpeakerParser:
             and self._has_unnamed(whole.rsplit("的", 1)[1])
             and len(whole) <= 40
             # ("Motherboard的记者Joseph Cox在Twitter上": a full name after the head is who speaks)
-            and not re.search(r"[A-Z][a-z]+ [A-Z][a-z]+|[\u4e00-\u9fff]·[\u4e00-\u9fff]", whole.rsplit("的", 1)[1])
+            and not re.search(
+                r"[A-Z][a-z]+ [A-Z][a-z]+|[\u4e00-\u9fff]·[\u4e00-\u9fff]", whole.rsplit("的", 1)[1]
+            )
         ):
             tail = whole.rsplit("的", 1)[1]
             if not any(t in tail for t in ("人士看来",)) and not self.lex.title_re.search(tail):
