@@ -219,8 +219,6 @@ def resolve(
             crf_ant = c.extra.get("antecedent")
             if ant is None and isinstance(crf_ant, Speaker):
                 ant = crf_ant  # a named subject the CRF found before the pronoun (kb/nlp/subjects.py)
-            if ant is None and sp.mention in ("他", "她"):
-                ant = _only_person_before(mentions, text, sp.start)
             elif (
                 ant is not None
                 and ant.type == "unnamed"
@@ -244,6 +242,8 @@ def resolve(
                 # "德鲁夫…说。¶¶哈拉姆·康在…主修计算机科学。¶¶“…，”她说": the named subject of the sentence
                 # before is nearer than the person who spoke last
                 ant = crf_ant
+            if ant is None and sp.mention in ("他", "她"):
+                ant = _only_person_before(mentions, text, sp.start)
             if ant is None and UNNAMED_REF.search(sp.mention):
                 ant = sp.copy(type="unnamed")  # "上述人士" with nothing before it is still unnamed
             if ant is None:

@@ -270,9 +270,9 @@ def _proper_shape(name: str) -> bool:
 
 # Report words before a relayed speaker's clause that are a statement of their own ("尽管A，但其CFO表示"):
 # a concessive or contrastive clause, not an occasion.
+RELAY_HEAD = re.compile(r"^(?:尽管|虽然|虽|即便|即使)|[，,](?:但|但是|不过|然而|而)$")
 # A clause that sets the scene for the next speaker rather than saying anything ("在周二的发布会上，")
 SCENE_HEAD = re.compile(r"\s*(?:在|当|于|对于|针对|面对|关于|就|随着|为了|对此|此外|另外|同时)")
-RELAY_HEAD = re.compile(r"^(?:尽管|虽然|虽|即便|即使)|[，,](?:但|但是|不过|然而|而)$")
 # A bare name as a clause's whole subject (Finder._bare_name): 2-8 Han characters or a Latin name with
 # digits; what may open the clause before it; words that make it no name.
 BARE_LEAD = re.compile(r"\s*(?:但是|但|而|不过|此外|另外|同时|对此|随后|此前|其中)?\s*")
@@ -350,7 +350,7 @@ SOME_REPORT = re.compile(r"\s*(?:另|也|还|又|此前|此外|另外)?有")
 NOT_OUTLET = re.compile(r"以及|和|与|及|各种|各方|的|惯例|这|那|该|此|多方|相关")
 
 
-# Cues of wishes and confirmations: a statement only with a subject in their own clause
+# Cues of wishes, confirmations, beliefs and estimates: a statement only with a subject in their own clause
 SUBJECT_CUES = frozenset(("希望", "确认", "相信", "估计"))
 # what before 分析 makes it an analysis someone did or part of a noun, not a reading they gave
 ANALYSIS_BAD = re.compile(
@@ -697,9 +697,11 @@ class Finder:
             while a > 0 and text[a - 1] not in CLAUSE_BOUND:
                 a -= 1
             region = text[a:p].strip()
-            if region in ("他", "她") and cue in ("相信", "估计"):
-                pass  # "她相信，…": a person's belief
-            elif len(region) < 2 or CONTINUE_CUE.fullmatch(region) or region.endswith(("们", "我")):
+            # ("她相信，…": a pronoun is subject enough for a belief or an estimate)
+            believer = region in ("他", "她") and cue in ("相信", "估计")
+            if not believer and (
+                len(region) < 2 or CONTINUE_CUE.fullmatch(region) or region.endswith(("们", "我"))
+            ):
                 return False
         if len(cue) >= 2 and text[p - 1 : p] == "的":
             return False  # a noun here ("专业医生的回答", "他的介绍"), not a verb of saying
@@ -800,7 +802,7 @@ class Finder:
             return None
         a = self._clause_start(text, p - 1, quotes)
         clause = text[a : p - 1]
-        if not COMM_ACT.search(clause) or len(clause) > 40 or a > 0 and text[a - 1] not in CLAUSE_BOUND:
+        if not COMM_ACT.search(clause) or len(clause) > 40 or (a > 0 and text[a - 1] not in CLAUSE_BOUND):
             return None  # (a clause that starts after a closing quote mark has its subject before it)
         head = clause.lstrip()
         h0 = a + len(clause) - len(head)
@@ -1576,15 +1578,14 @@ class Finder:
                         out.append(Candidate(a, b, "direct", word, sp, "frame", {"frame_start": m.start()}))
                     continue
                 end = self._sentence_end(text, m.end(), quotes)
+                # "在X看来，A，“B”。": the closing quote is X's own words, a statement of its own
                 tq = self._tail_quote(text, m.end(), end, quotes)
-                if tq is not None:
-                    # "在X看来，A，“B”。": the closing quote is X's own words
-                    a, b = self._trim(text, tq[0] + 1, tq[1])
-                    out.append(Candidate(a, b, "direct", word, sp, "frame", {"frame_start": m.start()}))
-                    end = tq[0] - 1
-                a, b = self._trim(text, m.end(), end)
+                a, b = self._trim(text, m.end(), end if tq is None else tq[0] - 1)
                 if b - a >= MIN_CONTENT:
                     out.append(Candidate(a, b, "indirect", word, sp, "frame", {"frame_start": m.start()}))
+                if tq is not None:
+                    a, b = self._trim(text, tq[0] + 1, tq[1])
+                    out.append(Candidate(a, b, "direct", word, sp, "frame", {"frame_start": m.start()}))
         return out
 
     # -- interviews and feature writing -------------------------------------------------------------
