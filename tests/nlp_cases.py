@@ -34,3 +34,9 @@ def statement_at(sts: list[Statement], text: str, anchor: str) -> Statement | No
         if s.start <= pos + len(PREFIX) < s.end:
             return s
     return None
+
+
+def who(sts: list[Statement], text: str, anchor: str) -> tuple[str | None, str] | None:
+    """(speaker, speaker_type) of the statement that covers the anchor, or None when none does."""
+    s = statement_at(sts, text, anchor)
+    return None if s is None else (s.speaker, s.speaker_type)

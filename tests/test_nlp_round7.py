@@ -24,16 +24,12 @@ from kb.registry import Registry
 from kb.textnorm import to_simplified
 from tests.nlp_cases import both_scripts as _both
 from tests.nlp_cases import statement_at
+from tests.nlp_cases import who as _who
 
 
 @pytest.fixture(scope="module")
 def registry() -> Registry:
     return Registry.load()
-
-
-def _who(sts, text, anchor):
-    s = statement_at(sts, text, anchor)
-    return None if s is None else (s.speaker, s.speaker_type)
 
 
 def test_a_cue_after_a_comma_starts_the_same_speakers_next_statement():
