@@ -80,11 +80,9 @@ def _only_person_before(mentions: list[Mention], text: str, pos: int) -> Speaker
     if len({m.text for m in people}) != 1:
         return None
     m = people[-1]
-    name = LED_BY.sub("", m.text) or m.text  # ("由…的艾米·威廉姆斯领导": the verb after the name)
-    return Speaker(m.start, m.end, name, "person", name=name, title=m.title, org=m.org, entity_id=m.entity_id)
-
-
-LED_BY = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:领导|主导|牵头|带领|负责|指导)$")
+    return Speaker(
+        m.start, m.end, m.text, "person", name=m.text, title=m.title, org=m.org, entity_id=m.entity_id
+    )
 
 
 def _prev_para_start(text: str, pos: int) -> int:

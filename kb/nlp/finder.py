@@ -517,6 +517,23 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             i += 1
 
 
+def _words_before(text: str, p: int) -> int:
+    """Where the clause holding the words before `p` starts (at the last clause mark; quotes not minded)."""
+    a = p
+    while a > 0 and text[a - 1] not in CLAUSE_BOUND:
+        a -= 1
+    return a
+
+
+def _pronoun_head(text: str, a: int, end: int) -> Speaker | None:
+    """A 他/她 (not 他们) that opens the clause text[a:end], as a reference to resolve."""
+    head = text[a:end].lstrip()
+    if head[:1] in ("他", "她") and not head.startswith(PLURAL_PRONOUNS):
+        h0 = end - len(head)
+        return Speaker(h0, h0 + 1, head[0], "ref_person")
+    return None
+
+
 class Finder:
     def __init__(self, lex: Lexicon, parser: SpeakerParser):
         self.lex = lex
@@ -574,9 +591,7 @@ class Finder:
 
     def _group_before(self, text: str, p: int) -> bool:
         """The clause's words before `p` name an unnamed group ("科学界", "业内人士")."""
-        a = p
-        while a > 0 and text[a - 1] not in CLAUSE_BOUND:
-            a -= 1
+        a = _words_before(text, p)
         sp = self.parser.parse_region(text, a, p) if p - a >= 2 else None
         return sp is not None and sp.type == "unnamed"
 
@@ -674,9 +689,7 @@ class Finder:
         (its subject is checked instead)."""
         if cue in RESEARCH_CUES:
             # "研究团队发现，…", "他们提出，…": a finding or a proposal of researchers, with a pause after
-            a = p
-            while a > 0 and text[a - 1] not in CLAUSE_BOUND:
-                a -= 1
+            a = _words_before(text, p)
             if text[p + len(cue) : p + len(cue) + 1] not in ("，", ",", "：", ":") or not RESEARCHERS.search(
                 text[a:p]
             ):
@@ -684,18 +697,14 @@ class Finder:
         if cue == "分析":
             # "MacLean分析，…": a named analyst's reading; not an analysis someone did ("研究团队对…进行基因
             # 分析，", "利用…软件进一步分析，") nor a compound noun ("荟萃分析", "检测分析")
-            a = p
-            while a > 0 and text[a - 1] not in CLAUSE_BOUND:
-                a -= 1
+            a = _words_before(text, p)
             region = text[a:p].strip()
             if not region or len(region) > 12 or ANALYSIS_BAD.search(region):
                 return False
         if cue in SUBJECT_CUES:
             # "X希望，…", "X周五确认，…": only with a subject of their own in the clause (a bare "，希望…" is
             # part of what was said before)
-            a = p
-            while a > 0 and text[a - 1] not in CLAUSE_BOUND:
-                a -= 1
+            a = _words_before(text, p)
             region = text[a:p].strip()
             # ("她相信，…": a pronoun is subject enough for a belief or an estimate)
             believer = region in ("他", "她") and cue in ("相信", "估计")
@@ -718,9 +727,7 @@ class Finder:
         if len(cue) >= 2 and text[p + len(cue) : p + len(cue) + 1] == "的":
             # "…透露的细节显示": a relative clause on a noun, not speech; "根据X披露的信息，" frames one
             # source's statement, but not a list of sources and documents ("根据内部文件及知情人士透露的信息")
-            a = p
-            while a > 0 and text[a - 1] not in CLAUSE_BOUND:
-                a -= 1
+            a = _words_before(text, p)
             region = text[a:p]
             if not FRAME_OPEN.match(region) or re.search(r"及|以及|和|、|文件", region):
                 return False
@@ -804,10 +811,10 @@ class Finder:
         clause = text[a : p - 1]
         if not COMM_ACT.search(clause) or len(clause) > 40 or (a > 0 and text[a - 1] not in CLAUSE_BOUND):
             return None  # (a clause that starts after a closing quote mark has its subject before it)
-        head = clause.lstrip()
-        h0 = a + len(clause) - len(head)
-        if head[:1] in ("他", "她") and not head.startswith(PLURAL_PRONOUNS):
-            return Speaker(h0, h0 + 1, head[0], "ref_person")
+        pron = _pronoun_head(text, a, p - 1)
+        if pron is not None:
+            return pron
+        h0 = p - 1 - len(clause.lstrip())
         # the subject that opens the clause, not a name inside its object ("X致信…主席Y，呼吁…")
         sp = self.parser.subject_head(text, a, p - 1)
         if sp is None or sp.type not in ("person", "organization") or not sp.name or sp.start > h0 + 4:
@@ -1160,10 +1167,9 @@ class Finder:
                 if ante is not None and ante.type in ("organization", "media", "unnamed"):
                     return ante
                 return None
-            if head[:1] in ("他", "她") and not head.startswith(PLURAL_PRONOUNS):
-                return Speaker(
-                    a + len(clause) - len(head), a + len(clause) - len(head) + 1, head[0], "ref_person"
-                )
+            pron = _pronoun_head(text, a, end)
+            if pron is not None:
+                return pron
             sp = self.parser.parse_region(text, a, end) or self.parser.subject_head(text, a, end)
             if sp is not None and sp.type in (
                 "person",
@@ -1907,12 +1913,9 @@ class Finder:
                 break
             a = self._clause_start(text, end, quotes)
             a = max(a, ss)
-            clause = text[a:end]
-            head = clause.lstrip()
-            h0 = a + len(clause) - len(head)
-            if head[:1] in ("他", "她") and not head.startswith(PLURAL_PRONOUNS):
+            if (ph := _pronoun_head(text, a, end)) is not None:
                 # "李明收到红包时，他毫不掩饰…：": the name the pronoun stands for, when the sentence has it
-                pron = pron or Speaker(h0, h0 + 1, head[0], "ref_person")
+                pron = pron or ph
             else:
                 # "克洛奇说：": the subject ends before the cue
                 sub_end = end

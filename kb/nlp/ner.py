@@ -322,11 +322,8 @@ class EntityTagger:
                 j += 1
             sm = SECOND_ROLE.match(text, j)
             if sm is not None and (
-                nxt is not None
-                and nxt.label == "PERSON"
-                and nxt.start == sm.end()
-                or not taken[sm.end()]
-                and self._name_at(text, sm.end()) is not None
+                (nxt is not None and nxt.label == "PERSON" and nxt.start == sm.end())
+                or (not taken[sm.end()] and self._name_at(text, sm.end()) is not None)
             ):
                 j = sm.end()  # "地质学教授、同时也是…团队成员的艾米·威廉姆斯": the name after a second role
             if nxt is not None and nxt.label == "PERSON" and nxt.start == j:
@@ -354,20 +351,7 @@ class EntityTagger:
                 elif prev is not None and prev.label == "ORG" and QUALIFIER.fullmatch(text, prev.end, b):
                     org = prev  # "佛罗里达大学地质学教授": a field between the organisation and the title
                 else:
-                    floor = prev.end if prev else 0
-                    for n in range(2, 7):  # the shortest field that leaves an organisation before it
-                        if b - n > floor and QUALIFIER.fullmatch(text, b - n, b):
-                            # (the person's organisation only, not a span of its own: "大学" there is
-                            # mostly a school, not the company the tagger's ORG spans stand for)
-                            org = self._org_before(text, b - n, floor)
-                            if org is not None and org.text.endswith(tuple(self.suffixes)):
-                                lm = AGENT_LEAD.match(org.text)
-                                if lm is not None and len(org.text) - lm.end() >= 2:
-                                    # "研究由佛罗里达大学": the organisation after 由
-                                    a0 = org.start + lm.end()
-                                    org = EntitySpan(a0, org.end, "ORG", None, text[a0 : org.end], "pattern")
-                                break
-                            org = None
+                    org = self._org_before_field(text, b, prev.end if prev else 0)
             if person is not None:
                 apps.append(Appositive(person, t, org))
         spans = sorted(spans + new, key=lambda s: s.start)
@@ -431,6 +415,23 @@ class EntityTagger:
         if runs_into_word(text, j, end):
             return None
         return EntitySpan(j, end, "PERSON", None, text[j:end], "pattern")
+
+    def _org_before_field(self, text: str, b: int, floor: int) -> EntitySpan | None:
+        """ "研究由佛罗里达大学地质学教授": the organisation before a field that ends at b, with the shortest
+        field that leaves a name with an organisation's suffix. It is the person's organisation only, not a
+        span of its own ("大学" there is mostly a school, not the company the tagger's ORG spans stand for)."""
+        for n in range(2, 7):
+            if b - n <= floor or not QUALIFIER.fullmatch(text, b - n, b):
+                continue
+            org = self._org_before(text, b - n, floor)
+            if org is None or not org.text.endswith(tuple(self.suffixes)):
+                continue
+            lm = AGENT_LEAD.match(org.text)
+            if lm is not None and len(org.text) - lm.end() >= 2:  # "研究由X大学": the organisation after 由
+                a0 = org.start + lm.end()
+                org = EntitySpan(a0, org.end, "ORG", None, text[a0 : org.end], "pattern")
+            return org
+        return None
 
     def _org_before(self, text: str, b: int, floor: int) -> EntitySpan | None:
         """An organisation name ending at b (just before a title), discovered from its shape."""

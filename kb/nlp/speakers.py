@@ -208,6 +208,8 @@ NAME_TAIL_JUNK = re.compile(
     r"(?:则|不|当|曾|也|还|又|就|都|亦|仍|便|却|即|牵|均|均会|长期|重新|当时|此前|目前|本月|近日|同步|一边|那边|内部|"
     r"自己|宣布自己|写道|表示|批评称?|威胁称?|对[^，。、]{1,8}|向[^，。、]{1,8})$"
 )
+# ... and to its start ("包括乔纳森·沃尔夫", "根据美国联邦通信委员会", "不过公司")
+NAME_HEAD_JUNK = re.compile(r"^(?:当|根据|不过|但是|但|而|包括|之一|听|折射出)")
 # What an appositive parse may leave before a title that is part of the title, not an organisation
 TITLE_FRAGMENT_ORG = re.compile(
     r"(?:^|[^公])(?:前|资深|执行|高级|首席|级|天体|级设计|网站|裔)$|^(?:资深|执行|高级|首席|前)$"
@@ -217,8 +219,6 @@ FROM_ORG = re.compile(r"来自([^、，,的\s]{2,20}?)的([^、，,的]{2,16})$"
 # No one's name: a conditional, a pronoun for a thing, an adverb with a verb ("如果公司", "它也在", "仍仅以",
 # "曾指出", "曾公开")
 JUNK_NAME = re.compile(r"如果|假如|它|仍|(?:曾|也|还)(?:指出|公开|表示|经|多次|一度)")
-# ... and to its start ("包括乔纳森·沃尔夫", "根据美国联邦通信委员会", "不过公司")
-NAME_HEAD_JUNK = re.compile(r"^(?:当|根据|不过|但是|但|而|包括|之一|听|折射出)")
 # Someone speaking for a named organisation without a name of their own ("美团骑手保障相关负责人",
 # "百度贴吧客服"): the organisation speaks (data/gold/LABELLING.md)
 SPOKESPERSON = r"(?:相关)?(?:负责人|发言人|客服人员|客服|工作人员|官方人士)"
