@@ -53,6 +53,9 @@ GENERIC_ORG = re.compile(
     r"(?:公司|企业|机构|平台|团队|集团|厂商|事业部)$"
 )
 PLURAL = ("他们", "她们")
+REP_HEADS = frozenset(("发言人", "负责人"))
+# an unnamed source written as one person ("一位知情人士", "该高管", "这名员工"), that a 他/她 may stand for
+SINGLE_SOURCE = re.compile(r"[一某该这此上另][位名个]|上述|前述|^[该此]|^(?:还|也|另)?有|^[他她]$|人士$|高管$|负责人$|发言人$|客服$|楼主$|博主$|工作人员$")
 # "弗兰克·魏布林（Frank Werblin）是加州大学伯克利分校的神经学教授": a role stated with 是
 COPULA = re.compile(
     r"([\u4e00-\u9fffA-Za-z·•‧・ ]{2,16}?)(?:[（(][^（）()]{1,40}[）)])?是([^，。；！？\n“”]{2,30}?)的?"
@@ -206,14 +209,25 @@ def resolve(
             if hm is not None:
                 # "该博主还称" after "数码博主“NAME”表示", "这位高管总结道" after "…高管NAME表示": the named person
                 # whose description has that head, when that person spoke last among the people
-                named = next((s for _p, s in reversed(spoken_by) if s.type in ("person", "unnamed")), None)
+                # ("…”该发言人表示" after "亚利桑那大学的一位发言人表示": the body its spokesperson speaks for)
+                kinds = ("person", "unnamed", "organization") if hm.group(1) in REP_HEADS else ("person", "unnamed")
+                named = next((s for _p, s in reversed(spoken_by) if s.type in kinds), None)
                 if (
                     named is not None
-                    and named.type == "person"
+                    and named.type in ("person", "organization")
                     and hm.group(1) in (named.mention or "")
                     and named.start >= _para_start(text, sp.start) - 600
                 ):
                     ant = named
+            if (
+                ant is not None
+                and ant.type == "unnamed"
+                and sp.mention in ("他", "她")
+                and not SINGLE_SOURCE.search(ant.mention)
+            ):
+                # "研究者指出，…。霍瓦思…。他警告说": a bare group ("研究者", "科学家") is no 他; the person named
+                # last is
+                ant = _latest(history, sp.start, ("person",)) or ant
             crf_ant = c.extra.get("antecedent")
             if ant is None and isinstance(crf_ant, Speaker):
                 ant = crf_ant  # a named subject the CRF found before the pronoun (kb/nlp/subjects.py)

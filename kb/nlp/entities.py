@@ -22,6 +22,8 @@ NAME_STOP = re.compile(
     r"近日|近期|日前|今天|昨天|今日|昨日|此前|目前|当时|随后|谈到|分析"
 )
 BOUND = "，。！？；：\n“”（）()、"
+# an organisation mention that is a function word glued to a generic head: no organisation at all
+ORG_FUNCTION_LEAD = re.compile(r"(?:如果|假如|若|与|和|对|此次|本次|这次|如|由|被|让|向|为)(?:公司|集团|企业|平台|官方)$")
 
 
 class EntityFinder:
@@ -85,8 +87,17 @@ class EntityFinder:
             try:
                 spans, apps = self.tagger.analyse(text)
                 for sp in spans:
+                    if sp.label == "ORG" and ORG_FUNCTION_LEAD.match(text, sp.start, sp.end):
+                        continue  # "如果公司后续…", "此次公司希望…": a conjunction before a generic head
                     if sp.label in ("PERSON", "ORG", "MEDIA"):
-                        out.append(Mention(sp.start, sp.end, text[sp.start : sp.end], sp.label, sp.entity_id))
+                        name = text[sp.start : sp.end]
+                        label = sp.label
+                        if label == "PERSON" and not sp.entity_id:
+                            # "LinkedIn", "Windows Central": the lists know it as a platform or an outlet
+                            label = (
+                                "ORG" if name in self.lex.known_orgs else "MEDIA" if name in self.lex.known_media else label
+                            )
+                        out.append(Mention(sp.start, sp.end, name, label, sp.entity_id))
                 for ap in apps:
                     p = ap.person
                     title = text[ap.title.start : ap.title.end] if ap.title is not None else None

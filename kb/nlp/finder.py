@@ -9,13 +9,14 @@ import re
 from dataclasses import dataclass, field
 
 from kb.nlp.lexicon import SURNAMES, Lexicon, looks_like_person
-from kb.nlp.speakers import PARENS, PLURAL_PRONOUNS, Speaker, SpeakerParser
+from kb.nlp.speakers import PARENS, PLURAL_PRONOUNS, SPOKESPERSON, Speaker, SpeakerParser
 from kb.nlp.subjects import TAIL_OK, SubjectTagger
 
 OPEN_CLOSE = {"“": "”", "「": "」", "『": "』", '"': '"'}
 SENT_END = "。！？!?\n"
 CLAUSE_BOUND = "。！？!?；;，,：:\n"
 MIN_CONTENT = 4
+SPOKESPERSON_END = re.compile(SPOKESPERSON + r"$")
 
 # Cue words that are part of other words ("也就是说", "被称为", "所认为"): checked around a hit.
 BAD_BEFORE = {
@@ -156,7 +157,7 @@ BAD_BEFORE = {
         "不",
         "试",
     ),
-    "认为": ("被", "所", "普遍", "一般", "对其"),
+    "认为": ("被", "所", "普遍", "一般", "对其", "公"),  # ("被公认为": acknowledged as)
     "表示": ("所", "被", "以", "来"),
     "介绍": ("自我", "被", "所"),
     "提到": ("被", "所", "上文", "前面", "前文", "文中"),
@@ -222,9 +223,18 @@ BAD_BEFORE["说到"] = ("所", "就是", "话", "来", "一")
 BAD_AFTER["说到"] = ("底", "这", "那", "此", "做", "了", "过")
 BAD_BEFORE["担忧"] = ("日益", "引发", "引起", "的", "表示", "感到", "深表")  # worry as a noun or a mood
 BAD_BEFORE["担心"] = ("不用", "不必", "无需", "别", "的", "让人", "令人", "引发")
+# "披露信息将自动启用", "信息披露要求": disclosure as a noun, not someone disclosing
+BAD_AFTER["披露"] = ("了", "信息", "内容", "要求", "义务", "制度", "规则", "标准", "文件", "方式", "机制")
+BAD_BEFORE["披露"] = ("信息", "数据", "财务", "及时", "公开", "的", "被", "所")
 BAD_AFTER["反映"] = ("出", "在")  # "…，反映出企业正迫切需要…": reflects, not reports
 # "引发了不少猜测": 猜测 as a noun
 BAD_BEFORE["猜测"] = ("不少", "各种", "种种", "了", "的", "些", "这一", "此", "有", "被", "所")
+# "表示" with an attitude that closes the clause ("表示强烈反对。", "表示欢迎，"); not "表示支持在…加强保护"
+ATTITUDE_SHOWN = re.compile(
+    r"(?:强烈|坚决|高度|极大|深切|诚挚|衷心)?"
+    r"(?:反对|支持|欢迎|感谢|遗憾|关注|赞赏|不满|祝贺|愤怒|歉意|抗议|震惊|失望|认可|同意|理解|谴责|哀悼|慰问)"
+    r"[^，。！？；\n]{0,6}(?:[，。！？；\n]|$)"
+)
 # A content whose first clause ends like this is a time clause ("…宣布关停的当晚，"), not what was said.
 TIME_CLAUSE = re.compile(r"(?:时|后|之后|以后|之前|以前|当晚|当天|之际|以来|的同时|期间)$")
 # After a weak cue, content with a subject of its own ("宣布公司将向海外扩张") is what was said; a bare
@@ -337,6 +347,18 @@ DOC_KINDS = tuple(
         ("帖子", "帖子|推文"),
     )
 )
+# a paragraph ending in a colon, then the next paragraph
+ANSWER_OF = re.compile(r"\s*([^，。：:\n]{2,20}?)的(?:回答|回应|答复|说法|解释)(?:是|为)?")
+LINK_LINE = re.compile(r"\s*https?://\S+\s*")  # a paragraph that is a link, not anyone's words
+LABEL_LINE = re.compile(r"[^\n，。：:]{1,6}[：:]")
+PARA_COLON = re.compile(r"([：:])[ \u3000]*\n[\n \u3000]*(?=\S)")
+# words in the clause before that colon that make the paragraph after it someone's words
+COLON_COMM = re.compile(
+    r"说|道|写|问|答|回应|回复|表示|称|吐槽|告诉|透露|强调|指出|认为|声明|通报|公告|配文|论调|的话|泼冷水|无语|"
+    r"评论|留言|发文|发帖|解释|坦言|直言|警告|呼吁|建议|提醒|补充|总结|感叹|质疑|批评|调侃|反驳|指责|抱怨|观点|看法"
+)
+# an organisation's clause that issues a notice and ends at a colon before the notice's words
+ANNOUNCE = re.compile(r"(?:发布|发表|发出|贴出)(?:了)?(?:一份|一则|一条)?(?:官方)?(?:公告|声明|通知|通告|说明)")
 # Documents an organisation issues itself: with no issuer in sight, the organisation the sentence before
 # is about ("Synchrony是…发行商。新闻稿写道") issued it. A letter or a post needs its writer named.
 ORG_DOCS = ("声明", "公告", "新闻稿", "邮件", "通知", "招聘", "备忘录", "文档")
@@ -718,6 +740,10 @@ class Finder:
             return False  # "他的最新表态", "查看详细说明": the cue word is a noun here
         if cue == "表态" and text[p + 2 : p + 3] not in ("，", ",", "：", ":", "“", "「", "称"):
             return False  # "大佬表态支持…": taking a side, not a statement
+        if cue == "表示" and ATTITUDE_SHOWN.match(text, p + 2):
+            return False  # "对欧盟的干预表示强烈反对。": an attitude shown, not words reported
+        if text[max(0, p - 2) : p] in ("即将", "将要", "准备", "打算"):
+            return False  # "斯塔默即将宣布，…": what someone is going to say, not yet said
         if CONTROL_BEFORE.search(text, max(0, p - 14), p):
             return False  # "官员要求企业高管指出…": what someone was asked to say, not a statement
         if cue in NOMINAL_CUES and MEANS_BEFORE.search(text, max(0, p - 24), p):
@@ -1009,7 +1035,7 @@ class Finder:
                 b = text.find("\n", a)
                 b = len(text) if b == -1 else b
                 a, b = self._trim(text, a, b)
-                if b - a >= MIN_CONTENT:
+                if b - a >= MIN_CONTENT and not LINK_LINE.fullmatch(text, a, b):
                     out.append(Candidate(a, b, "direct", cue, speaker, "block"))
                 continue
             end = self._sentence_end(text, q, quotes)
@@ -1040,6 +1066,12 @@ class Finder:
                 and tm.end() == len(tail)
                 and first_clause_end < end
                 and self._cue_ok(text, q + tm.start(), tm.group())
+                # (not "还有市民表示，丰巢…都没短信提醒，…": a clause before the later cue that names no one
+                # is part of what was said)
+                and (
+                    self.parser.parse_region(text, q, q + tm.start()) is not None
+                    or self.parser.subject_head(text, q, q + tm.start()) is not None
+                )
             ):
                 continue
             # after "X强调：" what follows is what was said, whatever clause it opens with
@@ -1051,7 +1083,9 @@ class Finder:
                 later = text[first_clause_end:end]
                 if (
                     (cue in self.lex.weak and text[mend : mend + 1] not in "，,")
+                    # "在保持…的同时，…" opens what was said ("…的当晚，" alone is the next cue's time)
                     or NOUN_TIME.search(tail.rstrip())
+                    and not re.match(r"\s*(?:在|当|于)", tail)
                     or any(
                         self._cue_ok(text, first_clause_end + mm.start(), mm.group())
                         for mm in self.lex.cue_re.finditer(later)
@@ -1227,6 +1261,11 @@ class Finder:
         e = a
         while e < cs - 1 and text[e] not in CLAUSE_BOUND:
             e += 1
+        if TIME_CLAUSE.search(text[a:e]) and re.match(r"\s*(?:在|当|于)", text[a:e]) and e < cs - 1:
+            # "在Spotify告诉投资者…之后，Airbnb则提供了…": the subject follows the time clause
+            a = e = e + 1
+            while e < cs - 1 and text[e] not in CLAUSE_BOUND:
+                e += 1
         if e <= a:
             return None
         sp = self.parser.subject_head(text, a, e)
@@ -1311,7 +1350,7 @@ class Finder:
             p = m.start()
             if self._inside(p, quotes):
                 continue
-            if self._chained(text, p, m.group()) and not re.search(r"[，,；;]", text[q : p - 1]):
+            if p > q and self._chained(text, p, m.group()) and not re.search(r"[，,；;]", text[q : p - 1]):
                 # "X认为…不容小觑，呼吁暂停…"; not "X称，当…时，布林…讲话，敦促…" (the clause before has
                 # its own subject)
                 return p - 1
@@ -1445,7 +1484,13 @@ class Finder:
             prev = [
                 c
                 for c in cands
-                if c.end <= a and self._goes_on(text, c, a) and c.speaker.type in ("person", "ref_person")
+                if c.end <= a
+                and self._goes_on(text, c, a)
+                and (
+                    c.speaker.type in ("person", "ref_person")
+                    # ("X的一位发言人表示，…。“…”": the spokesperson goes on)
+                    or c.speaker.type in ("unnamed", "title_only") and SPOKESPERSON_END.search(c.speaker.mention)
+                )
             ]
             if not prev or any(prev[-1].end <= c.start < a for c in cands):
                 continue
@@ -1753,8 +1798,8 @@ class Finder:
                 continue  # a title or a term in quotes, not speech
             if a > 0 and text[a - 1] in "：:":
                 # "Hypponen对推文言简意赅：“…”": a colon right before the quote in the same sentence
-                sp = self._colon_subject(text, a - 1, quotes)
-                if sp is not None and sp.type == "person":
+                sp = self._colon_subject(text, a - 1, quotes) or self._announcer(text, a - 1, quotes)
+                if sp is not None and sp.type in ("person", "organization"):
                     s0, s1 = self._trim(text, a + 1, b)
                     out.append(Candidate(s0, s1, "direct", "：", sp, "colon_quote"))
                 continue
@@ -1810,6 +1855,44 @@ class Finder:
             a, b = self._trim(text, q, end)
             if b - a >= 6:
                 out.append(Candidate(a, b, "indirect", m.group(1) or m.group(2), sp, "colon_view"))
+        return out
+
+    def colon_blocks(self, text: str, quotes: list[tuple[int, int]], cands: list[Candidate]) -> list[Candidate]:
+        """A paragraph that ends with a colon after someone's words or answer ("Hassabis的回答是：",
+        "迪士尼一发言人告诉《Variety》：", "网友一整个大无语：") introduces the next paragraph, written
+        without quotation marks, as what that one said."""
+        out: list[Candidate] = []
+        covered = [(c.start, c.end) for c in cands]
+        for m in PARA_COLON.finditer(text):
+            colon = m.start(1)
+            a = m.end()
+            b = text.find("\n", a)
+            b = len(text) if b < 0 else b
+            if text[a] in "“「『\"" or any(s0 - 1 <= a < e0 + 1 or a <= s0 < b for s0, e0 in covered):
+                continue  # a quote (colon_quotes reads it) or words another rule attributes
+            if LABEL_LINE.match(text, a):
+                continue  # "点评：…": a labelled line of its own
+            if b - a < 12 or not any(ch in text[a:b] for ch in "，。！？,!?；"):
+                continue  # a heading or a name line, not a statement
+            cs = self._clause_start(text, colon, quotes)
+            tail = re.sub(r"《[^》]*》", "", text[cs:colon])[-8:]  # ("告诉《Variety》：")
+            if self._inside(colon, quotes) or not COLON_COMM.search(tail):
+                continue
+            if FIRST_PERSON.search(text, cs, colon):
+                continue  # "我们建议遵循以下步骤：": the writer's own advice
+            sp = self._colon_subject(text, colon, quotes) or self._announcer(text, colon, quotes)
+            if sp is None and (om := ANSWER_OF.fullmatch(text, cs, colon)) is not None:
+                sp = self.parser.classify(om.group(1), om.start(1))  # "哈萨比斯的回答是："
+            if sp is None:
+                # the words before a cue in the clause ("迪士尼一发言人告诉《Variety》："), else the clause
+                cm = next((mm for mm in self.lex.cue_re.finditer(text, cs, colon) if mm.start() > cs), None)
+                sp = self.parser.parse_region(text, cs, cm.start() if cm else colon)
+                sp = sp or self.parser.subject_head(text, cs, colon)
+            if sp is None or sp.type not in ("person", "organization", "unnamed", "title_only"):
+                continue
+            s0, s1 = self._trim(text, a, b)
+            if s1 - s0 >= MIN_CONTENT:
+                out.append(Candidate(s0, s1, "direct", "：", sp, "colon_block"))
         return out
 
     def uncued_quotes(
@@ -1901,6 +1984,15 @@ class Finder:
             e = s0
         return sp
 
+    def _announcer(self, text: str, colon: int, quotes: list[tuple[int, int]]) -> Speaker | None:
+        """The organisation whose clause before the colon issues a notice ("DeepSeek发布公告：“…”")."""
+        a = self._clause_start(text, colon, quotes)
+        m = ANNOUNCE.search(text, a, colon)
+        if m is None or m.end() != colon:
+            return None
+        sp = self.parser.parse_region(text, a, m.start())
+        return sp if sp is not None and sp.type == "organization" else None
+
     def _colon_subject(self, text: str, colon: int, quotes: list[tuple[int, int]]) -> Speaker | None:
         """The person the sentence ending at `colon` is about: its last clause with a subject."""
         ss = colon
@@ -1943,6 +2035,7 @@ class Finder:
         cands += self._quote_paragraphs(text, quotes, cands)
         cands += self.colon_quotes(text, quotes, cands)
         cands += self.colon_views(text, quotes, cands)
+        cands += self.colon_blocks(text, quotes, cands)
         cands += self.uncued_quotes(text, quotes, cands)
         cands += self._continued_quotes(text, quotes, cands)  # (quotes that go on with an uncued one)
         chat = self.chat_turns(text)
@@ -1990,6 +2083,8 @@ class Finder:
         for c in cands:
             if c.speaker.type == "ref_person" and c.speaker.mention in ("他", "她"):
                 ante = self.subjects.antecedent(text, c.speaker.start)
+                if ante is not None and (ante.name or "") in self.lex.known_orgs | self.lex.known_media:
+                    ante = None  # ("…在社交平台LinkedIn上发表…。他写道": a platform the lists know is nobody's 他)
                 if ante is not None:
                     c.extra["antecedent"] = ante
                     # sure enough to win over the person who spoke last: reads as a person's name,

@@ -219,15 +219,21 @@ FROM_ORG = re.compile(r"来自([^、，,的\s]{2,20}?)的([^、，,的]{2,16})$"
 # No one's name: a conditional, a pronoun for a thing, an adverb with a verb ("如果公司", "它也在", "仍仅以",
 # "曾指出", "曾公开")
 JUNK_NAME = re.compile(r"如果|假如|它|仍|(?:曾|也|还)(?:指出|公开|表示|经|多次|一度)")
+# a list or a clause read as one name ("前程无忧、搜房网、易车网", "OpenAI 近一周来陆续向美国联邦机构")
+CLAUSE_IN_NAME = re.compile(r"[、，,；]|陆续|近一周|你|我")
 # Someone speaking for a named organisation without a name of their own ("美团骑手保障相关负责人",
 # "百度贴吧客服"): the organisation speaks (data/gold/LABELLING.md)
-SPOKESPERSON = r"(?:相关)?(?:负责人|发言人|客服人员|客服|工作人员|官方人士)"
-REPRESENTATIVE = re.compile(r"\s*(?:[^\W\d_的]{0,6}?)(?:" + SPOKESPERSON + r"|(?:相关)?团队)")
+SPOKESPERSON = r"(?:相关)?(?:负责人|发言人|客服人员|客服|工作人员|官方人士|代理律师)"
+# ("亚利桑那大学的一位发言人": one spokesperson of the body named before)
+REPRESENTATIVE = re.compile(
+    r"\s*(?:的?(?:一位|一名|一))?(?:[^\W\d_的]{0,6}?)(?:" + SPOKESPERSON + r"|(?:相关)?团队)"
+)
 
 # a company named by its suffix, then someone who speaks for it; a company only (a government body's
 # officials stay unnamed)
 COMPANY_BEFORE_REP = re.compile(
-    r"([\u4e00-\u9fffA-Za-z]{2,12}(?:公司|集团|食品|电器|电子|汽车|科技|股份|控股))" + SPOKESPERSON
+    r"([\u4e00-\u9fffA-Za-z]{2,12}(?:公司|集团|食品|电器|电子|汽车|科技|股份|控股|大学))(?:的?(?:一位|一名))?"
+    + SPOKESPERSON
 )
 
 # A surname with a form of address ("詹院士", "君塚教授", "Miller-Jones教授"): the person the article named
@@ -330,6 +336,16 @@ class Speaker:
 def _registry_ids(e: Any) -> dict[str, str | None]:
     """entity_id and canonical of a Speaker, from a registry entity (or None)."""
     return {"entity_id": e.id if e else None, "canonical": e.name if e else None}
+
+
+# a dotted transliterated name ending a subject, and the words that show the text before it is no mere
+# description (a verb or a preposition: "采访了迈克尔·派恩", "对迈克尔·派恩")
+DESCRIBED_DOTTED = re.compile(rf"[{_TR}]{{1,5}}(?:·[\u4e00-\u9fff]{{1,8}})+$")
+DESCRIBED_BAD = re.compile(r"[了过对向与和及被让给据把将，,、：:“”]|采访|告诉|表示|认为|称")
+
+
+# a body inside a known organisation, written right after its name ("美国商务部工业与安全局")
+SUB_BODY = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:(?<![布格结开出大当])局|办公室|委员会|研究院|研究所)")
 
 
 class SpeakerParser:
@@ -445,10 +461,10 @@ class SpeakerParser:
             )
         }
         head = self.known_org_prefix(region)
-        if head:
-            cuts.add(len(head))
+        if head and not SUB_BODY.match(region, len(head)):
+            cuts.add(len(head))  # (not "美国商务部|工业与安全局": a body of the known one, named in full)
         local = LOCAL_NAMES.get() or {}
-        cuts |= {len(n) for n in local if region.startswith(n)}
+        cuts |= {len(n) for n in local if region.startswith(n) and not SUB_BODY.match(region, len(n))}
         # "好莱坞导演Charles Curran花费…", "创始人Calvin非常兴奋": a Latin name running into the predicate (a
         # person only: "B站", "AI培训" are words)
         latin = {
@@ -493,11 +509,27 @@ class SpeakerParser:
                 # generic word ("律师") its name holds
                 if clean.endswith(STRONG_ORG_SUFFIX) and not UNNAMED_LEAD.match(clean) and len(clean) <= 20:
                     return Speaker(sp.start, sp.end, sp.mention, "organization", name=clean)
+        if sp is None:
+            sp = self._described_dotted(raw, base)
         elif sp.type == "person" and sp.name and _DOT.search(sp.name):
             name = self._trim_dotted(sp.name)
             if name != sp.name:
                 sp = sp.copy(name=name)
         return sp
+
+    def _described_dotted(self, raw: str, base: int) -> Speaker | None:
+        """A transliterated name ending the subject after a description the lists do not parse
+        ("库伦宾野生动物医院高级兽医迈克尔·派恩（Michael Pyne）博士"): the name is who speaks."""
+        s = PARENS.sub("", raw).strip()
+        s = re.sub(r"(?:博士|教授|先生|女士)$", "", s)
+        m = DESCRIBED_DOTTED.search(s)
+        if m is None or m.start() == 0 or DESCRIBED_BAD.search(s[: m.start()]):
+            return None
+        name = self._trim_dotted(m.group())
+        if len(name) < 4:
+            return None
+        b = base + len(raw) - len(raw.lstrip())
+        return Speaker(b, base + len(raw.rstrip()), raw.strip(), "person", name=name)
 
     def _trim_dotted(self, name: str) -> str:
         """ "学家约瑟夫·布里格斯": a transliterated name never starts with the tail of a title or of a generic
@@ -537,6 +569,8 @@ class SpeakerParser:
         if sp.type == "organization" and name.endswith("所") and self.kind_of(name[:-1]) == "person":
             name = name[:-1]  # "据万灯辉所在站点站长介绍": the person, not an institute
         if name.endswith("的") or name.startswith(("对", "向")) or "“" in name or JUNK_NAME.match(name):
+            return None
+        if sp.type == "organization" and CLAUSE_IN_NAME.search(name):
             return None
         if name == sp.name:
             return sp
@@ -711,7 +745,7 @@ class SpeakerParser:
         # organisations speaking as such: "英伟达方面", "字节跳动官方"
         mt = ORG_TAIL.search(clean)
         if mt and mt.start() > 0:
-            org = clean[: mt.start()]
+            org = re.sub(r"的?(?:一位|一名|一)$", "", clean[: mt.start()]) or clean[: mt.start()]  # "迪士尼一发言人"
             k = self.kind_of(org)
             if (
                 k in ("organization", None)
@@ -852,7 +886,7 @@ class SpeakerParser:
         head = self.known_org_prefix(org)
         if head and head != org:
             rest = org[len(head) :]
-            if QUAL.fullmatch(rest):
+            if QUAL.fullmatch(rest) and not SUB_BODY.fullmatch(rest):
                 return head, rest
         return org, ""
 
