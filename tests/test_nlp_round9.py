@@ -165,3 +165,12 @@ def test_a_list_or_a_clause_is_no_organisation(registry):
     for t, sts in _both(text, registry):
         st = statement_at(sts, t, "自己跟58")
         assert st is None or "、" not in (st.speaker or ""), (t, sts)
+
+
+def test_the_crf_reading_of_a_described_name_comes_before_the_bare_fallback(crf):
+    # the trained tagger knows the role and the body; the fallback for descriptions it cannot read must
+    # not take the name away from it
+    for t, sts in _both("国际能源署署长法提赫·比罗尔表示，当前全球性能源危机的严重程度前所未有。"):
+        st = statement_at(sts, t, "当前全球")
+        assert st is not None and st.speaker == "法提赫·比罗尔", (t, sts)
+        assert to_simplified(st.title or "") == "署长" and to_simplified(st.organization or "") == "国际能源署", st

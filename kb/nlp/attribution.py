@@ -682,6 +682,8 @@ def _tidy_org(org: str, title: str | None) -> tuple[str, str | None]:
     """The organisation's own name: without the front of a title a parse left on it, and without a
     description before a Latin name."""
     org = org.strip()
+    if title and (qm := _ORG_TITLE_HEAD.fullmatch(org)) and qm.group(1) != "合伙":
+        return "", qm.group(1) + title  # "DeepSeek资深研究员": 资深 is the title's, not the organisation
     hm = _ORG_TITLE_HEAD.search(org)
     if hm and len(org) - len(hm.group()) >= 2:
         head = hm.group(1)

@@ -357,6 +357,11 @@ COLON_COMM = re.compile(
     r"说|道|写|问|答|回应|回复|表示|称|吐槽|告诉|透露|强调|指出|认为|声明|通报|公告|配文|论调|的话|泼冷水|无语|"
     r"评论|留言|发文|发帖|解释|坦言|直言|警告|呼吁|建议|提醒|补充|总结|感叹|质疑|批评|调侃|反驳|指责|抱怨|观点|看法"
 )
+# a clause that opens with its verb or a preposition: its subject is the one of the clause before it
+VERB_LEAD = re.compile(
+    r"\s*(?:要求|与|同|对|向|将|把|以|通过|作出|做出|宣布|提出|发布|签署|访问|出席|否认|商讨|讨论|回应|承认|"
+    r"决定|批准|驳斥|拒绝|解释|介绍|展示|分享|转发|发文|发帖|回复)"
+)
 # an organisation's clause that issues a notice and ends at a colon before the notice's words
 ANNOUNCE = re.compile(r"(?:发布|发表|发出|贴出)(?:了)?(?:一份|一则|一条)?(?:官方)?(?:公告|声明|通知|通告|说明)")
 # Documents an organisation issues itself: with no issuer in sight, the organisation the sentence before
@@ -575,7 +580,15 @@ class Finder:
             if (
                 crf is not None
                 and crf.type == "person"
-                and (crf.end > sp.end or sp.type == "unnamed" and crf.end >= sp.end)
+                and (
+                    crf.end > sp.end
+                    or sp.type == "unnamed"
+                    and crf.end >= sp.end
+                    # ("国际能源署署长法提赫·比罗尔": the same name, with the role the rules did not read)
+                    or sp.type == "person"
+                    and crf.name == sp.name
+                    and (crf.title or crf.org)
+                )
             ):
                 return crf
         return self.subjects.vet(text, sp, cue_end)
@@ -1189,6 +1202,7 @@ class Finder:
         """Subject of a subject-less clause ("…，并表示…", "…，称…"): the nearest clause before it in the
         same sentence, walking back over continuation clauses (并/还/同时 …) only."""
         end = cs - 1
+        depth = 0
         while end > 0 and text[end] in "，,":
             a = self._clause_start(text, end, quotes)
             if a >= end:
@@ -1214,12 +1228,14 @@ class Finder:
                 "unnamed",
             ):
                 return sp
-            # an indirect question ("…未解释，为什么…，") is the object of the clause before it
+            # an indirect question ("…未解释，为什么…，") is the object of the clause before it; a clause that
+            # opens with its verb ("特朗普签署行政命令，要求…，称…") has the subject of the one before it
             if not re.match(
                 r"\s*(?:并|且|同时|还|也|而|但|便|就|又|再|于是|然后|随后|此后|之后|接着|为什么|为何|是否|如何)",
                 clause,
-            ):
+            ) and not (VERB_LEAD.match(clause) and depth < 3):
                 return None
+            depth += 1
             end = a - 1
         return None
 

@@ -246,7 +246,7 @@ SURVEYED = re.compile(r"受访者|被调查者|调查对象|受访用户|受访�
 
 # Characters that end a title or a phrase and never start a transliterated name ("首席增长官|洛根·琼斯",
 # "作者之一|丹尼尔·王", "的|尼基塔·比尔")
-NOT_TRANSLIT_START = re.compile(r"^.*[官员长师家者人物士的之一括前]")
+NOT_TRANSLIT_START = re.compile(r"^.*[官员长师家者人物士的之一括前医书记]")
 
 # Characters that start the words after a name ("沙利文在…", "沙利文表示"), not part of it
 _AFTER_NAME = frozenset("在表说称指认也还则的是和与等对向强呼解回透坦直介提此曾将已又就都所")
@@ -510,16 +510,17 @@ class SpeakerParser:
                 if clean.endswith(STRONG_ORG_SUFFIX) and not UNNAMED_LEAD.match(clean) and len(clean) <= 20:
                     return Speaker(sp.start, sp.end, sp.mention, "organization", name=clean)
         if sp is None:
-            sp = self._described_dotted(raw, base)
+            sp = self.described_dotted(raw, base)
         elif sp.type == "person" and sp.name and _DOT.search(sp.name):
             name = self._trim_dotted(sp.name)
             if name != sp.name:
                 sp = sp.copy(name=name)
         return sp
 
-    def _described_dotted(self, raw: str, base: int) -> Speaker | None:
+    def described_dotted(self, raw: str, base: int) -> Speaker | None:
         """A transliterated name ending the subject after a description the lists do not parse
-        ("库伦宾野生动物医院高级兽医迈克尔·派恩（Michael Pyne）博士"): the name is who speaks."""
+        ("库伦宾野生动物医院高级兽医迈克尔·派恩（Michael Pyne）博士"): the name is who speaks (the CRF, when it
+        reads the description as a role, is preferred: see `Finder._subject`)."""
         s = PARENS.sub("", raw).strip()
         s = re.sub(r"(?:博士|教授|先生|女士)$", "", s)
         m = DESCRIBED_DOTTED.search(s)
