@@ -28,23 +28,23 @@ FLOORS = {  # split -> metric -> floor
     "test-b3": {"precision": 0.92, "recall": 0.75},
     # blind 0.876 / 0.577; now 0.958 / 0.821 (53 articles)
     "test-b4": {"precision": 0.94, "recall": 0.80},
-    # blind 0.840 / 0.575; now 0.940 / 0.816 (37 articles)
-    "test-b5": {"precision": 0.93, "recall": 0.80},
+    # blind 0.840 / 0.575; now 0.953 / 0.822 (37 articles)
+    "test-b5": {"precision": 0.94, "recall": 0.80},
     # blind 0.831 / 0.660; now 0.952 / 0.825 (60 articles)
     "test-b6": {"precision": 0.94, "recall": 0.81},
     # blind 0.873 / 0.598; now 0.915 / 0.809 (56 articles; 0.928 before the registry knew SK海力士,
-    # whose forecast in one article is unlabelled)
-    "test-b7": {"precision": 0.91, "recall": 0.80},
-    # blind 0.815 / 0.564; now 0.907 / 0.714 (50 articles)
-    "test-b8": {"precision": 0.89, "recall": 0.70},
-    # blind 0.859 / 0.587; now 0.921 / 0.672 (52 articles)
-    "test-b9": {"precision": 0.91, "recall": 0.66},
-    # blind 0.830 / 0.586; now 0.879 / 0.710 (59 articles)
-    "test-b10": {"precision": 0.86, "recall": 0.70},
-    # blind 0.852 / 0.610; now 0.870 / 0.709 (42 articles, 282 statements)
-    "test-b11": {"precision": 0.85, "recall": 0.69},
-    # blind 0.850 / 0.681; now 0.919 / 0.819 (67 articles, 332 statements)
-    "test-b12": {"precision": 0.90, "recall": 0.80},
+    # whose forecast in one article is unlabelled); 0.926 / 0.830 after round 9
+    "test-b7": {"precision": 0.91, "recall": 0.81},
+    # blind 0.815 / 0.564; now 0.922 / 0.733 (50 articles)
+    "test-b8": {"precision": 0.90, "recall": 0.72},
+    # blind 0.859 / 0.587; now 0.937 / 0.691 (52 articles)
+    "test-b9": {"precision": 0.92, "recall": 0.68},
+    # blind 0.830 / 0.586; now 0.887 / 0.717 (59 articles)
+    "test-b10": {"precision": 0.87, "recall": 0.70},
+    # blind 0.852 / 0.610; now 0.887 / 0.723 (42 articles, 282 statements)
+    "test-b11": {"precision": 0.87, "recall": 0.71},
+    # blind 0.850 / 0.681; now 0.929 / 0.834 (67 articles, 332 statements)
+    "test-b12": {"precision": 0.91, "recall": 0.82},
     # blind 0.810 / 0.426 (one timestamped group chat holds 103 of its 340 statements: without it
     # 0.810 / 0.612); now 0.927 / 0.788 (59 articles)
     "test-b13": {"precision": 0.91, "recall": 0.77},
@@ -54,27 +54,31 @@ FLOORS = {  # split -> metric -> floor
     # before); tuned on in round 8: now 0.941 / 0.778
     "test-b15": {"precision": 0.93, "recall": 0.76},
     # blind 0.901 / 0.736, never tuned on (60 articles, 273 statements; labelled after round 7 ended, so
-    # also 0.899 / 0.714 with the rules of the session before); 0.902 / 0.744 with round 8's rules
-    "test-b16": {"precision": 0.89, "recall": 0.73},
+    # also 0.899 / 0.714 with the rules of the session before); 0.902 / 0.744 with round 8's rules; tuned
+    # on in round 9: now 0.922 / 0.780
+    "test-b16": {"precision": 0.91, "recall": 0.76},
     # blind 0.888 / 0.753, never tuned on (60 articles, 316 statements; labelled before round 8, measured
-    # after it: 0.885 / 0.731 with round 7's rules)
-    "test-b17": {"precision": 0.87, "recall": 0.73},
+    # after it: 0.885 / 0.731 with round 7's rules); still never tuned on: 0.893 / 0.763 after round 9
+    "test-b17": {"precision": 0.88, "recall": 0.74},
     # blind 0.851 / 0.649, never tuned on (60 articles, 308 statements; labelled after round 8 ended:
-    # 0.855 / 0.633 with round 7's rules)
-    "test-b18": {"precision": 0.83, "recall": 0.63},
-    # the never-tuned batches, now 16, 17 and 18 (180 articles, 897 statements): 0.880 / 0.715 (round 7's
-    # rules 0.881 / 0.699). This split's floor follows what it holds: batches 16 and 17 alone measured
-    # 0.894 / 0.749 (floor 0.90 / 0.73), batch 18 is harder; each batch keeps its own floor above
+    # 0.855 / 0.633 with round 7's rules); still never tuned on: 0.849 / 0.659 after round 9
+    "test-b18": {"precision": 0.83, "recall": 0.64},
+    # blind 0.856 / 0.669, never tuned on (60 articles, 257 statements; labelled before round 9, measured
+    # after it: 0.859 / 0.665 with round 8's rules)
+    "test-b19": {"precision": 0.84, "recall": 0.65},
+    # the never-tuned batches, now 17, 18 and 19 (180 articles, 881 statements): 0.868 / 0.699 after round 9
+    # (round 8's rules 0.868 / 0.691); with batch 16 in place of 19 it measured 0.880 / 0.715. The floor is
+    # kept and holds within EPS; each batch keeps its own floor above
     "unseen": {"precision": 0.88, "recall": 0.71},
 }
 
 
 def test_gold_set_shape() -> None:
     gold = load_gold(GOLD)
-    assert len(gold) >= 937
+    assert len(gold) >= 997
     assert len({g["feed"].split("/")[0] + g["feed"] for g in gold}) >= 3
     n = sum(1 for g in gold for s in g["statements"] if not s.get("optional"))
-    assert n >= 4656
+    assert n >= 4913
     assert {g["split"] for g in gold} == {"dev", "test"}
     assert all(g["split"] == "test" for g in gold if g.get("batch", 1) >= 2)
 
@@ -116,11 +120,11 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     assert scores["test-new"]["organization_accuracy"] >= 0.6  # measured 0.667 (n=12)
     later = ("test-b3", "test-b4")  # held-out batches: titles and companies of unknown people
     assert _acc(scores, later, "title") >= 0.82  # measured 0.849 (n=132)
-    assert _acc(scores, later, "organization") >= 0.60  # measured 0.622 (n=127)
+    assert _acc(scores, later, "organization") >= 0.62  # measured 0.646 (n=127)
     # batches 8-10 (blind: 0.853 / 0.688, n=218 / 192)
     mid = ("test-b8", "test-b9", "test-b10")
     assert _acc(scores, mid, "title") >= 0.84  # measured 0.859 (n=255)
-    assert _acc(scores, mid, "organization") >= 0.72  # measured 0.737 (n=228)
+    assert _acc(scores, mid, "organization") >= 0.73  # measured 0.756 (n=230)
     # batches 11-12 (blind: 0.834 / 0.749, n=187 / 183)
     late = ("test-b11", "test-b12")
     assert _acc(scores, late, "title") >= 0.82  # measured 0.841 (n=233; 0.823 before round 8)
@@ -134,16 +138,21 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     # batch 15 (blind: 0.813 / 0.570, n=107 / 93)
     assert scores["test-b15"]["title_accuracy"] >= 0.82  # measured 0.844 (n=115)
     assert scores["test-b15"]["organization_accuracy"] >= 0.76  # measured 0.786 (n=98)
-    # batch 16 (blind, measured once: 0.959 / 0.894, n=97 / 85)
+    # batch 16 (blind, measured once: 0.959 / 0.894, n=97 / 85; tuned on in round 9: 0.951 / 0.900)
     assert scores["test-b16"]["title_accuracy"] >= 0.94
-    assert scores["test-b16"]["organization_accuracy"] >= 0.87
-    # batch 17 (blind, measured once: 0.897 / 0.780, n=97 / 82)
-    assert scores["test-b17"]["title_accuracy"] >= 0.87
+    assert scores["test-b16"]["organization_accuracy"] >= 0.88
+    # batch 17 (blind, measured once: 0.897 / 0.780, n=97 / 82; 0.929 / 0.762 after round 9, n=98 / 84)
+    assert scores["test-b17"]["title_accuracy"] >= 0.90
     assert scores["test-b17"]["organization_accuracy"] >= 0.75
-    # batch 18 (blind, measured once: 0.886 / 0.707, n=88 / 82)
+    # batch 18 (blind, measured once: 0.886 / 0.707, n=88 / 82; 0.888 / 0.711 after round 9)
     assert scores["test-b18"]["title_accuracy"] >= 0.86
-    assert scores["test-b18"]["organization_accuracy"] >= 0.68
-    # never tuned on (batches 16-18): roles of people the rules have not met (batches 16 and 17 alone:
-    # 0.924 / 0.834; the floors follow the split's batches, each of which keeps its own)
-    assert scores["unseen"]["title_accuracy"] >= 0.89  # measured 0.912 (n=284)
-    assert scores["unseen"]["organization_accuracy"] >= 0.77  # measured 0.793 (n=251)
+    assert scores["test-b18"]["organization_accuracy"] >= 0.69
+    # batch 19 (blind, measured once after round 9: 0.889 / 0.769, n=63 / 52; round 8's rules 0.859 / 0.765)
+    assert scores["test-b19"]["title_accuracy"] >= 0.87
+    assert scores["test-b19"]["organization_accuracy"] >= 0.75
+    # never tuned on, now batches 17-19: roles of people the rules have not met. The split changed what it
+    # holds (batches 16-18 measured 0.912 / 0.793, batch 16's organisations being the easiest); its title
+    # floor stays, its organisation floor follows batches 17-19 (0.904 / 0.744, n=250 / 219), and each
+    # batch keeps its own floor above
+    assert scores["unseen"]["title_accuracy"] >= 0.89
+    assert scores["unseen"]["organization_accuracy"] >= 0.73

@@ -174,3 +174,17 @@ def test_the_crf_reading_of_a_described_name_comes_before_the_bare_fallback(crf)
         st = statement_at(sts, t, "当前全球")
         assert st is not None and st.speaker == "法提赫·比罗尔", (t, sts)
         assert to_simplified(st.title or "") == "署长" and to_simplified(st.organization or "") == "国际能源署", st
+
+
+def test_no_adverb_or_generic_head_is_a_name(registry):
+    text = "Moderna一直在扩展产品组合。\n\n分析师曾指出，该癌症疫苗数据可能是该公司的一个重要催化剂。"
+    for t, sts in _both(text, registry):
+        assert _who(sts, t, "该癌症疫苗") == (None, "unnamed"), (t, sts)
+    text = "这位被称为“战争部副部长”的高官直接站出来点名批评了这家公司的做法，说对方在撒谎。"
+    for t, sts in _both(text, registry):
+        st = statement_at(sts, t, "这家公司")
+        assert st is None or st.speaker_type == "unnamed", (t, sts)
+    # "X方面" for a person the article names in full is that person's side, not an organisation
+    text = "草案由众议员洛丽·特拉汉（Lori Trahan）牵头发布；特拉汉方面称，文本会根据外部意见继续修改。"
+    for t, sts in _both(text, registry):
+        assert _who(sts, t, "文本会根据") == ("洛丽·特拉汉", "person"), (t, sts)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from kb.nlp.attribution import Mention
 from kb.nlp.lexicon import Lexicon, looks_like_person, runs_into_word
-from kb.nlp.speakers import BARE_ORG_WORDS, ORG_HEAD_STRIP
+from kb.nlp.speakers import BARE_ORG_WORDS, JUNK_NAME, ORG_HEAD_STRIP
 
 if TYPE_CHECKING:
     from kb.registry import Registry
@@ -89,6 +89,8 @@ class EntityFinder:
                 for sp in spans:
                     if sp.label == "ORG" and ORG_FUNCTION_LEAD.match(text, sp.start, sp.end):
                         continue  # "如果公司后续…", "此次公司希望…": a conjunction before a generic head
+                    if sp.label == "PERSON" and JUNK_NAME.match(text, sp.start, sp.end):
+                        continue  # "分析师曾指出": an adverb and a cue, no name
                     if sp.label in ("PERSON", "ORG", "MEDIA"):
                         name = text[sp.start : sp.end]
                         label = sp.label
@@ -100,6 +102,8 @@ class EntityFinder:
                         out.append(Mention(sp.start, sp.end, name, label, sp.entity_id))
                 for ap in apps:
                     p = ap.person
+                    if JUNK_NAME.match(text, p.start, p.end):
+                        continue
                     title = text[ap.title.start : ap.title.end] if ap.title is not None else None
                     org = text[ap.org.start : ap.org.end] if ap.org is not None else None
                     if title:

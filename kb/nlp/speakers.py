@@ -219,6 +219,7 @@ FROM_ORG = re.compile(r"来自([^、，,的\s]{2,20}?)的([^、，,的]{2,16})$"
 # No one's name: a conditional, a pronoun for a thing, an adverb with a verb ("如果公司", "它也在", "仍仅以",
 # "曾指出", "曾公开")
 JUNK_NAME = re.compile(r"如果|假如|它|仍|(?:曾|也|还)(?:指出|公开|表示|经|多次|一度)")
+GENERIC_PEOPLE = frozenset("高官 官员 人士 专家 学者 高管 议员 律师 分析师 研究员 工程师 员工".split())
 # a list or a clause read as one name ("前程无忧、搜房网、易车网", "OpenAI 近一周来陆续向美国联邦机构")
 CLAUSE_IN_NAME = re.compile(r"[、，,；]|陆续|近一周|你|我")
 # Someone speaking for a named organisation without a name of their own ("美团骑手保障相关负责人",
@@ -573,6 +574,11 @@ class SpeakerParser:
             return None
         if sp.type == "organization" and CLAUSE_IN_NAME.search(name):
             return None
+        if sp.type == "person" and (
+            name in self.lex.unnamed_heads or name in GENERIC_PEOPLE or self.lex.title_re.fullmatch(name)
+        ):
+            # "这位被称为“副部长”的高官": a generic head is nobody's name
+            return Speaker(sp.start, sp.end, sp.mention, "unnamed")
         if name == sp.name:
             return sp
         full = self.local_full(name)
@@ -747,6 +753,8 @@ class SpeakerParser:
         mt = ORG_TAIL.search(clean)
         if mt and mt.start() > 0:
             org = re.sub(r"的?(?:一位|一名|一)$", "", clean[: mt.start()]) or clean[: mt.start()]  # "迪士尼一发言人"
+            if mt.group() == "方面" and (full := self.local_full(org)) is not None:
+                return Speaker(base, end, clean, "person", name=full)  # "特拉汉方面称": the person's side
             k = self.kind_of(org)
             if (
                 k in ("organization", None)
