@@ -39,7 +39,10 @@ def test_a_clause_that_ends_in_a_cue_word_but_names_no_one_is_part_of_what_was_s
     # the later clause with a subject of its own still starts its own statement
     for t, sts in _both("据报道，分析师表示，苹果CEO库克在发布会上表示，新机型将在九月上市。"):
         st = statement_at(sts, t, "新机型")
-        assert st is not None and st.speaker_type == "person" and (st.speaker or "").endswith("库克"), (t, sts)
+        assert st is not None and st.speaker_type == "person" and (st.speaker or "").endswith("库克"), (
+            t,
+            sts,
+        )
 
 
 def test_a_statement_may_open_with_a_clause_of_time(registry):
@@ -68,9 +71,7 @@ def test_the_company_a_sentence_is_about_after_its_time_clause(registry):
 
 
 def test_state_owned_companies_and_regulators_are_known(registry):
-    text = (
-        "今日，中国石化在业绩说明会上就能源市场形势作出回应。面对复杂局面，公司明确表示，当前原油库存储备充足。"
-    )
+    text = "今日，中国石化在业绩说明会上就能源市场形势作出回应。面对复杂局面，公司明确表示，当前原油库存储备充足。"
     for t, sts in _both(text, registry):
         assert _who(sts, t, "当前原油") == ("中国石化", "organization"), (t, sts)
     for t, sts in _both("中国证券监督管理委员会表示，将对违法违规行为保持高压态势。", registry):
@@ -124,7 +125,9 @@ def test_a_function_word_before_gongsi_is_no_company(registry):
 
 
 def test_a_companys_notice_after_a_colon(registry):
-    for t, sts in _both("8月6日，DeepSeek发布公告：“计划近期整体上调API服务的定价，具体以通知为准。”", registry):
+    for t, sts in _both(
+        "8月6日，DeepSeek发布公告：“计划近期整体上调API服务的定价，具体以通知为准。”", registry
+    ):
         st = statement_at(sts, t, "计划近期")
         assert st is not None and st.speaker == "DeepSeek" and st.kind == "direct", (t, sts)
 
@@ -138,8 +141,14 @@ def test_a_paragraph_after_a_colon_is_the_words_of_who_the_colon_introduces(regi
         assert _who(sts, t, "AI行业尚处") == ("迪士尼", "organization"), (t, sts)
     # the writer's own advice, a heading, or a labelled line is nobody's statement
     for body, anchor in (
-        ("那么如何完成这一工作呢？我们建议遵循以下一些基本步骤：\n\n第一步，定义用户，设定场景，再做执行。", "第一步"),
-        ("百度网盘今日在官网放出辟谣公告：\n\n点评：看着百度云里无数8秒长度的温馨提示，有总比没有好。", "点评"),
+        (
+            "那么如何完成这一工作呢？我们建议遵循以下一些基本步骤：\n\n第一步，定义用户，设定场景，再做执行。",
+            "第一步",
+        ),
+        (
+            "百度网盘今日在官网放出辟谣公告：\n\n点评：看着百度云里无数8秒长度的温馨提示，有总比没有好。",
+            "点评",
+        ),
     ):
         for t, sts in _both(body, registry):
             assert statement_at(sts, t, anchor) is None, (t, sts)
@@ -151,12 +160,17 @@ def test_words_that_are_no_statement_of_anyone(registry):
         ("据报道，英国首相基尔·斯塔默即将宣布，将禁止16岁以下儿童使用有害的网络平台。", "将禁止"),
         ("相比之下，字节跳动被公认为全球AI视频生成模型的领导者。", "全球AI视频"),
         ("乐视也在财报中披露了超级电视的销售数据，累计销售约850万台。", "超级电视的销售"),
-        ("更多内容已由 Servo 官方博客在最新日志中作进一步说明：\n\nhttps://servo.org/blog/2026/04/30/march/", "https"),
+        (
+            "更多内容已由 Servo 官方博客在最新日志中作进一步说明：\n\nhttps://servo.org/blog/2026/04/30/march/",
+            "https",
+        ),
     ):
         for t, sts in _both(body, registry):
             assert statement_at(sts, t, anchor) is None, (t, sts)
     # an attitude with what it is about still reports words ("表示支持在…加强保护")
-    for t, sts in _both("为此，OpenAI表示支持在AI模型开发的整个周期内加强网络安全保护，严防程序规避安全控制。", registry):
+    for t, sts in _both(
+        "为此，OpenAI表示支持在AI模型开发的整个周期内加强网络安全保护，严防程序规避安全控制。", registry
+    ):
         assert _who(sts, t, "支持在AI") == ("OpenAI", "organization"), (t, sts)
 
 
@@ -173,7 +187,9 @@ def test_the_crf_reading_of_a_described_name_comes_before_the_bare_fallback(crf)
     for t, sts in _both("国际能源署署长法提赫·比罗尔表示，当前全球性能源危机的严重程度前所未有。"):
         st = statement_at(sts, t, "当前全球")
         assert st is not None and st.speaker == "法提赫·比罗尔", (t, sts)
-        assert to_simplified(st.title or "") == "署长" and to_simplified(st.organization or "") == "国际能源署", st
+        assert (
+            to_simplified(st.title or "") == "署长" and to_simplified(st.organization or "") == "国际能源署"
+        ), st
 
 
 def test_no_adverb_or_generic_head_is_a_name(registry):

@@ -55,7 +55,9 @@ GENERIC_ORG = re.compile(
 PLURAL = ("他们", "她们")
 REP_HEADS = frozenset(("发言人", "负责人"))
 # an unnamed source written as one person ("一位知情人士", "该高管", "这名员工"), that a 他/她 may stand for
-SINGLE_SOURCE = re.compile(r"[一某该这此上另][位名个]|上述|前述|^[该此]|^(?:还|也|另)?有|^[他她]$|人士$|高管$|负责人$|发言人$|客服$|楼主$|博主$|工作人员$")
+SINGLE_SOURCE = re.compile(
+    r"[一某该这此上另][位名个]|上述|前述|^[该此]|^(?:还|也|另)?有|^[他她]$|人士$|高管$|负责人$|发言人$|客服$|楼主$|博主$|工作人员$"
+)
 # "弗兰克·魏布林（Frank Werblin）是加州大学伯克利分校的神经学教授": a role stated with 是
 COPULA = re.compile(
     r"([\u4e00-\u9fffA-Za-z·•‧・ ]{2,16}?)(?:[（(][^（）()]{1,40}[）)])?是([^，。；！？\n“”]{2,30}?)的?"
@@ -210,7 +212,11 @@ def resolve(
                 # "该博主还称" after "数码博主“NAME”表示", "这位高管总结道" after "…高管NAME表示": the named person
                 # whose description has that head, when that person spoke last among the people
                 # ("…”该发言人表示" after "亚利桑那大学的一位发言人表示": the body its spokesperson speaks for)
-                kinds = ("person", "unnamed", "organization") if hm.group(1) in REP_HEADS else ("person", "unnamed")
+                kinds = (
+                    ("person", "unnamed", "organization")
+                    if hm.group(1) in REP_HEADS
+                    else ("person", "unnamed")
+                )
                 named = next((s for _p, s in reversed(spoken_by) if s.type in kinds), None)
                 if (
                     named is not None

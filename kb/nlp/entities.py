@@ -23,7 +23,9 @@ NAME_STOP = re.compile(
 )
 BOUND = "，。！？；：\n“”（）()、"
 # an organisation mention that is a function word glued to a generic head: no organisation at all
-ORG_FUNCTION_LEAD = re.compile(r"(?:如果|假如|若|与|和|对|此次|本次|这次|如|由|被|让|向|为)(?:公司|集团|企业|平台|官方)$")
+ORG_FUNCTION_LEAD = re.compile(
+    r"(?:如果|假如|若|与|和|对|此次|本次|这次|如|由|被|让|向|为)(?:公司|集团|企业|平台|官方)$"
+)
 
 
 class EntityFinder:
@@ -97,7 +99,11 @@ class EntityFinder:
                         if label == "PERSON" and not sp.entity_id:
                             # "LinkedIn", "Windows Central": the lists know it as a platform or an outlet
                             label = (
-                                "ORG" if name in self.lex.known_orgs else "MEDIA" if name in self.lex.known_media else label
+                                "ORG"
+                                if name in self.lex.known_orgs
+                                else "MEDIA"
+                                if name in self.lex.known_media
+                                else label
                             )
                         out.append(Mention(sp.start, sp.end, name, label, sp.entity_id))
                 for ap in apps:

@@ -363,7 +363,9 @@ VERB_LEAD = re.compile(
     r"决定|批准|驳斥|拒绝|解释|介绍|展示|分享|转发|发文|发帖|回复)"
 )
 # an organisation's clause that issues a notice and ends at a colon before the notice's words
-ANNOUNCE = re.compile(r"(?:发布|发表|发出|贴出)(?:了)?(?:一份|一则|一条)?(?:官方)?(?:公告|声明|通知|通告|说明)")
+ANNOUNCE = re.compile(
+    r"(?:发布|发表|发出|贴出)(?:了)?(?:一份|一则|一条)?(?:官方)?(?:公告|声明|通知|通告|说明)"
+)
 # Documents an organisation issues itself: with no issuer in sight, the organisation the sentence before
 # is about ("Synchrony是…发行商。新闻稿写道") issued it. A letter or a post needs its writer named.
 ORG_DOCS = ("声明", "公告", "新闻稿", "邮件", "通知", "招聘", "备忘录", "文档")
@@ -1505,7 +1507,8 @@ class Finder:
                 and (
                     c.speaker.type in ("person", "ref_person")
                     # ("X的一位发言人表示，…。“…”": the spokesperson goes on)
-                    or c.speaker.type in ("unnamed", "title_only") and SPOKESPERSON_END.search(c.speaker.mention)
+                    or c.speaker.type in ("unnamed", "title_only")
+                    and SPOKESPERSON_END.search(c.speaker.mention)
                 )
             ]
             if not prev or any(prev[-1].end <= c.start < a for c in cands):
@@ -1873,7 +1876,9 @@ class Finder:
                 out.append(Candidate(a, b, "indirect", m.group(1) or m.group(2), sp, "colon_view"))
         return out
 
-    def colon_blocks(self, text: str, quotes: list[tuple[int, int]], cands: list[Candidate]) -> list[Candidate]:
+    def colon_blocks(
+        self, text: str, quotes: list[tuple[int, int]], cands: list[Candidate]
+    ) -> list[Candidate]:
         """A paragraph that ends with a colon after someone's words or answer ("Hassabis的回答是：",
         "迪士尼一发言人告诉《Variety》：", "网友一整个大无语：") introduces the next paragraph, written
         without quotation marks, as what that one said."""
@@ -1884,7 +1889,7 @@ class Finder:
             a = m.end()
             b = text.find("\n", a)
             b = len(text) if b < 0 else b
-            if text[a] in "“「『\"" or any(s0 - 1 <= a < e0 + 1 or a <= s0 < b for s0, e0 in covered):
+            if text[a] in '“「『"' or any(s0 - 1 <= a < e0 + 1 or a <= s0 < b for s0, e0 in covered):
                 continue  # a quote (colon_quotes reads it) or words another rule attributes
             if LABEL_LINE.match(text, a):
                 continue  # "点评：…": a labelled line of its own

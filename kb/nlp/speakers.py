@@ -752,7 +752,9 @@ class SpeakerParser:
         # organisations speaking as such: "英伟达方面", "字节跳动官方"
         mt = ORG_TAIL.search(clean)
         if mt and mt.start() > 0:
-            org = re.sub(r"的?(?:一位|一名|一)$", "", clean[: mt.start()]) or clean[: mt.start()]  # "迪士尼一发言人"
+            org = (
+                re.sub(r"的?(?:一位|一名|一)$", "", clean[: mt.start()]) or clean[: mt.start()]
+            )  # "迪士尼一发言人"
             if mt.group() == "方面" and (full := self.local_full(org)) is not None:
                 return Speaker(base, end, clean, "person", name=full)  # "特拉汉方面称": the person's side
             k = self.kind_of(org)
