@@ -96,15 +96,11 @@ class EntityFinder:
                     if sp.label in ("PERSON", "ORG", "MEDIA"):
                         name = text[sp.start : sp.end]
                         label = sp.label
-                        if label == "PERSON" and not sp.entity_id:
-                            # "LinkedIn", "Windows Central": the lists know it as a platform or an outlet
-                            label = (
-                                "ORG"
-                                if name in self.lex.known_orgs
-                                else "MEDIA"
-                                if name in self.lex.known_media
-                                else label
-                            )
+                        # "LinkedIn", "Windows Central": the lists know it as a platform or an outlet
+                        if label == "PERSON" and not sp.entity_id and name in self.lex.known_orgs:
+                            label = "ORG"
+                        elif label == "PERSON" and not sp.entity_id and name in self.lex.known_media:
+                            label = "MEDIA"
                         out.append(Mention(sp.start, sp.end, name, label, sp.entity_id))
                 for ap in apps:
                     p = ap.person

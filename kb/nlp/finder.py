@@ -347,10 +347,11 @@ DOC_KINDS = tuple(
         ("帖子", "帖子|推文"),
     )
 )
-# a paragraph ending in a colon, then the next paragraph
+# "哈萨比斯的回答是：": whose answer the paragraph after the colon is
 ANSWER_OF = re.compile(r"\s*([^，。：:\n]{2,20}?)的(?:回答|回应|答复|说法|解释)(?:是|为)?")
 LINK_LINE = re.compile(r"\s*https?://\S+\s*")  # a paragraph that is a link, not anyone's words
-LABEL_LINE = re.compile(r"[^\n，。：:]{1,6}[：:]")
+LABEL_LINE = re.compile(r"[^\n，。：:]{1,6}[：:]")  # "点评：…": a line with a label of its own
+# a paragraph ending in a colon, then the next paragraph
 PARA_COLON = re.compile(r"([：:])[ \u3000]*\n[\n \u3000]*(?=\S)")
 # words in the clause before that colon that make the paragraph after it someone's words
 COLON_COMM = re.compile(

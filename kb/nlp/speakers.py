@@ -219,6 +219,7 @@ FROM_ORG = re.compile(r"来自([^、，,的\s]{2,20}?)的([^、，,的]{2,16})$"
 # No one's name: a conditional, a pronoun for a thing, an adverb with a verb ("如果公司", "它也在", "仍仅以",
 # "曾指出", "曾公开")
 JUNK_NAME = re.compile(r"如果|假如|它|仍|(?:曾|也|还)(?:指出|公开|表示|经|多次|一度)")
+# a person's generic head that a loose parse left as the name ("这位被称为“副部长”的高官")
 GENERIC_PEOPLE = frozenset("高官 官员 人士 专家 学者 高管 议员 律师 分析师 研究员 工程师 员工".split())
 # a list or a clause read as one name ("前程无忧、搜房网、易车网", "OpenAI 近一周来陆续向美国联邦机构")
 CLAUSE_IN_NAME = re.compile(r"[、，,；]|陆续|近一周|你|我")
@@ -343,8 +344,6 @@ def _registry_ids(e: Any) -> dict[str, str | None]:
 # description (a verb or a preposition: "采访了迈克尔·派恩", "对迈克尔·派恩")
 DESCRIBED_DOTTED = re.compile(rf"[{_TR}]{{1,5}}(?:·[\u4e00-\u9fff]{{1,8}})+$")
 DESCRIBED_BAD = re.compile(r"[了过对向与和及被让给据把将，,、：:“”]|采访|告诉|表示|认为|称")
-
-
 # a body inside a known organisation, written right after its name ("美国商务部工业与安全局")
 SUB_BODY = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:(?<![布格结开出大当])局|办公室|委员会|研究院|研究所)")
 
@@ -752,9 +751,8 @@ class SpeakerParser:
         # organisations speaking as such: "英伟达方面", "字节跳动官方"
         mt = ORG_TAIL.search(clean)
         if mt and mt.start() > 0:
-            org = (
-                re.sub(r"的?(?:一位|一名|一)$", "", clean[: mt.start()]) or clean[: mt.start()]
-            )  # "迪士尼一发言人"
+            org = clean[: mt.start()]
+            org = re.sub(r"的?(?:一位|一名|一)$", "", org) or org  # "迪士尼一发言人"
             if mt.group() == "方面" and (full := self.local_full(org)) is not None:
                 return Speaker(base, end, clean, "person", name=full)  # "特拉汉方面称": the person's side
             k = self.kind_of(org)
