@@ -204,3 +204,20 @@ def test_no_adverb_or_generic_head_is_a_name(registry):
     text = "草案由众议员洛丽·特拉汉（Lori Trahan）牵头发布；特拉汉方面称，文本会根据外部意见继续修改。"
     for t, sts in _both(text, registry):
         assert _who(sts, t, "文本会根据") == ("洛丽·特拉汉", "person"), (t, sts)
+
+
+def test_a_quote_after_a_sentence_that_names_one_person(registry):
+    text = (
+        "复旦大学副教授朱晨表示，论文写作的规范正在变化。\n\n在2026年投稿期刊时，朱晨发现，部分期刊更新了对AI"
+        "使用声明的要求，需要作者详细地列出使用场景。“这种规范化的要求其实代表了学界对AI的一种普遍性接纳。”"
+    )
+    for t, sts in _both(text, registry):
+        assert _who(sts, t, "这种规范化") == ("朱晨", "person"), (t, sts)
+    # two people in that sentence: nobody is guessed
+    text = (
+        "复旦大学副教授朱晨表示，论文写作的规范正在变化。清华大学教授王磊认为，变化还会更快。\n\n"
+        "在2026年投稿期刊时，朱晨和王磊发现，部分期刊更新了"
+        "对AI使用声明的要求。“这种规范化的要求其实代表了学界对AI的一种普遍性接纳。”"
+    )
+    for t, sts in _both(text, registry):
+        assert statement_at(sts, t, "这种规范化") is None, (t, sts)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kb.nlp.lexicon import SURNAMES, Lexicon, looks_like_person
-from kb.nlp.speakers import PARENS, PLURAL_PRONOUNS, SPOKESPERSON, Speaker, SpeakerParser
+from kb.nlp.lexicon import SURNAMES, Lexicon, common_word, looks_like_person
+from kb.nlp.speakers import LOCAL_NAMES, PARENS, PLURAL_PRONOUNS, SPOKESPERSON, Speaker, SpeakerParser
 from kb.nlp.subjects import TAIL_OK, SubjectTagger
 
 OPEN_CLOSE = {"“": "”", "「": "」", "『": "』", '"': '"'}
@@ -1950,6 +1950,7 @@ class Finder:
                 self._named_after(text, b)
                 or self.subjects.antecedent(text, a)
                 or self._pronoun_before(text, k, text[a + 1 : b])
+                or self._only_person_in_sentence_before(text, k, text[a + 1 : b])
             )
             if sp is None or self._joint_subject(text, sp.start, quotes):
                 continue
@@ -1957,6 +1958,36 @@ class Finder:
             if s1 - s0 >= 4:
                 out.append(Candidate(s0, s1, "direct", None, sp, "uncued_quote"))
         return out
+
+    def _only_person_in_sentence_before(self, text: str, k: int, quote: str) -> Speaker | None:
+        """The one person the article names in the sentence right before a quote that opens a paragraph
+        or a sentence ("对 James 来说，这些“不同”是一个商机。¶“美国是…”"), when that sentence names no
+        other and the quote does not speak of that person."""
+        people = [
+            n
+            for n, kind in (LOCAL_NAMES.get() or {}).items()
+            if kind == "person"
+            and len(n) >= 2
+            and n not in quote
+            and looks_like_person(n, self.lex)
+            and not common_word(n)  # ("文件" is no name, though 文 is a surname)
+        ]
+        e = k
+        while e > 0 and text[e - 1] in "。！？!?\n \u3000":
+            e -= 1
+        s0 = e
+        while s0 > 0 and text[s0 - 1] not in SENT_END:
+            s0 -= 1
+        sentence = text[s0:e]
+        if "“" in sentence or "我" in sentence:
+            return None  # another quote, or a narrator of its own, stands between
+        found = {n for n in people if n in sentence}
+        found = {n for n in found if not any(m != n and n in m for m in found)}  # "吉布森" in "乔恩·吉布森"
+        if len(found) != 1:
+            return None
+        name = found.pop()
+        at = s0 + sentence.index(name)
+        return Speaker(at, at + len(name), name, "person", name=name)
 
     def _joint_subject(self, text: str, pos: int, quotes: list[tuple[int, int]]) -> bool:
         """The name at `pos` is the second of a joint subject ("导演A和制片人B…"): either could be speaking."""
