@@ -1,12 +1,15 @@
 """Round-9 attribution rules, each checked in simplified and traditional script on sentences written for
 these tests, with guards against the readings the rules must not make:
 - what was said: it may open with a verb of saying ("表示，承认…"), with a clause that ends in a cue word but
-  names no one ("…都没短信提醒，…"), with "在…的同时，"; "披露信息" is a noun, not someone disclosing;
+  names no one ("…都没短信提醒，…"), with "在…的同时，"; "披露信息" is a noun, not someone disclosing; an
+  attitude ("表示强烈反对。"), a cue of the future ("即将宣布"), "被公认为", "披露了" and a link are no statements;
 - who speaks: a transliterated name after a description the lists do not parse; the company a sentence
   is about after its time clause ("在X…之后，Y则…。公司表示"); a function word glued to "公司" is no
   company; a bare group ("研究者") is no 他; a body's spokesperson speaks for it, also when the quote goes
   on and when "该发言人" closes it; a platform the lists know is nobody's 他; regulators and state-owned
-  companies the lists know; 提及 as a cue;
+  companies the lists know; 提及 as a cue; no list, adverb ("曾指出") or generic head ("高官") is a name, and
+  "X方面" is the person X when the article names X in full; a quote after a sentence that names one person
+  is that person's;
 - colons: a company's notice ("X发布公告：“…”"), and a paragraph with no quotation marks after one that
   ends in a colon ("X的回答是：¶…")."""
 
