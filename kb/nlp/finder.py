@@ -9,14 +9,13 @@ import re
 from dataclasses import dataclass, field
 
 from kb.nlp.lexicon import SURNAMES, Lexicon, common_word, looks_like_person
-from kb.nlp.speakers import LOCAL_NAMES, PARENS, PLURAL_PRONOUNS, SPOKESPERSON, Speaker, SpeakerParser
-from kb.nlp.subjects import TAIL_OK, SubjectTagger
+from kb.nlp.speakers import LOCAL_NAMES, PARENS, PLURAL_PRONOUNS, Speaker, SpeakerParser
+from kb.nlp.subjects import REPRESENTATIVE_TAIL, TAIL_OK, SubjectTagger
 
 OPEN_CLOSE = {"“": "”", "「": "」", "『": "』", '"': '"'}
 SENT_END = "。！？!?\n"
 CLAUSE_BOUND = "。！？!?；;，,：:\n"
 MIN_CONTENT = 4
-SPOKESPERSON_END = re.compile(SPOKESPERSON + r"$")
 
 # Cue words that are part of other words ("也就是说", "被称为", "所认为"): checked around a hit.
 BAD_BEFORE = {
@@ -235,6 +234,8 @@ ATTITUDE_SHOWN = re.compile(
     r"(?:反对|支持|欢迎|感谢|遗憾|关注|赞赏|不满|祝贺|愤怒|歉意|抗议|震惊|失望|认可|同意|理解|谴责|哀悼|慰问)"
     r"[^，。！？；\n]{0,6}(?:[，。！？；\n]|$)"
 )
+# "在…", "当…": a clause of time or place that opens with its preposition
+TIME_LEAD = re.compile(r"\s*(?:在|当|于)")
 # A content whose first clause ends like this is a time clause ("…宣布关停的当晚，"), not what was said.
 TIME_CLAUSE = re.compile(r"(?:时|后|之后|以后|之前|以前|当晚|当天|之际|以来|的同时|期间)$")
 # After a weak cue, content with a subject of its own ("宣布公司将向海外扩张") is what was said; a bare
@@ -553,6 +554,17 @@ def _words_before(text: str, p: int) -> int:
     while a > 0 and text[a - 1] not in CLAUSE_BOUND:
         a -= 1
     return a
+
+
+def _sentence_before(text: str, k: int) -> tuple[int, int]:
+    """(start, end) of the sentence that ends right before offset `k` (its end mark and blanks left out)."""
+    e = k
+    while e > 0 and text[e - 1] in "。！？!?\n \u3000":
+        e -= 1
+    a = e
+    while a > 0 and text[a - 1] not in SENT_END:
+        a -= 1
+    return a, e
 
 
 def _pronoun_head(text: str, a: int, end: int) -> Speaker | None:
@@ -1101,7 +1113,7 @@ class Finder:
                     (cue in self.lex.weak and text[mend : mend + 1] not in "，,")
                     # "在保持…的同时，…" opens what was said ("…的当晚，" alone is the next cue's time)
                     or NOUN_TIME.search(tail.rstrip())
-                    and not re.match(r"\s*(?:在|当|于)", tail)
+                    and not TIME_LEAD.match(tail)
                     or any(
                         self._cue_ok(text, first_clause_end + mm.start(), mm.group())
                         for mm in self.lex.cue_re.finditer(later)
@@ -1280,7 +1292,7 @@ class Finder:
         e = a
         while e < cs - 1 and text[e] not in CLAUSE_BOUND:
             e += 1
-        if TIME_CLAUSE.search(text[a:e]) and re.match(r"\s*(?:在|当|于)", text[a:e]) and e < cs - 1:
+        if TIME_CLAUSE.search(text[a:e]) and TIME_LEAD.match(text, a, e) and e < cs - 1:
             # "在Spotify告诉投资者…之后，Airbnb则提供了…": the subject follows the time clause
             a = e = e + 1
             while e < cs - 1 and text[e] not in CLAUSE_BOUND:
@@ -1509,7 +1521,7 @@ class Finder:
                     c.speaker.type in ("person", "ref_person")
                     # ("X的一位发言人表示，…。“…”": the spokesperson goes on)
                     or c.speaker.type in ("unnamed", "title_only")
-                    and SPOKESPERSON_END.search(c.speaker.mention)
+                    and REPRESENTATIVE_TAIL.search(c.speaker.mention)
                 )
             ]
             if not prev or any(prev[-1].end <= c.start < a for c in cands):
@@ -1963,25 +1975,20 @@ class Finder:
         """The one person the article names in the sentence right before a quote that opens a paragraph
         or a sentence ("对 James 来说，这些“不同”是一个商机。¶“美国是…”"), when that sentence names no
         other and the quote does not speak of that person."""
-        people = [
+        s0, e = _sentence_before(text, k)
+        sentence = text[s0:e]
+        if "“" in sentence or "我" in sentence:
+            return None  # another quote, or a narrator of its own, stands between
+        found = {
             n
             for n, kind in (LOCAL_NAMES.get() or {}).items()
             if kind == "person"
             and len(n) >= 2
+            and n in sentence
             and n not in quote
             and looks_like_person(n, self.lex)
             and not common_word(n)  # ("文件" is no name, though 文 is a surname)
-        ]
-        e = k
-        while e > 0 and text[e - 1] in "。！？!?\n \u3000":
-            e -= 1
-        s0 = e
-        while s0 > 0 and text[s0 - 1] not in SENT_END:
-            s0 -= 1
-        sentence = text[s0:e]
-        if "“" in sentence or "我" in sentence:
-            return None  # another quote, or a narrator of its own, stands between
-        found = {n for n in people if n in sentence}
+        }
         found = {n for n in found if not any(m != n and n in m for m in found)}  # "吉布森" in "乔恩·吉布森"
         if len(found) != 1:
             return None
@@ -2010,12 +2017,7 @@ class Finder:
         """The person a 他/她 opening the sentence before stands for ("…他觉得…。¶¶“说白了，…”"); not when
         the quote speaks of that 他/她 itself ("“每次见到他，我都劝他…”") or the sentence is a narrator's
         "我" (an essay's "他问我…，我回答说…")."""
-        e = k
-        while e > 0 and text[e - 1] in "。！？!?\n \u3000":
-            e -= 1
-        a = e
-        while a > 0 and text[a - 1] not in SENT_END:
-            a -= 1
+        a, e = _sentence_before(text, k)
         head = text[a:e]
         m = re.match(r"[^，,。他她]{0,6}[，,]?(他|她)(?!们)", head)
         if m is None or re.search(m.group(1) + "(?!们)", quote) or "我" in re.sub(r"“[^”]*”", "", head):

@@ -226,15 +226,18 @@ CLAUSE_IN_NAME = re.compile(r"[、，,；]|陆续|近一周|你|我")
 # Someone speaking for a named organisation without a name of their own ("美团骑手保障相关负责人",
 # "百度贴吧客服"): the organisation speaks (data/gold/LABELLING.md)
 SPOKESPERSON = r"(?:相关)?(?:负责人|发言人|客服人员|客服|工作人员|官方人士|代理律师)"
-# ("亚利桑那大学的一位发言人": one spokesperson of the body named before)
+# "亚利桑那大学的一位发言人", "迪士尼一发言人": one of the body's people
+ONE_OF = r"的?(?:一位|一名|一)"
 REPRESENTATIVE = re.compile(
-    r"\s*(?:的?(?:一位|一名|一))?(?:[^\W\d_的]{0,6}?)(?:" + SPOKESPERSON + r"|(?:相关)?团队)"
+    r"\s*(?:" + ONE_OF + r")?(?:[^\W\d_的]{0,6}?)(?:" + SPOKESPERSON + r"|(?:相关)?团队)"
 )
 
 # a company named by its suffix, then someone who speaks for it; a company only (a government body's
 # officials stay unnamed)
 COMPANY_BEFORE_REP = re.compile(
-    r"([\u4e00-\u9fffA-Za-z]{2,12}(?:公司|集团|食品|电器|电子|汽车|科技|股份|控股|大学))(?:的?(?:一位|一名))?"
+    r"([\u4e00-\u9fffA-Za-z]{2,12}(?:公司|集团|食品|电器|电子|汽车|科技|股份|控股|大学))(?:"
+    + ONE_OF
+    + ")?"
     + SPOKESPERSON
 )
 
@@ -521,8 +524,7 @@ class SpeakerParser:
         """A transliterated name ending the subject after a description the lists do not parse
         ("库伦宾野生动物医院高级兽医迈克尔·派恩（Michael Pyne）博士"): the name is who speaks (the CRF, when it
         reads the description as a role, is preferred: see `Finder._subject`)."""
-        s = PARENS.sub("", raw).strip()
-        s = re.sub(r"(?:博士|教授|先生|女士)$", "", s)
+        s = HONOR_TAIL.sub("", PARENS.sub("", raw).strip())
         m = DESCRIBED_DOTTED.search(s)
         if m is None or m.start() == 0 or DESCRIBED_BAD.search(s[: m.start()]):
             return None
@@ -752,7 +754,7 @@ class SpeakerParser:
         mt = ORG_TAIL.search(clean)
         if mt and mt.start() > 0:
             org = clean[: mt.start()]
-            org = re.sub(r"的?(?:一位|一名|一)$", "", org) or org  # "迪士尼一发言人"
+            org = re.sub(ONE_OF + "$", "", org) or org  # "迪士尼一发言人"
             if mt.group() == "方面" and (full := self.local_full(org)) is not None:
                 return Speaker(base, end, clean, "person", name=full)  # "特拉汉方面称": the person's side
             k = self.kind_of(org)
