@@ -150,11 +150,15 @@ def _write(
 
 def _refresh_tokens(db: sqlite3.Connection, sid: str) -> None:
     """The keyword row holds the speaker's and company's names: a search for the right name must
-    find the fixed statement, the wrong one must not."""
-    s = db.execute(
+    find the fixed statement, the wrong one must not (so once the speaker is fixed, the name as the
+    article wrote it, often the wrong person's, leaves the row)."""
+    speaker, mention, org, text = db.execute(
         "SELECT speaker, speaker_mention, organization, text FROM statements WHERE id = ?", (sid,)
     ).fetchone()
-    tokens = search_tokens(" ".join(x for x in s if x))
+    fixed = db.execute(
+        "SELECT 1 FROM corrections WHERE statement_id = ? AND field = 'speaker'", (sid,)
+    ).fetchone()
+    tokens = search_tokens(" ".join(x for x in (speaker, None if fixed else mention, org, text) if x))
     if db.execute("UPDATE statements_fts SET tokens = ? WHERE statement_id = ?", (tokens, sid)).rowcount == 0:
         db.execute("INSERT INTO statements_fts (tokens, statement_id) VALUES (?, ?)", (tokens, sid))
 

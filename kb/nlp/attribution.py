@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from kb.nlp.antecedents import decide
 from kb.nlp.finder import SHORT_NAME, Candidate
 from kb.nlp.speakers import LEAD, Speaker, SpeakerParser
 from kb.records import Statement
@@ -264,20 +265,23 @@ def resolve(
                 ant = _only_person_before(mentions, text, sp.start)
             if ant is None and UNNAMED_REF.search(sp.mention):
                 ant = sp.copy(type="unnamed")  # "上述人士" with nothing before it is still unnamed
-            if ant is None:
-                continue  # an unresolved pronoun is not attributed (precision first)
             agreed = (  # the CRF's subject before the pronoun is the same person: no doubt left
-                isinstance(crf_ant, Speaker)
+                ant is not None
+                and isinstance(crf_ant, Speaker)
                 and crf_ant.type == "person"
                 and _same_person(ant.name or "", crf_ant.name or "")
             )
             if (
-                ant.type == "person"
+                ant is not None
+                and ant.type == "person"
                 and sp.mention in ("他", "她", "其")
                 and not agreed
                 and _ambiguous(history, ant, sp, text, objs)
             ):
                 continue  # two fitting antecedents: a missing statement is better than a wrong speaker
+            ant = decide(sp, ant, (c.start, c.end), mentions, history, spoken_by, crf_ant_of(c), text)
+            if ant is None:
+                continue  # an unresolved pronoun is not attributed (precision first)
             c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
         elif sp.type == "ref_org":
             ant = _latest(history, sp.start, ("organization",), skip=_generic_org)
@@ -297,15 +301,16 @@ def resolve(
             if ant is None and org_counts:
                 name = org_counts.most_common(1)[0][0]
                 ant = Speaker(sp.start, sp.end, name, "organization", name=name)
+            ant = decide(sp, ant, (c.start, c.end), mentions, history, spoken_by, crf_ant_of(c), text)
             if ant is None:
                 continue
             c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
         elif sp.type == "title_only":
-            ant = _by_title(history, mentions, sp)
+            ant = _by_title(history, mentions, sp) or sp.copy(type="unnamed")
+            ant = decide(sp, ant, (c.start, c.end), mentions, history, spoken_by, crf_ant_of(c), text)
             if ant is None:
-                c.speaker = sp.copy(type="unnamed")
-            else:
-                c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
+                continue
+            c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
         if c.speaker.type == "person" and c.speaker.org == "@ref":
             o = _latest(history, c.speaker.start, ("organization",))
             c.speaker = c.speaker.copy(org=o.name if o else None)
@@ -316,6 +321,11 @@ def resolve(
         spoken.append((sp.start, sp.end))
         out.append(c)
     return out
+
+
+def crf_ant_of(c: Candidate) -> Speaker | None:
+    a = c.extra.get("antecedent")
+    return a if isinstance(a, Speaker) else None
 
 
 _LATIN_WORD = re.compile(r"[A-Z][a-zA-Z'\-]+")
