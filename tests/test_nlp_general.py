@@ -62,6 +62,11 @@ CASES = [
     ("曾任職於甲公司的員工表示，今年離職的人明顯增多。", "今年離職", None, "unnamed"),
     ("分析师预估，全年营收约为两千亿元。", "全年营收", None, "unnamed"),
     ("分析師預估，全年營收約為兩千億元。", "全年營收", None, "unnamed"),
+    # a body described, never named ("分析机构", "交管部门") is an unnamed source, not an organisation
+    ("分析机构预计，内存价格今年还会上涨。", "内存价格", None, "unnamed"),
+    ("分析機構預計，內存價格今年還會上漲。", "內存價格", None, "unnamed"),
+    ("交管部门提醒，高速公路上发生故障应立即报警。", "高速公路", None, "unnamed"),
+    ("交管部門提醒，高速公路上發生故障應立即報警。", "高速公路", None, "unnamed"),
     # reporting verbs with recipients and objects
     ("王立新点名指出，平台正在调整推荐规则。", "平台正在", "王立新", "person"),
     ("王立新點名指出，平台正在調整推薦規則。", "平台正在", "王立新", "person"),
