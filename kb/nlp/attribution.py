@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from kb.nlp.antecedents import decide
 from kb.nlp.finder import SHORT_NAME, Candidate
-from kb.nlp.speakers import LEAD, Speaker, SpeakerParser
+from kb.nlp.speakers import LEAD, ORG_HEAD_STRIP, Speaker, SpeakerParser
 from kb.records import Statement
 from kb.textnorm import alias_key
 
@@ -463,7 +463,8 @@ class Attributor:
             else {}
         )
         for am in ABBREV.finditer(src):
-            full = LEAD.sub("", am.group(1))
+            # ("NASA与欧洲航天局(ESA)": the Han run before the brackets starts with 与, which is no part of the name)
+            full = ORG_HEAD_STRIP.sub("", LEAD.sub("", am.group(1)))
             if len(full) >= 4 and full.endswith(self.parser.lex.org_suffixes):
                 short_of.setdefault(am.group(2), full)
         for am in LATIN_ABBREV.finditer(src):
