@@ -2077,33 +2077,23 @@ class Finder:
 
     def run(self, text: str, quotes: list[tuple[int, int]] | None = None) -> list[Candidate]:
         quotes = quote_spans(text) if quotes is None else quotes
-
-        def by(rule: str, found: list[Candidate]) -> list[Candidate]:
-            for c in found:  # which rule found it: the statement scorer (kb/nlp/scorer.py) reads it
-                c.source = rule
-            return found
-
-        cands = by("speech", self.speech(text, quotes)) + by("frames", self.frames(text, quotes))
-        cands += by(
-            "object_quotes",
-            [c for c in self.object_quotes(text, quotes) if not any(c.start == d.start for d in cands)],
-        )
+        cands = self.speech(text, quotes) + self.frames(text, quotes)
+        cands += [c for c in self.object_quotes(text, quotes) if not any(c.start == d.start for d in cands)]
         taken = {c.start - 1 for c in cands if c.kind == "direct"}
         # quotes that a reported-speech candidate already covers as a whole are not repeated
         for c in cands:
             for a, b in quotes:
                 if c.start <= a and b < c.end:
                     taken.add(a)
-        cands += by("quotes_after", self.quotes_after(text, quotes, taken))
-        cands += by("continued", self._continued_quotes(text, quotes, cands))
-        cands += by("quote_paragraphs", self._quote_paragraphs(text, quotes, cands))
-        cands += by("colon_quotes", self.colon_quotes(text, quotes, cands))
-        cands += by("colon_views", self.colon_views(text, quotes, cands))
-        cands += by("colon_blocks", self.colon_blocks(text, quotes, cands))
-        cands += by("uncued", self.uncued_quotes(text, quotes, cands))
-        # (quotes that go on with an uncued one)
-        cands += by("continued", self._continued_quotes(text, quotes, cands))
-        chat = by("chat", self.chat_turns(text))
+        cands += self.quotes_after(text, quotes, taken)
+        cands += self._continued_quotes(text, quotes, cands)
+        cands += self._quote_paragraphs(text, quotes, cands)
+        cands += self.colon_quotes(text, quotes, cands)
+        cands += self.colon_views(text, quotes, cands)
+        cands += self.colon_blocks(text, quotes, cands)
+        cands += self.uncued_quotes(text, quotes, cands)
+        cands += self._continued_quotes(text, quotes, cands)  # (quotes that go on with an uncued one)
+        chat = self.chat_turns(text)
         if chat:
             tail = chat[-1]
             inside = [c.start for c in cands if tail.start <= c.start < tail.end]
@@ -2119,7 +2109,7 @@ class Finder:
                     tail.start, tail.end = self._trim(text, tail.start, cut)
             # a chat message is its author's words; what other rules read into it is not kept
             cands = [c for c in cands if not any(d.start <= c.start < d.end for d in chat)] + chat
-        qa = by("qa", self.qa_lines(text))
+        qa = self.qa_lines(text)
         if qa:
             # "DB：有人说，…？" in a transcript: the interviewer's question, nobody's statement
             labels = {text[text.rfind("\n", 0, c.start) + 1 : c.start].strip(" \u3000：:") for c in qa}
