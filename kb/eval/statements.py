@@ -326,6 +326,16 @@ def register(group: click.Group) -> None:
         data, registry = feeds_and_registry()
         res = evaluate(Path(gold_path) if gold_path else GOLD, data, registry)
         errs = res.pop("_errors")
+        from kb.nlp import antecedents
+
+        ctx.info(
+            "antecedent ranker: "
+            + (
+                "on"
+                if antecedents.active()
+                else "off (KB_RANKER=off, or run: python -m kb.nlp.antecedents train)"
+            )
+        )
         if ctx.json:
             for split in _shown(res):
                 ctx.emit({"split": split, **res[split]})
