@@ -64,6 +64,13 @@ def alias_key(name: str) -> str:
     return _PUNCT.sub("", s)
 
 
+def same_alias(a: str, b: str) -> bool:
+    """One name written two ways: the same alias key, or one key inside the other ("库克" in "蒂姆·库克",
+    "OpenAI" in "OpenAI公司")."""
+    x, y = alias_key(a), alias_key(b)
+    return x == y or (min(len(x), len(y)) >= 2 and (x in y or y in x))
+
+
 def quote_key(text: str) -> str:
     """Identity of a quote across outlets: simplified, no spaces or punctuation."""
     return hashlib.sha1(alias_key(text).encode("utf-8")).hexdigest()[:16]

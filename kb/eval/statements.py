@@ -28,7 +28,7 @@ import click
 
 from kb.errors import KbError
 from kb.records import Statement
-from kb.textnorm import alias_key, to_simplified
+from kb.textnorm import same_alias, to_simplified
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "data" / "gold" / "statements.jsonl"
@@ -105,8 +105,7 @@ def anchor_pos(text: str, anchor: str, nth: int = 1) -> int:
 def same_name(pred: str | None, gold: str | None, registry: Any = None) -> bool:
     if not pred or not gold:
         return False
-    a, b = alias_key(pred), alias_key(gold)
-    if a == b or (len(a) >= 2 and len(b) >= 2 and (a in b or b in a)):
+    if same_alias(pred, gold):
         return True
     if registry is not None:
         try:

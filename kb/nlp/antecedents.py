@@ -36,11 +36,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.config import cache_dir
-from kb.textnorm import alias_key
+from kb.nlp.speakers import Speaker
+from kb.textnorm import alias_key, same_alias
 
 if TYPE_CHECKING:
     from kb.nlp.attribution import Mention
-    from kb.nlp.speakers import Speaker
 
 # Bump when the options or their features change: a cached model of another version is stale.
 FEATURE_VERSION = "ante-3"
@@ -80,8 +80,6 @@ def options(
     ant: Speaker | None,
 ) -> list[Option]:
     """Every antecedent the reference at `ref.start` could have, one per name."""
-    from kb.nlp.speakers import Speaker
-
     pos = ref.start
     by_key: dict[str, Option] = {}
 
@@ -310,8 +308,7 @@ def _named_after(ref: Speaker, ant: Speaker | None, text: str) -> bool:
 def _same(a: Speaker | None, b: Speaker | None) -> bool:
     if a is None or b is None or a.type != b.type or a.type == "unnamed":
         return False
-    x, y = alias_key(a.name or a.mention), alias_key(b.name or b.mention)
-    return x == y or (min(len(x), len(y)) >= 2 and (x in y or y in x))
+    return same_alias(a.name or a.mention, b.name or b.mention)
 
 
 # -- the cached model -------------------------------------------------------------------------------
@@ -471,15 +468,9 @@ def train(
     from kb.eval.statements import GOLD, feeds_and_registry, load_gold
 
     _inputs_digest.cache_clear()
-    fp = fingerprint(gold=gold)
     p = out or model_path()
-    if not force and p.is_file():
-        try:
-            meta = json.loads(p.read_text(encoding="utf-8"))
-            if meta.get("fingerprint") == fp and meta.get("feature_version") == FEATURE_VERSION:
-                return dict(meta, skipped=True)
-        except ValueError:
-            pass
+    if not force and load(p, gold=gold) is not None:
+        return dict(json.loads(p.read_text(encoding="utf-8")), skipped=True)
     try:
         data, registry = feeds_and_registry()
     except KbError:
@@ -489,15 +480,16 @@ def train(
     if not units or all(all(u.right) or not any(u.right) for u in units):
         return None
     model = fit(units)
-    meta = {
+    cv = cross_validate(units)
+    meta: dict[str, Any] = {
         "feature_version": FEATURE_VERSION,
-        "fingerprint": fp,
+        "fingerprint": fingerprint(gold=gold),
         "threshold": THRESHOLD,
         "bias": model.bias,
         "weights": model.weights,
         "references": len(units),
         "options": sum(len(u.right) for u in units),
-        "cross_validated": cross_validate(units),
+        "cross_validated": cv,
         "train_s": round(time.time() - t0, 1),
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
@@ -507,7 +499,6 @@ def train(
     os.replace(tmp, p)
     _cached.cache_clear()
     if not quiet:
-        cv = meta["cross_validated"]
         print(
             f"antecedent ranker: {len(units)} references, {meta['options']} options, {meta['train_s']} s -> {p}\n"
             f"  cross-validated (right/wrong/none): rules {cv['rules']}, ranker {cv['ranker']}",

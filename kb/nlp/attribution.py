@@ -235,7 +235,7 @@ def resolve(
                 # "研究者指出，…。霍瓦思…。他警告说": a bare group ("研究者", "科学家") is no 他; the person named
                 # last is
                 ant = _latest(history, sp.start, ("person",)) or ant
-            crf_ant = c.extra.get("antecedent")
+            crf_ant = crf_ant_of(c)
             if ant is None and isinstance(crf_ant, Speaker):
                 ant = crf_ant  # a named subject the CRF found before the pronoun (kb/nlp/subjects.py)
             elif (
@@ -279,7 +279,7 @@ def resolve(
                 and _ambiguous(history, ant, sp, text, objs)
             ):
                 continue  # two fitting antecedents: a missing statement is better than a wrong speaker
-            ant = decide(sp, ant, (c.start, c.end), mentions, history, spoken_by, crf_ant_of(c), text)
+            ant = decide(sp, ant, (c.start, c.end), mentions, history, spoken_by, crf_ant, text)
             if ant is None:
                 continue  # an unresolved pronoun is not attributed (precision first)
             c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
