@@ -4,9 +4,10 @@ articles in ../shared/data. Floors sit a little below what was measured; raise t
 The test split comes in batches: "test-old" (the first 17 test articles), "test-new" (14 articles,
 batch 2), "test-b3" (37, batch 3), "test-b4" (53), "test-b5" (37), "test-b6" (60), "test-b7" (56),
 "test-b8" (50), "test-b9" (52), "test-b10" (59), "test-b11" (42), "test-b12" (67), "test-b13" (59),
-"test-b14" (59), "test-b15" (60), "test-b16" (60), "test-b17" (60), "test-b18" (60), "test-b19" (60) and
-"test-b20" (60), each labelled before the rules were run on it; each was measured blind once, then (up to
-batch 16) joined the set the rules are tuned on. The batches never tuned on (now 17 to 20) are "unseen",
+"test-b14" (59), "test-b15" (60), "test-b16" (60), "test-b17" (60), "test-b18" (60), "test-b19" (60),
+"test-b20" (60) and "test-b21" (60), each labelled before the rules were run on it; each was measured blind
+once, then (up to batch 17) joined the set the rules are tuned on. The batches never tuned on (now 18 to 21)
+are "unseen",
 the estimate for new articles; the antecedent ranker (kb/nlp/antecedents.py) is not trained on them
 either. Each keeps its own floors, so that adding harder items never lowers a floor."""
 
@@ -38,54 +39,60 @@ FLOORS = {  # split -> metric -> floor
     # 0.931 / 0.834 with the antecedent ranker
     "test-b7": {"precision": 0.92, "recall": 0.82},
     # blind 0.815 / 0.564; now 0.922 / 0.733 (50 articles)
-    "test-b8": {"precision": 0.90, "recall": 0.72},
+    "test-b8": {"precision": 0.91, "recall": 0.74},  # 0.928 / 0.751 after round 10
     # blind 0.859 / 0.587; now 0.937 / 0.691 (52 articles)
-    "test-b9": {"precision": 0.93, "recall": 0.69},  # 0.943 / 0.699 with the ranker
+    "test-b9": {"precision": 0.94, "recall": 0.70},  # 0.943 / 0.699 with the ranker; 0.949 / 0.714 round 10
     # blind 0.830 / 0.586; now 0.887 / 0.717 (59 articles)
-    "test-b10": {"precision": 0.89, "recall": 0.71},  # 0.906 / 0.723 with the ranker
+    "test-b10": {"precision": 0.90, "recall": 0.72},  # 0.906 / 0.723 with the ranker; 0.915 / 0.739 round 10
     # blind 0.852 / 0.610; now 0.887 / 0.723 (42 articles, 282 statements)
-    "test-b11": {"precision": 0.88, "recall": 0.71},  # 0.895 / 0.723 with the ranker
+    "test-b11": {"precision": 0.88, "recall": 0.72},  # 0.895 / 0.723 with the ranker; 0.897 / 0.738 round 10
     # blind 0.850 / 0.681; now 0.929 / 0.834 (67 articles, 332 statements)
-    "test-b12": {"precision": 0.92, "recall": 0.82},  # 0.933 / 0.834 with the ranker
+    "test-b12": {"precision": 0.93, "recall": 0.83},  # 0.933 / 0.834 with the ranker; 0.943 / 0.840 round 10
     # blind 0.810 / 0.426 (one timestamped group chat holds 103 of its 340 statements: without it
     # 0.810 / 0.612); now 0.927 / 0.788 (59 articles)
-    "test-b13": {"precision": 0.92, "recall": 0.78},  # 0.931 / 0.791 with the ranker
+    "test-b13": {"precision": 0.92, "recall": 0.79},  # 0.931 / 0.791 with the ranker; 0.938 / 0.806 round 10
     # blind 0.881 / 0.600 (59 articles, 260 statements); now 0.910 / 0.700
-    "test-b14": {"precision": 0.90, "recall": 0.70},  # 0.916 / 0.715 with the ranker
+    "test-b14": {"precision": 0.91, "recall": 0.71},  # 0.916 / 0.715 with the ranker; 0.921 / 0.719 round 10
     # blind 0.912 / 0.719 (60 articles, 288 statements; 0.894 / 0.674 with the rules of the session
     # before); tuned on in round 8: now 0.941 / 0.778
-    "test-b15": {"precision": 0.93, "recall": 0.78},  # 0.946 / 0.792 with the ranker
+    "test-b15": {"precision": 0.93, "recall": 0.79},  # 0.946 / 0.792 with the ranker; 0.943 / 0.802 round 10
     # blind 0.901 / 0.736, never tuned on (60 articles, 273 statements; labelled after round 7 ended, so
     # also 0.899 / 0.714 with the rules of the session before); 0.902 / 0.744 with round 8's rules; tuned
     # on in round 9: now 0.922 / 0.780
     "test-b16": {"precision": 0.91, "recall": 0.77},  # 0.926 / 0.780 with the ranker
     # blind 0.888 / 0.753, never tuned on (60 articles, 316 statements; labelled before round 8, measured
     # after it: 0.885 / 0.731 with round 7's rules); still never tuned on: 0.893 / 0.763 after round 9;
-    # 0.903 / 0.766 with the antecedent ranker (session 10)
-    "test-b17": {"precision": 0.89, "recall": 0.75},
+    # 0.903 / 0.766 with the antecedent ranker (session 10); tuned on in round 10: now 0.905 / 0.782
+    "test-b17": {"precision": 0.89, "recall": 0.77},
     # blind 0.851 / 0.649, never tuned on (60 articles, 308 statements; labelled after round 8 ended:
     # 0.855 / 0.633 with round 7's rules); still never tuned on: 0.849 / 0.659 after round 9; 0.869 / 0.666
-    # with the antecedent ranker
-    "test-b18": {"precision": 0.85, "recall": 0.65},
+    # with the antecedent ranker; still never tuned on: 0.873 / 0.672 after round 10
+    "test-b18": {"precision": 0.86, "recall": 0.66},
     # blind 0.856 / 0.669, never tuned on (60 articles, 257 statements; labelled before round 9, measured
-    # after it: 0.859 / 0.665 with round 8's rules); 0.871 / 0.685 with the antecedent ranker
-    "test-b19": {"precision": 0.86, "recall": 0.67},
+    # after it: 0.859 / 0.665 with round 8's rules); 0.871 / 0.685 with the antecedent ranker; 0.872 / 0.689
+    # after round 10
+    "test-b19": {"precision": 0.86, "recall": 0.68},
     # blind 0.912 / 0.748, never tuned on (60 articles, 278 statements; labelled before session 10's work);
-    # 0.921 / 0.752 with the antecedent ranker
-    "test-b20": {"precision": 0.90, "recall": 0.74},
-    # the never-tuned batches, now 17 to 20 (240 articles, 1,159 statements): 0.878 / 0.711 with the rules
-    # of session 9, 0.892 / 0.718 with the antecedent ranker (0.881 / 0.714 with the same rules without it;
-    # batches 17-19 alone were 0.868 / 0.699 after round 9)
-    "unseen": {"precision": 0.89, "recall": 0.71},
+    # 0.921 / 0.752 with the antecedent ranker; 0.918 / 0.763 after round 10
+    "test-b20": {"precision": 0.90, "recall": 0.75},
+    # blind 0.885 / 0.683, never tuned on (60 articles, 281 statements; labelled before round 10's work);
+    # 0.890 / 0.690 after round 10
+    "test-b21": {"precision": 0.88, "recall": 0.68},
+    # the never-tuned batches. Until session 10 batches 17 to 20 (1,159 statements): 0.878 / 0.711 with the
+    # rules of session 9, 0.892 / 0.718 with the antecedent ranker. Since session 11 batches 18 to 21
+    # (240 articles, 1,124 statements: batch 17 joined the tuned set, batch 21 was labelled): 0.888 / 0.697
+    # with session 10's rules (ranker refitted with batch 17), 0.889 / 0.703 after round 10. The split
+    # changed, so its floors were set anew from that first measurement; batches 18-20, in both, went up
+    "unseen": {"precision": 0.88, "recall": 0.69},
 }
 
 
 def test_gold_set_shape() -> None:
     gold = load_gold(GOLD)
-    assert len(gold) >= 1057
+    assert len(gold) >= 1117
     assert len({g["feed"].split("/")[0] + g["feed"] for g in gold}) >= 3
     n = sum(1 for g in gold for s in g["statements"] if not s.get("optional"))
-    assert n >= 5191
+    assert n >= 5472
     assert {g["split"] for g in gold} == {"dev", "test"}
     assert all(g["split"] == "test" for g in gold if g.get("batch", 1) >= 2)
 
@@ -169,7 +176,11 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     # batch 20 (blind: 0.874 / 0.857, n=87 / 84; the same with the ranker)
     assert scores["test-b20"]["title_accuracy"] >= 0.85
     assert scores["test-b20"]["organization_accuracy"] >= 0.83
-    # never tuned on, now batches 17-20: roles of people the rules have not met (batches 17-19 measured
-    # 0.904 / 0.744, n=250 / 219; with batch 20 and the ranker 0.886 / 0.766, n=341 / 307)
-    assert scores["unseen"]["title_accuracy"] >= 0.88
+    # batch 21 (blind: 0.889 / 0.803, n=90 / 76; the same after round 10)
+    assert scores["test-b21"]["title_accuracy"] >= 0.86
+    assert scores["test-b21"]["organization_accuracy"] >= 0.78
+    # never tuned on: roles of people the rules have not met. Batches 17-20 (until session 10): 0.886 /
+    # 0.766, n=341 / 307; batches 18-21 (since session 11, a new split): 0.874 / 0.776, n=333 / 299 with
+    # session 10's rules, 0.874 / 0.777, n=334 / 300 after round 10
+    assert scores["unseen"]["title_accuracy"] >= 0.86
     assert scores["unseen"]["organization_accuracy"] >= 0.75

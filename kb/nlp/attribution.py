@@ -54,6 +54,11 @@ GENERIC_ORG = re.compile(
     r"(?:公司|企业|机构|平台|团队|集团|厂商|事业部)$"
 )
 PLURAL = ("他们", "她们")
+# a company's staff: "丰巢相关工作人员", "客服人员", "展台工作人员", "现场销售人员" (not its 负责人, whose words
+# the rules already give to the body they name)
+STAFF = re.compile(
+    r"(?:据)?([^\s，,的]{0,12}?)(?:的)?(?:相关|官方|现场|展台|门店)?(?:工作人员|客服人员|客服|销售人员|店员)"
+)
 REP_HEADS = frozenset(("发言人", "负责人"))
 # an unnamed source written as one person ("一位知情人士", "该高管", "这名员工"), that a 他/她 may stand for
 SINGLE_SOURCE = re.compile(
@@ -174,6 +179,11 @@ def resolve(
             per = _person_by_part(history, mentions, sp.name or "", sp.start, text)
             if per is not None:
                 c.speaker = sp = per.copy(start=sp.start, end=sp.end, mention=sp.mention)
+        if (
+            sp.type == "unnamed"
+            and (owner := _staff_owner(sp, mentions, history, text, org_counts)) is not None
+        ):
+            c.speaker = sp = owner
         if sp.type == "ref_media":
             # "报道中称": the outlet named last (as a speaker or a mention), else nothing
             ant = _latest(history, sp.start, ("media",))
@@ -321,6 +331,34 @@ def resolve(
         spoken.append((sp.start, sp.end))
         out.append(c)
     return out
+
+
+def _staff_owner(
+    sp: Speaker, mentions: list[Mention], history: list[tuple[int, Speaker]], text: str, counts: Counter[str]
+) -> Speaker | None:
+    """Staff who speak for a company ("丰巢相关工作人员表示", "客服人员表示" after "向Google官方客服求助",
+    "据展台工作人员介绍" at the company's stand) are the company: the one their phrase names, else the
+    organisation named in this paragraph or the one before that the article names most (the latest on a
+    tie). None when no company is in sight (then they stay an unnamed source, like "执法人员")."""
+    m = STAFF.fullmatch(sp.mention.strip())
+    if m is None:
+        return None
+    owner = m.group(1).strip()
+    if owner:
+        hit = next((x for x in mentions if x.label == "ORG" and x.text == owner and x.start < sp.end), None)
+        if hit is None:
+            return None
+        return Speaker(sp.start, sp.end, sp.mention, "organization", name=hit.text, entity_id=hit.entity_id)
+    floor = _prev_para_start(text, sp.start)
+    near = [
+        (max(counts.get(s.name or "", 0), text.count(s.mention)), p, s)
+        for p, s in history
+        if floor <= p < sp.start and s.type == "organization" and not _generic_org(s)
+    ]
+    if not near:
+        return None
+    ant = max(near, key=lambda t: (t[0], t[1]))[2]
+    return ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
 
 
 def crf_ant_of(c: Candidate) -> Speaker | None:

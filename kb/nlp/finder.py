@@ -251,13 +251,15 @@ OUTLET_ADV = re.compile(
     r"(?:独家|此前|最新|也已|也|已|曾|早前|日前|近日|援引消息人士)+\s*"
 )
 # "爆料（独家｜…）：": the title of the report in parentheses between the cue and its colon
+ONE_SAYING = re.compile(r"(?:这样|这么)?一句(?:话)?(?=\s*[，,：:“「])")
 CUE_PAREN = re.compile(r"\s*[（(][^（）()\n]{1,60}[）)]\s*(?=[：:])")
 NOUN_TIME = re.compile(r"的(?:当晚|当天|当日|同时|时候|之际|时|后|之后|前|之前)$")
 # "指责段永平：“…”", "调侃其存在双标：“…”": a weak cue, a short object, then a quote that is what was said
 OBJECT_QUOTE = re.compile(r"[^，。！？；;：:“”「」『』\"\n]{1,12}[：:]?\s*(?=[“「『])")
 # A clause that goes on with the same subject and a cue of its own ("，并透露…", "，同时强调…")
 CONTINUE_CUE = re.compile(
-    r"\s*(?:并|并且|同时|还|也|另外|此外)(?:还|也|又|曾|多次|再次|一再|屡次)?\s*"
+    r"\s*(?:并|并且|同时|还|也|另外|此外)(?:还|也|又|曾|多次|再次|一再|屡次)?"
+    r"(?:明确|进一步|公开|特别|直接|随即|专门)?\s*"
     r"(?:(?:向|对|跟|给)(?:记者|媒体|用户|员工|投资者))?\s*"
 )
 # Cues that go on with the same speaker straight after a comma, with no 并/还 ("X认为…，呼吁…；"): each
@@ -393,7 +395,7 @@ RESEARCHERS = re.compile(
     r"(?:研究|科研|课题|团队|小组|研究人员|研究者|科学家|学者|天文学家|他们|她们)[^，。]{0,12}$"
 )
 # Weak cues whose content may follow without a pause when it holds a modal ("呼吁所有企业应当…")
-MODAL_CUES = frozenset(("呼吁", "承诺", "敦促", "警告"))
+MODAL_CUES = frozenset(("呼吁", "承诺", "敦促", "警告", "鼓励"))
 MODAL_CLAUSE = re.compile(
     r"[^，。！？；;,\n“”]{1,20}?(?:应当|应该|必须|不得|不会|将会|仅|需要)"
     # "承诺将在…调整": a promise of what the speaker will do
@@ -756,8 +758,8 @@ class Finder:
             # part of what was said before)
             a = _words_before(text, p)
             region = text[a:p].strip()
-            # ("她相信，…": a pronoun is subject enough for a belief or an estimate)
-            believer = region in ("他", "她") and cue in ("相信", "估计")
+            # ("她相信，…", "他希望…": a pronoun is subject enough for a belief, an estimate or a wish)
+            believer = region in ("他", "她") and cue in ("相信", "估计", "希望")
             if not believer and (
                 len(region) < 2 or CONTINUE_CUE.fullmatch(region) or region.endswith(("们", "我"))
             ):
@@ -772,6 +774,10 @@ class Finder:
             return False  # "对欧盟的干预表示强烈反对。": an attitude shown, not words reported
         if text[max(0, p - 2) : p] in ("即将", "将要", "准备", "打算"):
             return False  # "斯塔默即将宣布，…": what someone is going to say, not yet said
+        if text[max(0, p - 2) : p] == "进行" or (
+            text[max(0, p - 2) : p] in ("作出", "做出") and cue in ("推断", "判断", "预测", "预言", "分析")
+        ):
+            return False  # "针对特定条件进行推断，": the cue word is a noun, the object of a verb
         if CONTROL_BEFORE.search(text, max(0, p - 14), p):
             return False  # "官员要求企业高管指出…": what someone was asked to say, not a statement
         if cue in NOMINAL_CUES and MEANS_BEFORE.search(text, max(0, p - 24), p):
@@ -902,6 +908,9 @@ class Finder:
             pm = CUE_PAREN.match(text, mend)
             if pm is not None and not self._inside(p, quotes):
                 mend = pm.end()
+            om = ONE_SAYING.match(text, mend)
+            if om is not None:
+                mend = om.end()  # "X说过一句话，…": what follows the phrase is what was said
             cs = self._clause_start(text, p, quotes)
             if self._headline(text, p):
                 continue
@@ -1233,7 +1242,12 @@ class Finder:
             pron = _pronoun_head(text, a, end)
             if pron is not None:
                 return pron
-            sp = self.parser.parse_region(text, a, end) or self.parser.subject_head(text, a, end)
+            sp = (
+                self.parser.parse_region(text, a, end)
+                or self.parser.subject_head(text, a, end)
+                # (a name no list knows, that opens the clause: the CRF's)
+                or self.subjects.opener(text, a, end)
+            )
             if sp is not None and sp.type in (
                 "person",
                 "organization",
@@ -1510,7 +1524,8 @@ class Finder:
             after = text[b + 1 : b + 2]
             if before not in ("。", "！", "？", "") or after not in ("", "\n") and after not in "。！？":
                 continue
-            if text[b - 1] not in "。！？!?…":
+            # (a sentence inside the marks, or closed by the 。 after them: "“创新也需要深度”。")
+            if text[b - 1] not in "。！？!?…" and after not in "。！？":
                 continue
             prev = [
                 c
@@ -1522,6 +1537,9 @@ class Finder:
                     # ("X的一位发言人表示，…。“…”": the spokesperson goes on)
                     or c.speaker.type in ("unnamed", "title_only")
                     and REPRESENTATIVE_TAIL.search(c.speaker.mention)
+                    # ("一位接近该公司的人士称，…。“…”": any source goes on straight after its own words)
+                    or c.speaker.type in ("unnamed", "organization", "ref_org")
+                    and len(text[c.end : a]) <= 3
                 )
             ]
             if not prev or any(prev[-1].end <= c.start < a for c in cands):
@@ -1587,7 +1605,8 @@ class Finder:
         r"|在([^，。！？\n“”]{1,20}?)的(?:描述|预判|判断|设想|构想|理解)(?:中|里)[，,]"
     )
     FRAME_GUANDIAN = re.compile(
-        r"([^，。！？\n]{1,30}?)(?:的(?:观点|看法|判断|态度)(?:是|则是|为|认为)|(?:给出|此前|当时|之前)?的(?:解释|回答|说法|理由)(?:是|为))"
+        r"([^，。！？\n]{1,30}?)(?:的(?:观点|看法|判断|态度|论点|建议|结论|立场|主张)(?:是|则是|为|认为)|"
+        r"(?:给出|此前|当时|之前)?的(?:解释|回答|说法|理由|回应|答复|回复)(?:是|为))"
         r"[，,：:]?"
     )
 
@@ -1603,7 +1622,9 @@ class Finder:
     FRAME_KEYS = (
         re.compile(r"看来[，,]"),
         re.compile(r"的(?:说法|介绍|解释|描述|观点|表述|消息|报道|报导|声明|公告)[，,]"),
-        re.compile(r"的(?:观点|看法|判断|态度)(?:是|则是|为|认为)|的(?:解释|回答|说法|理由)(?:是|为)"),
+        re.compile(
+            r"的(?:观点|看法|判断|态度|论点|建议|结论|立场|主张)(?:是|则是|为|认为)|的(?:解释|回答|说法|理由|回应|答复|回复)(?:是|为)"
+        ),
         re.compile(r"正如"),
         re.compile(r"官方|博客文章|官网|新闻稿"),
         re.compile(r"的(?:一句)?话(?:来)?(?:说|讲)|的(?:描述|预判|判断|设想|构想|理解)(?:中|里)"),
@@ -2069,7 +2090,7 @@ class Finder:
                 for mm in self.lex.cue_re.finditer(text, a, end):
                     if mm.end() == end and mm.start() > a:
                         sub_end = mm.start()
-                sp = self.parser.subject_head(text, a, sub_end)
+                sp = self.parser.subject_head(text, a, sub_end) or self.subjects.opener(text, a, sub_end)
                 if sp is not None:
                     return sp if sp.type == "person" else pron
             end = a - 1

@@ -44,13 +44,18 @@ MIDDLE = re.compile(
     r"此次|这次|试图|暗示|尚未|正在|也在|还在|已经|曾经|仍然|正(?=在|式|面临|计划|考虑|准备|寻求)|"
     r"发言(?!人)|分析$|普遍|一致|纷纷|最先|最早|首先|公告|发布公告|发表声明|声明|发微博|不仅|不但|发布报告|在报告中|发表文章|"
     # "库克自己也表示", "他直言指出": a reflexive or a second cue word before the cue
-    r"自己|本人|亲自|直言|坦言|笑着|牵头|\d{1,2}\s+月|"
+    r"自己|本人|亲自|直言|坦言|笑着|牵头|忍不住|不禁|\d{1,2}\s+月|"
     # "他警告说", "他总结道", "X澄清说": a verb of saying before 说/道/称
     r"(?:警告|总结|形容|澄清|感叹|不禁感叹|报告|回忆|解释|补充|透露|强调)$|"
     # "他直言不讳地指出", "魏哲家开玩笑地表示": the manner of speaking, an adverb ending in 地
     r"(?:很|非常|十分|颇为|更加|更|较为|相当|有些|略带|略显|半)?(?:" + "|".join(SAYING_MANNER) + ")地"
 )
 MIDDLE_MAX = 60
+# a report owned by a named outlet or body ("彭博社的最新报道", "CBC的一份报告", "404 Media一则报道")
+OWNED_REPORT = re.compile(
+    r"(.{2,30}?)\s*(?:的|发布的)?\s*(?:最新|一份|一篇|一则|最新一期|新)?(?:报道|报告|调查报告|研究报告)"
+)
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff·]{2,12}")
 # A Latin name (one or more capitalised words) with Han text straight after it ("Charles Curran花费")
 LATIN_NAME_BEFORE_HAN = re.compile(
     r"(?<![A-Za-z])[A-Z][a-z]+(?:[A-Z][a-z]+)?(?: [A-Z][a-z]+(?:[A-Z][a-z]+)?)*(?=[\u4e00-\u9fff])"
@@ -356,6 +361,7 @@ class SpeakerParser:
         self.lex = lex
         self.registry = registry
         self._orgs: frozenset[str] | None = None
+        self._people: frozenset[str] | None = None
         self._title_tails: frozenset[str] | None = None
 
     # -- lookup helpers ---------------------------------------------------------------------------
@@ -466,6 +472,8 @@ class SpeakerParser:
         head = self.known_org_prefix(region)
         if head and not SUB_BODY.match(region, len(head)):
             cuts.add(len(head))  # (not "美国商务部|工业与安全局": a body of the known one, named in full)
+        # "雷军宣布了新产品，并表示…": a person the registry knows, straight before the predicate
+        cuts |= {len(n) for n in self._person_names() if region.startswith(n) and len(region) > len(n)}
         local = LOCAL_NAMES.get() or {}
         cuts |= {len(n) for n in local if region.startswith(n) and not SUB_BODY.match(region, len(n))}
         # "好莱坞导演Charles Curran花费…", "创始人Calvin非常兴奋": a Latin name running into the predicate (a
@@ -711,6 +719,12 @@ class SpeakerParser:
             return Speaker(base, end, clean, "ref_report")
         if REF_DOC.fullmatch(clean):
             return Speaker(base, end, clean, "ref_doc")
+        om = OWNED_REPORT.fullmatch(clean)
+        if om is not None:
+            # "彭博社的最新报道称", "X的一份报告指出": the outlet or body whose report it is
+            owner = self._classify(om.group(1), base)
+            if owner is not None and owner.type in ("media", "organization"):
+                return owner.copy(end=end, mention=clean)
         if COUNTRY_SIDE.fullmatch(clean) or clean in COUNTRIES or clean == "警方":
             # "俄方", "土耳其周五表示", "警方提示": a government or the police speaking
             return Speaker(base, end, clean, "organization", name=clean)
@@ -924,6 +938,18 @@ class SpeakerParser:
                     pass
             self._orgs = frozenset(names)
         return self._orgs
+
+    def _person_names(self) -> frozenset[str]:
+        """The registry's people by their Han names (two characters or more), built once."""
+        if self._people is None:
+            names: set[str] = set()
+            if self.registry is not None:
+                try:
+                    names = {n for n, k in self.registry.names() if k == "person" and _HAN_RUN.fullmatch(n)}
+                except Exception:
+                    pass
+            self._people = frozenset(names)
+        return self._people
 
     def _local_org_in(self, s: str) -> bool:
         """Whether an organisation the article names ("慧科集团") opens `s`."""

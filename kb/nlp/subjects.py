@@ -158,6 +158,41 @@ class SubjectTagger:
             return self._person(text, a, h0, h1, spans)
         return self._organisation(text, a, h0, h1)
 
+    def opener(self, text: str, start: int, end: int) -> Speaker | None:
+        """The named subject that opens the clause text[start:end] with its predicate after it ("特朗普签署行政
+        命令", "MacLean点名批评了…"): the speaker of a later subject-less "，称…" in the same sentence."""
+        region = text[start:end]
+        m = LEAD.match(region)
+        a = start + (m.end() if m else 0)
+        while a < end and text[a] in " \u3000":
+            a += 1
+        if end - a < 4 or end - a > 80:
+            return None
+        spans = self._tags(text, a, end, end)
+        if not spans:
+            return None
+        h0, h1, label = spans[0]
+        if h0 > a:
+            return None
+        # "Pic Mix创始人卡尔文非常兴奋": the name after the company's title is the subject
+        named = next((sp for sp in spans[1:4] if sp[2] == "name"), None)
+        if named is not None and label != "name" and self.parser.lex.title_re.match(text, h1):
+            h0, h1, label = named
+        # the entity stands first and a predicate follows it (not "的", a conjunction or a pause)
+        nxt = text[h1 : h1 + 1]
+        if (
+            not nxt
+            or not (nxt.isalnum() or nxt == " ")
+            or nxt in "的和与及、"
+            or self.parser.lex.title_re.match(text, h1)
+        ):
+            return None
+        if label == "name":
+            return self._person(text, a, h0, h1, spans)
+        if label in HEAD_ORG:
+            return self._organisation(text, a, h0, h1)
+        return None
+
     def _person(self, text: str, a: int, h0: int, h1: int, spans: list[Span]) -> Speaker | None:
         name = text[h0:h1].strip()
         chain, title, org = _roles(text, h0, spans)
