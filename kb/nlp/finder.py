@@ -251,8 +251,9 @@ OUTLET_ADV = re.compile(
     r"(?:独家|此前|最新|也已|也|已|曾|早前|日前|近日|援引消息人士)+\s*"
 )
 # "爆料（独家｜…）：": the title of the report in parentheses between the cue and its colon
-ONE_SAYING = re.compile(r"(?:这样|这么)?一句(?:话)?(?=\s*[，,：:“「])")
 CUE_PAREN = re.compile(r"\s*[（(][^（）()\n]{1,60}[）)]\s*(?=[：:])")
+# "说过一句话，…": the phrase between the cue and what was said
+ONE_SAYING = re.compile(r"(?:这样|这么)?一句(?:话)?(?=\s*[，,：:“「])")
 NOUN_TIME = re.compile(r"的(?:当晚|当天|当日|同时|时候|之际|时|后|之后|前|之前)$")
 # "指责段永平：“…”", "调侃其存在双标：“…”": a weak cue, a short object, then a quote that is what was said
 OBJECT_QUOTE = re.compile(r"[^，。！？；;：:“”「」『』\"\n]{1,12}[：:]?\s*(?=[“「『])")
@@ -1623,7 +1624,8 @@ class Finder:
         re.compile(r"看来[，,]"),
         re.compile(r"的(?:说法|介绍|解释|描述|观点|表述|消息|报道|报导|声明|公告)[，,]"),
         re.compile(
-            r"的(?:观点|看法|判断|态度|论点|建议|结论|立场|主张)(?:是|则是|为|认为)|的(?:解释|回答|说法|理由|回应|答复|回复)(?:是|为)"
+            r"的(?:观点|看法|判断|态度|论点|建议|结论|立场|主张)(?:是|则是|为|认为)"
+            r"|的(?:解释|回答|说法|理由|回应|答复|回复)(?:是|为)"
         ),
         re.compile(r"正如"),
         re.compile(r"官方|博客文章|官网|新闻稿"),
