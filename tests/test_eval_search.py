@@ -27,12 +27,19 @@ MIN_SCORED = 106
 LANG_FLOORS = {("zh", "hybrid"): {"recall@5": 0.82, "ndcg@10": 0.80}}
 KIND_FLOORS = {
     ("en", "keyword"): {"recall@5": 0.70, "ndcg@10": 0.62},
-    ("en", "vector"): {"recall@5": 0.75, "ndcg@10": 0.68},
+    # Recall@5 0.75 until round 10 of the attribution rules (session 11) found more statements in the same
+    # articles: a new, correctly attributed one (Lior Ron on self-driving trucks) now ranks 5th for q65
+    # ("cannabis delivery…") and pushes its one relevant statement to 6th; now 0.735 over 39. The
+    # relevant statements themselves did not change
+    ("en", "vector"): {"recall@5": 0.73, "ndcg@10": 0.68},
     # 0.782 / 0.734 until the antecedent ranker (session 10) stopped attributing "公司认为其四季度的销量可能会比较差"
     # (the author's guess at Tesla's motive in a list of possibilities, no statement in the statement gold)
     # to a consultancy: one query (e24) lost its one retrieved relevant hit of two, now 0.769 / 0.718 over 39
     ("en", "hybrid"): {"recall@5": 0.76, "ndcg@10": 0.71},
-    ("en-heldout", "hybrid"): {"recall@5": 0.38, "ndcg@10": 0.47},
+    # nDCG@10 0.47 until round 10 (session 11): h06 ("Luo Ning on why the LeEco-Guoan deal fell through")
+    # lost its hit at rank 9 to newly found statements of other articles, while its article's statements
+    # stayed the same; now 0.468 over 24
+    ("en-heldout", "hybrid"): {"recall@5": 0.38, "ndcg@10": 0.46},
 }
 MIN_ENGLISH = 60
 

@@ -10,7 +10,8 @@ these tests, with guards against the readings the rules must not make:
 - a quote that follows a statement straight away goes on with it, also for an unnamed source or a company,
   and also when its 。 stands after the closing mark;
 - a company's staff (客服人员, 展台工作人员, "丰巢相关工作人员") speak for the company in sight; with no company
-  named they stay an unnamed source."""
+  named they stay an unnamed source;
+- "一位叫拉里·艾利森的…": the name starts after 叫, not with "一位叫"."""
 
 from __future__ import annotations
 
@@ -132,3 +133,10 @@ def test_staff_speak_for_the_company_in_sight(registry):
     for t, sts in _both("网站在周末被关闭。执法人员表示，该网站的数据库已被查封。", registry):
         st = statement_at(sts, t, "该网站")
         assert st is not None and st.anonymous, (t, sts)
+
+
+def test_a_name_introduced_with_jiao_starts_after_it(registry):
+    body = "与此同时，一位叫拉里·艾利森的年轻程序员组建了一家公司。拉里·艾利森表示，数据库会改变一切。"
+    for t, sts in _both(body, registry):
+        st = statement_at(sts, t, "数据库会")
+        assert st is not None and st.speaker == "拉里·艾利森", (t, sts)

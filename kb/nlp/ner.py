@@ -69,7 +69,7 @@ CUES_BEFORE_NAME_END = (
 # Characters that end an organisation name's left side in running text ("由于银行" is no name).
 ORG_STOP = set("的了在是和与向被把从说各该这那个家位些及、对将由据于为让给到跟把而但也都就还又已其此每所")
 # Characters that do not occur inside a person's given name here (reporting verbs, particles).
-NOT_GIVEN = set("表称说认在的了是和与也都就对将等曾则还又已并而今昨近日向以被把从于为这那其此该及之")
+NOT_GIVEN = set("表称说认在的了是和与也都就对将等曾则还又已并而今昨近日向以被把从于为这那其此该及之叫位名个")
 PUNCT = set("，。、；：！？“”‘’「」『』（）()《》〈〉【】[]…—-·,.;:!?\"' \t\n\r/|")
 # Words that open a clause before an organisation name ("据悉阶跃星辰创始人…").
 ORG_PREFIXES = (
