@@ -62,12 +62,12 @@ FLOORS = {  # split -> metric -> floor
     "test-b16": {"precision": 0.91, "recall": 0.77},  # 0.926 / 0.780 with the ranker
     # blind 0.888 / 0.753, never tuned on (60 articles, 316 statements; labelled before round 8, measured
     # after it: 0.885 / 0.731 with round 7's rules); still never tuned on: 0.893 / 0.763 after round 9;
-    # 0.903 / 0.766 with the antecedent ranker (session 10); tuned on in round 10: now 0.905 / 0.782
-    "test-b17": {"precision": 0.89, "recall": 0.77},
+    # 0.903 / 0.766 with the antecedent ranker (session 10); tuned on in round 10: now 0.912 / 0.791
+    "test-b17": {"precision": 0.90, "recall": 0.78},
     # blind 0.851 / 0.649, never tuned on (60 articles, 308 statements; labelled after round 8 ended:
     # 0.855 / 0.633 with round 7's rules); still never tuned on: 0.849 / 0.659 after round 9; 0.869 / 0.666
-    # with the antecedent ranker; still never tuned on: 0.873 / 0.672 after round 10
-    "test-b18": {"precision": 0.86, "recall": 0.66},
+    # with the antecedent ranker; still never tuned on: 0.886 / 0.682 after round 10
+    "test-b18": {"precision": 0.87, "recall": 0.67},
     # blind 0.856 / 0.669, never tuned on (60 articles, 257 statements; labelled before round 9, measured
     # after it: 0.859 / 0.665 with round 8's rules); 0.871 / 0.685 with the antecedent ranker; 0.872 / 0.689
     # after round 10
@@ -81,9 +81,9 @@ FLOORS = {  # split -> metric -> floor
     # the never-tuned batches. Until session 10 batches 17 to 20 (1,159 statements): 0.878 / 0.711 with the
     # rules of session 9, 0.892 / 0.718 with the antecedent ranker. Since session 11 batches 18 to 21
     # (240 articles, 1,124 statements: batch 17 joined the tuned set, batch 21 was labelled): 0.888 / 0.697
-    # with session 10's rules (ranker refitted with batch 17), 0.889 / 0.703 after round 10. The split
+    # with session 10's rules (ranker refitted with batch 17), 0.892 / 0.706 after round 10. The split
     # changed, so its floors were set anew from that first measurement; batches 18-20, in both, went up
-    "unseen": {"precision": 0.88, "recall": 0.69},
+    "unseen": {"precision": 0.89, "recall": 0.70},
 }
 
 
@@ -181,6 +181,6 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     assert scores["test-b21"]["organization_accuracy"] >= 0.78
     # never tuned on: roles of people the rules have not met. Batches 17-20 (until session 10): 0.886 /
     # 0.766, n=341 / 307; batches 18-21 (since session 11, a new split): 0.874 / 0.776, n=333 / 299 with
-    # session 10's rules, 0.874 / 0.777, n=334 / 300 after round 10
+    # session 10's rules, 0.875 / 0.779, n=337 / 303 after round 10
     assert scores["unseen"]["title_accuracy"] >= 0.86
     assert scores["unseen"]["organization_accuracy"] >= 0.75

@@ -34,6 +34,8 @@ def reg() -> Registry:
         ("Jensen Huang", "jensen-huang"),
         ("奥特曼", "sam-altman"),
         ("Sam Altman", "sam-altman"),
+        ("萨姆·奥特曼", "sam-altman"),  # transliterations the press uses beside the registry's own
+        ("戴米斯·哈薩比斯", "demis-hassabis"),
         ("王小川", "wang-xiaochuan"),
         ("Xiaochuan Wang", "wang-xiaochuan"),
         ("wang xiao chuan", "wang-xiaochuan"),
