@@ -473,7 +473,8 @@ class SpeakerParser:
         if head and not SUB_BODY.match(region, len(head)):
             cuts.add(len(head))  # (not "美国商务部|工业与安全局": a body of the known one, named in full)
         # "雷军宣布了新产品，并表示…": a person the registry knows, straight before the predicate
-        cuts |= {len(n) for n in self._person_names() if region.startswith(n) and len(region) > len(n)}
+        people = self._person_names()
+        cuts |= {n for n in range(2, min(len(region), 13)) if region[:n] in people}
         local = LOCAL_NAMES.get() or {}
         cuts |= {len(n) for n in local if region.startswith(n) and not SUB_BODY.match(region, len(n))}
         # "好莱坞导演Charles Curran花费…", "创始人Calvin非常兴奋": a Latin name running into the predicate (a

@@ -110,6 +110,15 @@ def tagger() -> Any:
     return _LOCAL.tagger
 
 
+def _after_lead(text: str, start: int, end: int) -> int:
+    """Where the words of text[start:end] start, past a lead ("此外，", "但") and blanks."""
+    m = LEAD.match(text[start:end])  # (LEAD is anchored with ^: it reads a slice, not a position)
+    a = start + (m.end() if m else 0)
+    while a < end and text[a] in " \u3000":
+        a += 1
+    return a
+
+
 class SubjectTagger:
     """CRF-based subject parsing for one parser (registry and word lists); a per-article cache of tags."""
 
@@ -132,11 +141,7 @@ class SubjectTagger:
 
     def subject(self, text: str, start: int, end: int, cue_end: int | None = None) -> Speaker | None:
         """The speaker named by text[start:end] (the words before a cue), or None."""
-        region = text[start:end]
-        m = LEAD.match(region)
-        a = start + (m.end() if m else 0)
-        while a < end and text[a] in " \u3000":
-            a += 1
+        a = _after_lead(text, start, end)
         if end - a < 2 or end - a > 60:
             return None
         spans = self._tags(text, a, end, cue_end or end)
@@ -161,11 +166,7 @@ class SubjectTagger:
     def opener(self, text: str, start: int, end: int) -> Speaker | None:
         """The named subject that opens the clause text[start:end] with its predicate after it ("特朗普签署行政
         命令", "MacLean点名批评了…"): the speaker of a later subject-less "，称…" in the same sentence."""
-        region = text[start:end]
-        m = LEAD.match(region)
-        a = start + (m.end() if m else 0)
-        while a < end and text[a] in " \u3000":
-            a += 1
+        a = _after_lead(text, start, end)
         if end - a < 4 or end - a > 80:
             return None
         spans = self._tags(text, a, end, end)
