@@ -5,9 +5,9 @@ The test split comes in batches: "test-old" (the first 17 test articles), "test-
 batch 2), "test-b3" (37, batch 3), "test-b4" (53), "test-b5" (37), "test-b6" (60), "test-b7" (56),
 "test-b8" (50), "test-b9" (52), "test-b10" (59), "test-b11" (42), "test-b12" (67), "test-b13" (59),
 "test-b14" (59), "test-b15" (60), "test-b16" (60), "test-b17" (60), "test-b18" (60), "test-b19" (60),
-"test-b20" (60) and "test-b21" (60), each labelled before the rules were run on it; each was measured blind
-once, then (up to batch 17) joined the set the rules are tuned on. The batches never tuned on (now 18 to 21)
-are "unseen",
+"test-b20" (60), "test-b21" (60) and "test-b22" (60), each labelled before the rules were run on it; each
+was measured blind once, then (up to batch 17) joined the set the rules are tuned on. The batches never tuned
+on (now 18 to 22) are "unseen",
 the estimate for new articles; the antecedent ranker (kb/nlp/antecedents.py) is not trained on them
 either. Each keeps its own floors, so that adding harder items never lowers a floor."""
 
@@ -78,21 +78,27 @@ FLOORS = {  # split -> metric -> floor
     # blind 0.885 / 0.683, never tuned on (60 articles, 281 statements; labelled before round 10's work);
     # 0.890 / 0.690 after round 10
     "test-b21": {"precision": 0.88, "recall": 0.68},
+    # blind 0.888 / 0.681, never tuned on (60 articles, 351 statements; labelled before round 11's work,
+    # measured with session 11's rules); 0.888 / 0.681 after round 11
+    "test-b22": {"precision": 0.88, "recall": 0.67},
     # the never-tuned batches. Until session 10 batches 17 to 20 (1,159 statements): 0.878 / 0.711 with the
     # rules of session 9, 0.892 / 0.718 with the antecedent ranker. Since session 11 batches 18 to 21
     # (240 articles, 1,124 statements: batch 17 joined the tuned set, batch 21 was labelled): 0.888 / 0.697
     # with session 10's rules (ranker refitted with batch 17), 0.892 / 0.706 after round 10. The split
-    # changed, so its floors were set anew from that first measurement; batches 18-20, in both, went up
-    "unseen": {"precision": 0.89, "recall": 0.70},
+    # changed, so its floors were set anew from that first measurement; batches 18-20, in both, went up.
+    # Since session 12 batches 18 to 22 (300 articles, 1,475 statements: batch 22 was labelled and all five
+    # stay blind): 0.891 / 0.700 with session 11's rules, 0.890 / 0.699 after round 11. A new split again,
+    # so new floors from that measurement
+    "unseen": {"precision": 0.88, "recall": 0.69},
 }
 
 
 def test_gold_set_shape() -> None:
     gold = load_gold(GOLD)
-    assert len(gold) >= 1117
+    assert len(gold) >= 1177
     assert len({g["feed"].split("/")[0] + g["feed"] for g in gold}) >= 3
     n = sum(1 for g in gold for s in g["statements"] if not s.get("optional"))
-    assert n >= 5472
+    assert n >= 5823
     assert {g["split"] for g in gold} == {"dev", "test"}
     assert all(g["split"] == "test" for g in gold if g.get("batch", 1) >= 2)
 
@@ -179,8 +185,14 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     # batch 21 (blind: 0.889 / 0.803, n=90 / 76; the same after round 10)
     assert scores["test-b21"]["title_accuracy"] >= 0.86
     assert scores["test-b21"]["organization_accuracy"] >= 0.78
+    # batch 22 (blind: 0.644 / 0.533, n=118 / 105 with session 11's rules; 0.644 / 0.533 after round 11).
+    # Its labellers wrote the role for nearly every statement of a person, from wherever the article
+    # gives it, and most of those roles are not next to the statement the rules read
+    assert scores["test-b22"]["title_accuracy"] >= 0.62
+    assert scores["test-b22"]["organization_accuracy"] >= 0.51
     # never tuned on: roles of people the rules have not met. Batches 17-20 (until session 10): 0.886 /
     # 0.766, n=341 / 307; batches 18-21 (since session 11, a new split): 0.874 / 0.776, n=333 / 299 with
-    # session 10's rules, 0.875 / 0.779, n=337 / 303 after round 10
-    assert scores["unseen"]["title_accuracy"] >= 0.86
-    assert scores["unseen"]["organization_accuracy"] >= 0.75
+    # session 10's rules, 0.875 / 0.779, n=337 / 303 after round 10; batches 18-22 (since session 12, a new
+    # split with batch 22's roles): 0.815 / 0.716, n=454 / 405
+    assert scores["unseen"]["title_accuracy"] >= 0.80
+    assert scores["unseen"]["organization_accuracy"] >= 0.70

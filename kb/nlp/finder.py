@@ -551,6 +551,9 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             i += 1
 
 
+EXPECTED_FIGURE = re.compile(r"(?:支出|持股|收入|营收|销量|成本|规模|价格|出货量)$")
+
+
 def _words_before(text: str, p: int) -> int:
     """Where the clause holding the words before `p` starts (at the last clause mark; quotes not minded)."""
     a = p
@@ -1053,9 +1056,15 @@ class Finder:
                 and speaker.type in ("organization", "ref_org", "person")
                 and (
                     speaker.type != "person"
-                    and (text[mend : mend + 1] in ("将", "可", "会", "能", "于", "到") or not region.strip())
+                    and (
+                        text[mend : mend + 1] in ("将", "可", "会", "能", "于", "到", "达", "在")
+                        or text[mend : mend + 2] in ("实现", "投资", "导入", "不会")
+                        or not region.strip()
+                    )
                     or speaker.type == "person"
-                    and text[mend : mend + 2] in ("可以", "将于")
+                    and text[mend : mend + 2] in ("可以", "将于", "将在")
+                    # "OpenAI今年服务器…支出预计达…", "软银持股预计从…": a figure is expected, no one speaks
+                    or EXPECTED_FIGURE.search(text, max(0, mend - len(cue) - 2), mend - len(cue))
                 )
             ):
                 continue  # "三星预计将推出…": a company's plan for itself, not a statement

@@ -110,6 +110,9 @@ NAME_FIRST_TITLES = frozenset(
     "上将 中将 少将 将军 海军上将 陆军上将 空军上将 上校".split()
 )
 MEDIA_WRAP = re.compile(r"^《([^》]{1,20})》$")
+COUNTRY_PREFIX = re.compile(
+    r"(?:美国|英国|日本|韩国|德国|法国|俄罗斯|印度|新加坡|澳大利亚|加拿大|以色列|香港|台湾)"
+)
 ORG_TAIL = re.compile(
     r"(?:方面|官方|官方人士|发言人|官网|官方微博|官微|官方账号|官方公众号|官方博客|官方客服|客服人员|客服)$"
 )
@@ -253,6 +256,15 @@ SURNAME_ADDRESS = re.compile(
 
 # The people a survey asked, counted ("51%的受访者", "多数受访者")
 SURVEYED = re.compile(r"受访者|被调查者|调查对象|受访用户|受访企业")
+# An "unnamed source" that is a clause around a generic word, not a source: a prepositional or
+# adverbial opening ("对多数用户来说", "随着部分…", "某种程度上", "令公司内部及周边业界人士开始") or a modal
+# after the word ("用户可", "司机们无需为此", "政策制定者和科学界需要")
+NOT_A_SOURCE = re.compile(
+    r"^(?:对|随着|除了|令|面向|运用|从而|也没|和|某种程度|很大程度|在\S*的时候)|(?:可|无需|需要)(?:为此)?$|可帮助|会提示"
+    # the generic word is the object of a verb ("这一情况引发微软高层", "帮助商家和个人开发者") or sits in a
+    # concessive clause ("该剧虽然…受到一些")
+    r"|引发|帮助|征求|可以认为|虽然"
+)
 
 # Characters that end a title or a phrase and never start a transliterated name ("首席增长官|洛根·琼斯",
 # "作者之一|丹尼尔·王", "的|尼基塔·比尔")
@@ -382,6 +394,9 @@ class SpeakerParser:
             return "person" if k == "person" else ("media" if k == "media" else "organization")
         if name in self.lex.known_media or MEDIA_WRAP.match(name):
             return "media"
+        cm = COUNTRY_PREFIX.match(name)
+        if cm is not None and name[cm.end() :] in self.lex.known_media:
+            return "media"  # "美国彭博社报道称": an outlet the lists know, with its country before it
         if name in self.lex.known_orgs:
             return "organization"
         local = LOCAL_NAMES.get()
@@ -568,6 +583,8 @@ class SpeakerParser:
         speaker may turn out to be a named person ("詹院士") or an organisation's representative. None
         when no one spoke: counted survey respondents, or an object clause left as the name."""
         if SURVEYED.search(sp.mention):
+            return None
+        if sp.type == "unnamed" and NOT_A_SOURCE.search(sp.mention.strip()):
             return None  # "51%的受访者表示": a survey's finding, not anyone's statement
         if sp.type in ("unnamed", "title_only"):
             return self._by_surname(sp) or self._representative(sp)
