@@ -79,7 +79,7 @@ FLOORS = {  # split -> metric -> floor
     # 0.890 / 0.690 after round 10
     "test-b21": {"precision": 0.88, "recall": 0.68},
     # blind 0.888 / 0.681, never tuned on (60 articles, 351 statements; labelled before round 11's work,
-    # measured with session 11's rules); 0.888 / 0.681 after round 11
+    # measured with session 11's rules); 0.886 / 0.684 after round 11
     "test-b22": {"precision": 0.88, "recall": 0.67},
     # the never-tuned batches. Until session 10 batches 17 to 20 (1,159 statements): 0.878 / 0.711 with the
     # rules of session 9, 0.892 / 0.718 with the antecedent ranker. Since session 11 batches 18 to 21
@@ -87,7 +87,7 @@ FLOORS = {  # split -> metric -> floor
     # with session 10's rules (ranker refitted with batch 17), 0.892 / 0.706 after round 10. The split
     # changed, so its floors were set anew from that first measurement; batches 18-20, in both, went up.
     # Since session 12 batches 18 to 22 (300 articles, 1,475 statements: batch 22 was labelled and all five
-    # stay blind): 0.891 / 0.700 with session 11's rules, 0.890 / 0.699 after round 11. A new split again,
+    # stay blind): 0.891 / 0.700 with session 11's rules, 0.889 / 0.702 after round 11. A new split again,
     # so new floors from that measurement
     "unseen": {"precision": 0.88, "recall": 0.69},
 }
@@ -185,7 +185,7 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     # batch 21 (blind: 0.889 / 0.803, n=90 / 76; the same after round 10)
     assert scores["test-b21"]["title_accuracy"] >= 0.86
     assert scores["test-b21"]["organization_accuracy"] >= 0.78
-    # batch 22 (blind: 0.644 / 0.533, n=118 / 105 with session 11's rules; 0.644 / 0.533 after round 11).
+    # batch 22 (blind: 0.644 / 0.533, n=118 / 105 with session 11's rules; 0.639 / 0.528, n=119 / 106 after round 11).
     # Its labellers wrote the role for nearly every statement of a person, from wherever the article
     # gives it, and most of those roles are not next to the statement the rules read
     assert scores["test-b22"]["title_accuracy"] >= 0.62
@@ -193,6 +193,6 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     # never tuned on: roles of people the rules have not met. Batches 17-20 (until session 10): 0.886 /
     # 0.766, n=341 / 307; batches 18-21 (since session 11, a new split): 0.874 / 0.776, n=333 / 299 with
     # session 10's rules, 0.875 / 0.779, n=337 / 303 after round 10; batches 18-22 (since session 12, a new
-    # split with batch 22's roles): 0.815 / 0.716, n=454 / 405
+    # split with batch 22's roles): 0.814 / 0.714, n=456 / 409 after round 11
     assert scores["unseen"]["title_accuracy"] >= 0.80
     assert scores["unseen"]["organization_accuracy"] >= 0.70

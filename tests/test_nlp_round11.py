@@ -89,3 +89,58 @@ def test_an_inspector_general_never_named_is_unnamed(registry):
     ):
         for t, sts in _both(body, registry):
             assert _who(sts, t, "登月计划") == (None, "unnamed"), (t, sts)
+
+
+@pytest.mark.parametrize(
+    "body, anchor, who",
+    [
+        # a pronoun before a weak cue with no pause: the person it stands for
+        ("扎克伯格发表了一篇文章。相反，他呼吁为每个人提供个性化的超级智能。", "为每个人", "马克·扎克伯格"),
+        ("马斯克曾向这家公司捐赠约3800万美元，他主张这笔资金被擅自用于商业目的。", "这笔资金", "埃隆·马斯克"),
+        # 暗示 and 澄清 as weak cues
+        ("特朗普随后还暗示自己有权对来自西班牙的商品加征关税。", "自己有权", "特朗普"),
+        ("鲍尔还猜测，政府未来可能会采取行动。随后，他澄清这只是个人看法。", "这只是个人看法", "鲍尔"),
+    ],
+)
+def test_weak_cues_with_no_pause(registry, body, anchor, who):
+    for t, sts in _both(body, registry):
+        got = _who(sts, t, anchor)
+        assert got is not None and got[1] == "person" and who in (got[0] or ""), (t, sts)
+
+
+def test_an_unnamed_group_that_criticises_or_calls_for(registry):
+    for t, sts in _both("民主党人批评共和党人试图在半夜强行通过这项修正案。", registry):
+        assert _who(sts, t, "共和党人试图") == (None, "unnamed"), (t, sts)
+    # a state of mind of a field is nobody's statement
+    for t, sts in _both("科学界一直担心海洋生命的平衡被打破。", registry):
+        assert _who(sts, t, "海洋生命") is None, (t, sts)
+
+
+def test_a_launch_ending_in_shi_before_the_cue(registry):
+    for t, sts in _both("4月24日，DeepSeek发布V4 Preview时就表示，V4 Pro为1.6万亿总参数。", registry):
+        got = _who(sts, t, "V4 Pro为")
+        assert got is not None and got[1] == "organization" and "DeepSeek" in (got[0] or ""), (t, sts)
+
+
+def test_a_tester_named_in_latin_after_its_description(registry):
+    for t, sts in _both("另一家测评方Vals AI称，DeepSeek-V4在其评测中排名第一。", registry):
+        assert _who(sts, t, "在其评测中") == ("Vals AI", "organization"), (t, sts)
+
+
+def test_that_analyst_is_the_analyst_named_before(registry):
+    body = (
+        "摩根士丹利分析师亚当·乔纳斯表示，SpaceX股票抛售已将其股价推至低位。知情人士称，公司正在评估回购。"
+        "该分析师表示，许多投资者预计锁定期解除后会有更多抛售。"
+    )
+    for t, sts in _both(body, registry):
+        assert _who(sts, t, "许多投资者") == ("亚当·乔纳斯", "person"), (t, sts)
+
+
+def test_an_account_frame_with_a_long_description(registry):
+    for body in (
+        "根据论文合著者、该学院博士后研究员比拉尔·阿斯拉姆（Bilal Aslam）的介绍，公路排放数据自身存在误差。",
+        "据刘世军的介绍，使用该方案只需要一个摄像头。",
+    ):
+        for t, sts in _both(body, registry):
+            got = _who(sts, t, "数据自身" if "排放" in body else "使用该方案")
+            assert got is not None and got[1] == "person", (t, sts)

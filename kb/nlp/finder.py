@@ -423,10 +423,13 @@ REL_OBJECT = re.compile(r"[\u4e00-\u9fff][了过](?:[^，。！？；]{0,12})$")
 REL_TAIL = re.compile(r"[^，。！？；：:“”「」]{1,20}的[\u4e00-\u9fffA-Za-z]{1,8}[。！？；，,]")
 # "告诉雷锋网，", "告诉大家：": the one who is told, then a pause or a quote
 RECIPIENT = re.compile(r"\s*(?:我们|我|笔者|[\u4e00-\u9fffA-Za-z0-9]{2,8}?)(?=[，,：:]|\s*[“「])")
-# Weak cues that are speech with no pause after them when a named subject says them
+# Weak cues that are speech with no pause after them when a named subject (or a 他/她 standing for one)
+# says them
 NAMED_WEAK = frozenset(
-    "承诺 呼吁 宣称 声称 强调 提醒 建议 指责 批评 警告 否认 确认 证实 敦促 重申 担心 坚称 表态".split()
+    "承诺 呼吁 宣称 声称 强调 提醒 建议 指责 批评 警告 否认 确认 证实 敦促 重申 担心 坚称 表态 主张 暗示 澄清".split()
 )
+# ...and those an unnamed group says with no pause (acts of speech, not states like 担心)
+GROUP_WEAK = frozenset("呼吁 批评 敦促 指责 警告 提醒".split())
 # A clause in which someone publishes or sends words: a weak cue after it gives what they said
 COMM_ACT = re.compile(
     r"发布|发表|发文|发帖|撰文|致信|写信|去信|签署|公开信|博客|帖子|推文|声明|文章|视频|演讲|讲话|采访|会上|发声|表态|"
@@ -856,7 +859,19 @@ class Finder:
         if cs >= p:
             return False
         sp = self.parser.parse_region(text, cs, p)
-        if sp is None or sp.type not in ("person", "organization") or not sp.name:
+        if sp is None:
+            return False
+        # "他呼吁为每个人提供…": a pronoun that stands for a person who spoke, resolved later
+        pron = sp.type == "ref_person" and sp.mention in ("他", "她")
+        # "民主党人批评共和党人…", "安全专家提醒相关用户…": an unnamed group, with a cue that is an act of speech
+        # (not a state like 担心, nor a word that is a noun as often)
+        group = (
+            sp.type == "unnamed"
+            and len(sp.mention) <= 8
+            and cue in GROUP_WEAK
+            and not sp.mention.endswith(("界", "外界"))
+        )
+        if not pron and not group and (sp.type not in ("person", "organization") or not sp.name):
             return False
         # "苹果还被指正在测试与高血压提醒相关的…", "Claude在用户分享链接时会提醒…": between the subject and the
         # cue, words that make the cue word part of something else
@@ -1605,7 +1620,9 @@ class Finder:
 
     FRAME_KANLAI = re.compile(r"在([^，。！？\n]{1,30}?)看来[，,]")
     FRAME_SHUOFA = re.compile(
-        r"(?:根据|按照|依照|照)([^，。！？\n]{1,30}?)的(?:说法|介绍|解释|描述|观点|表述|消息)[，,]"
+        # ("据刘世军的介绍，": 据 with someone's own account; 据…的消息 is a report, read below)
+        r"(?:根据|按照|依照|照|据(?=[^，。！？\n“”]{1,45}?的(?:说法|介绍|解释|描述|表述)[，,]))"
+        r"([^，。！？\n]{1,45}?)的(?:说法|介绍|解释|描述|观点|表述|消息)[，,]"
         # "据路透社今年早些时候的报道，", "据斯塔默办公室周日发布的声明，": a report or a statement as the frame
         r"|(?:据|根据)([^，。！？\n“”]{1,30}?)(?:发布|发出|发表|公布)?的(?:报道|报导|声明|公告)[，,]"
     )

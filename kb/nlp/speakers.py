@@ -45,6 +45,8 @@ MIDDLE = re.compile(
     r"发言(?!人)|分析$|普遍|一致|纷纷|最先|最早|首先|公告|发布公告|发表声明|声明|发微博|不仅|不但|发布报告|在报告中|发表文章|"
     # "库克自己也表示", "他直言指出": a reflexive or a second cue word before the cue
     r"自己|本人|亲自|直言|坦言|笑着|牵头|忍不住|不禁|\d{1,2}\s+月|"
+    # "DeepSeek发布V4 Preview时就表示": the occasion, a launch or a talk, ends in 时
+    r"(?:发布|推出|谈到|谈及|提到|回应|宣布)[^，。！？；：:“”]{1,30}?时|"
     # "他警告说", "他总结道", "X澄清说": a verb of saying before 说/道/称
     r"(?:警告|总结|形容|澄清|感叹|不禁感叹|报告|回忆|解释|补充|透露|强调)$|"
     # "他直言不讳地指出", "魏哲家开玩笑地表示": the manner of speaking, an adverb ending in 地
@@ -134,13 +136,14 @@ HONORIFIC = re.compile(r"^(.{2,4}?)(?:博士|先生|女士|教授|老师)$")
 # "调研公司Counterpoint Research", "国外科技媒体 Edsurge": a description, then the Latin name
 DESCRIBED_LATIN = re.compile(
     r"^([\u4e00-\u9fffA-Za-z0-9]{0,10}(?:公司|机构|媒体|网站|杂志|平台|基金|资本|服务|品牌|厂商|企业|软件|应用|"
-    r"工作室|开发商|发行商|运营商|制造商|供应商|交易所|实验室))\s*([A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*){0,3})$"
+    r"工作室|开发商|发行商|运营商|制造商|供应商|交易所|实验室|测评方|评测方|主办方|研究方|投资方|组织方))\s*([A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*){0,3})$"
 )
 _TR = "".join(sorted(TRANSLIT))
 _DOT = re.compile(r"[·•‧・]")
 REF_DEMONSTRATIVE = re.compile(
     r"(?:该|这位|这名)(?:博主|网友|用户|UP主|高管|官员|律师|研究人员|分析师|专家|学者)"
 )
+DEMONSTRATIVE_ORG = frozenset(("该", "这位", "这名", "此", "此位", "上述", "前述", "那位"))
 WITH_TEAM = re.compile(r"(?:及其|和他的|和她的|与其|和其)(?:研究)?(?:团队|同事|合作者|同僚)\s*$")
 # Suffixes that make a name a body ("美国移民律师协会") even with a generic word inside it
 STRONG_ORG_SUFFIX = (
@@ -522,6 +525,9 @@ class SpeakerParser:
             if head is not None and head.type == "person":
                 return head.copy(end=base + len(raw.rstrip()))
         sp = self._classify(raw, base)
+        if sp is not None and sp.type == "title_only" and sp.org in DEMONSTRATIVE_ORG:
+            # "该分析师表示": the analyst named before, whoever employs them ("该" is no organisation)
+            sp = sp.copy(org=None)
         if sp is None or sp.type in ("unnamed", "title_only"):
             s = raw.strip()
             b = base + len(raw) - len(raw.lstrip())
