@@ -78,8 +78,7 @@ def test_yuji_with_a_clause_of_its_own_is_a_forecast(registry):
 
 def test_a_known_outlet_with_its_country_before_it(registry):
     for t, sts in _both("美国彭博社报道称，开发商决定不再上诉。", registry):
-        got = _who(sts, t, "开发商决定")
-        assert got is not None and got[1] == "media", (t, sts)
+        assert _who(sts, t, "开发商决定") == ("彭博社", "media"), (t, sts)
 
 
 def test_an_inspector_general_never_named_is_unnamed(registry):
