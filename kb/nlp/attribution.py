@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from kb.nlp.antecedents import decide
 from kb.nlp.finder import SHORT_NAME, Candidate
-from kb.nlp.speakers import COUNTRY_PREFIX, LEAD, ORG_HEAD_STRIP, Speaker, SpeakerParser
+from kb.nlp.speakers import LEAD, ORG_HEAD_STRIP, Speaker, SpeakerParser, outlet_after_country
 from kb.records import Statement
 from kb.textnorm import alias_key
 
@@ -574,9 +574,8 @@ class Attributor:
                 name = short_of.get(name, name)
                 if sp.type == "media" and name in GENERIC_MEDIA:
                     continue  # "据外媒报道": no outlet named, nothing to attribute
-                cm = COUNTRY_PREFIX.match(name) if sp.type == "media" else None
-                if cm is not None and name[cm.end() :] in self.parser.lex.known_media:
-                    name = name[cm.end() :]  # "美国彭博社": the outlet, without its country
+                if sp.type == "media":
+                    name = outlet_after_country(name, self.parser.lex) or name  # "美国彭博社": 彭博社
                 e = self.parser.entity(name)
                 st.speaker_type = "media" if sp.type == "media" else "organization"
                 if e is not None:

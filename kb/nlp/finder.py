@@ -554,6 +554,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             i += 1
 
 
+# "OpenAI今年服务器…支出预计达…": a figure as the subject of 预计 (what is expected, not who expects it)
 EXPECTED_FIGURE = re.compile(r"(?:支出|持股|收入|营收|销量|成本|规模|价格|出货量)$")
 
 

@@ -112,9 +112,18 @@ NAME_FIRST_TITLES = frozenset(
     "上将 中将 少将 将军 海军上将 陆军上将 空军上将 上校".split()
 )
 MEDIA_WRAP = re.compile(r"^《([^》]{1,20})》$")
+# "美国彭博社", "英国路透社": the country (or region) the press writes before an outlet's name
 COUNTRY_PREFIX = re.compile(
     r"(?:美国|英国|日本|韩国|德国|法国|俄罗斯|印度|新加坡|澳大利亚|加拿大|以色列|香港|台湾)"
 )
+
+
+def outlet_after_country(name: str, lex: Lexicon) -> str | None:
+    """The outlet the lists know in "美国彭博社" ("彭博社"), or None."""
+    m = COUNTRY_PREFIX.match(name)
+    return name[m.end() :] if m is not None and name[m.end() :] in lex.known_media else None
+
+
 ORG_TAIL = re.compile(
     r"(?:方面|官方|官方人士|发言人|官网|官方微博|官微|官方账号|官方公众号|官方博客|官方客服|客服人员|客服)$"
 )
@@ -397,8 +406,7 @@ class SpeakerParser:
             return "person" if k == "person" else ("media" if k == "media" else "organization")
         if name in self.lex.known_media or MEDIA_WRAP.match(name):
             return "media"
-        cm = COUNTRY_PREFIX.match(name)
-        if cm is not None and name[cm.end() :] in self.lex.known_media:
+        if outlet_after_country(name, self.lex):
             return "media"  # "美国彭博社报道称": an outlet the lists know, with its country before it
         if name in self.lex.known_orgs:
             return "organization"
@@ -589,9 +597,9 @@ class SpeakerParser:
         speaker may turn out to be a named person ("詹院士") or an organisation's representative. None
         when no one spoke: counted survey respondents, or an object clause left as the name."""
         if SURVEYED.search(sp.mention):
-            return None
-        if sp.type == "unnamed" and NOT_A_SOURCE.search(sp.mention.strip()):
             return None  # "51%的受访者表示": a survey's finding, not anyone's statement
+        if sp.type == "unnamed" and NOT_A_SOURCE.search(sp.mention.strip()):
+            return None
         if sp.type in ("unnamed", "title_only"):
             return self._by_surname(sp) or self._representative(sp)
         name = sp.name
