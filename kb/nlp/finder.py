@@ -554,6 +554,9 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             i += 1
 
 
+# "X的观点是", "X的回应是：": the nouns of a view or an answer that frame what someone said
+VIEW_NOUNS = "观点|看法|判断|态度|论点|建议|结论|立场|主张"
+ANSWER_NOUNS = "解释|回答|说法|理由|回应|答复|回复"
 # "OpenAI今年服务器…支出预计达…": a figure as the subject of 预计 (what is expected, not who expects it)
 EXPECTED_FIGURE = re.compile(r"(?:支出|持股|收入|营收|销量|成本|规模|价格|出货量)$")
 
@@ -840,6 +843,22 @@ class Finder:
             return True
         return cue in NAMED_WEAK and bool(CONTINUE_CUE.fullmatch(text, cs, p))
 
+    @staticmethod
+    def _expectation_only(text: str, p: int, mend: int, speaker: Speaker, region: str) -> bool:
+        """ "三星预计将推出…", "亚马逊预计投资…", "OpenAI今年…支出预计达…": 预计 of a plan of the speaker's own
+        (what follows the cue is its action) or of a figure (the subject is what is expected), no statement."""
+        if speaker.type not in ("organization", "ref_org", "person"):
+            return False
+        if EXPECTED_FIGURE.search(text, max(0, p - 3), p):
+            return True
+        if speaker.type == "person":
+            return text[mend : mend + 2] in ("可以", "将于", "将在")
+        return (
+            text[mend : mend + 1] in ("将", "可", "会", "能", "于", "到", "达", "在")
+            or text[mend : mend + 2] in ("实现", "投资", "导入", "不会")
+            or not region.strip()
+        )
+
     def _named_weak(
         self, text: str, p: int, cue: str, quotes: list[tuple[int, int]], out: list[Candidate]
     ) -> bool:
@@ -1067,22 +1086,7 @@ class Finder:
                 named = self.parser.classify(text[a : cs - 1], a)
                 if named is not None and named.type == "person" and not named.title:
                     speaker = named.copy(end=speaker.end, title=speaker.title, org=speaker.org)
-            if (
-                cue in ("预计", "预期")
-                and speaker.type in ("organization", "ref_org", "person")
-                and (
-                    speaker.type != "person"
-                    and (
-                        text[mend : mend + 1] in ("将", "可", "会", "能", "于", "到", "达", "在")
-                        or text[mend : mend + 2] in ("实现", "投资", "导入", "不会")
-                        or not region.strip()
-                    )
-                    or speaker.type == "person"
-                    and text[mend : mend + 2] in ("可以", "将于", "将在")
-                    # "OpenAI今年服务器…支出预计达…", "软银持股预计从…": a figure is expected, no one speaks
-                    or EXPECTED_FIGURE.search(text, max(0, mend - len(cue) - 2), mend - len(cue))
-                )
-            ):
+            if cue in ("预计", "预期") and self._expectation_only(text, p, mend, speaker, region):
                 continue  # "三星预计将推出…": a company's plan for itself, not a statement
             q = mend
             while q < len(text) and text[q] in " \u3000：:，,":
@@ -1633,8 +1637,8 @@ class Finder:
         r"|在([^，。！？\n“”]{1,20}?)的(?:描述|预判|判断|设想|构想|理解)(?:中|里)[，,]"
     )
     FRAME_GUANDIAN = re.compile(
-        r"([^，。！？\n]{1,30}?)(?:的(?:观点|看法|判断|态度|论点|建议|结论|立场|主张)(?:是|则是|为|认为)|"
-        r"(?:给出|此前|当时|之前)?的(?:解释|回答|说法|理由|回应|答复|回复)(?:是|为))"
+        rf"([^，。！？\n]{{1,30}}?)(?:的(?:{VIEW_NOUNS})(?:是|则是|为|认为)|"
+        rf"(?:给出|此前|当时|之前)?的(?:{ANSWER_NOUNS})(?:是|为))"
         r"[，,：:]?"
     )
 
@@ -1650,10 +1654,7 @@ class Finder:
     FRAME_KEYS = (
         re.compile(r"看来[，,]"),
         re.compile(r"的(?:说法|介绍|解释|描述|观点|表述|消息|报道|报导|声明|公告)[，,]"),
-        re.compile(
-            r"的(?:观点|看法|判断|态度|论点|建议|结论|立场|主张)(?:是|则是|为|认为)"
-            r"|的(?:解释|回答|说法|理由|回应|答复|回复)(?:是|为)"
-        ),
+        re.compile(rf"的(?:{VIEW_NOUNS})(?:是|则是|为|认为)|的(?:{ANSWER_NOUNS})(?:是|为)"),
         re.compile(r"正如"),
         re.compile(r"官方|博客文章|官网|新闻稿"),
         re.compile(r"的(?:一句)?话(?:来)?(?:说|讲)|的(?:描述|预判|判断|设想|构想|理解)(?:中|里)"),

@@ -57,6 +57,7 @@ MIDDLE_MAX = 60
 OWNED_REPORT = re.compile(
     r"(.{2,30}?)\s*(?:的|发布的)?\s*(?:最新|一份|一篇|一则|最新一期|新)?(?:报道|报告|调查报告|研究报告)"
 )
+# a name in Han characters (with a dot for a transliteration), as the registry's people are looked up
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff·]{2,12}")
 # A Latin name (one or more capitalised words) with Han text straight after it ("Charles Curran花费")
 LATIN_NAME_BEFORE_HAN = re.compile(
@@ -112,18 +113,6 @@ NAME_FIRST_TITLES = frozenset(
     "上将 中将 少将 将军 海军上将 陆军上将 空军上将 上校".split()
 )
 MEDIA_WRAP = re.compile(r"^《([^》]{1,20})》$")
-# "美国彭博社", "英国路透社": the country (or region) the press writes before an outlet's name
-COUNTRY_PREFIX = re.compile(
-    r"(?:美国|英国|日本|韩国|德国|法国|俄罗斯|印度|新加坡|澳大利亚|加拿大|以色列|香港|台湾)"
-)
-
-
-def outlet_after_country(name: str, lex: Lexicon) -> str | None:
-    """The outlet the lists know in "美国彭博社" ("彭博社"), or None."""
-    m = COUNTRY_PREFIX.match(name)
-    return name[m.end() :] if m is not None and name[m.end() :] in lex.known_media else None
-
-
 ORG_TAIL = re.compile(
     r"(?:方面|官方|官方人士|发言人|官网|官方微博|官微|官方账号|官方公众号|官方博客|官方客服|客服人员|客服)$"
 )
@@ -197,6 +186,16 @@ COUNTRIES = frozenset(
     "俄罗斯 乌克兰 土耳其 伊朗 以色列 沙特 阿联酋 卡塔尔 埃及 印度 巴基斯坦 印度尼西亚 越南 泰国 新加坡 "
     "马来西亚 菲律宾 澳大利亚 新西兰 加拿大 墨西哥 巴西 阿根廷 南非 欧盟 北约 联合国".split()
 )
+
+
+def outlet_after_country(name: str, lex: Lexicon) -> str | None:
+    """The outlet the lists know in "美国彭博社", "香港南华早报" (its name without the country), or None."""
+    for n in range(2, min(len(name) - 1, 6)):
+        if (name[:n] in COUNTRIES or name[:n] in ("香港", "台湾")) and name[n:] in lex.known_media:
+            return name[n:]
+    return None
+
+
 NOT_A_GROUP = re.compile(
     r"(?:开发者|用户|员工|消费者|投资者)(?:大会|平台|社区|协议|体验|数量|规模|群体规模|数据|计划|账号|文档)"
 )
@@ -959,28 +958,29 @@ class SpeakerParser:
             return head
         return None
 
+    def _registry_names(self, keep: Any) -> set[str]:
+        """The registry's names and aliases whose kind `keep` accepts (none from a half-built registry)."""
+        if self.registry is None:
+            return set()
+        try:
+            return {n for n, k in self.registry.names() if keep(n, k)}
+        except Exception:
+            return set()
+
     def _org_names(self) -> frozenset[str]:
         """Known organisation names and aliases (the list and the registry), built once."""
         if self._orgs is None:
-            names = set(self.lex.known_orgs)
-            if self.registry is not None:
-                try:
-                    names |= {n for n, k in self.registry.names() if k not in ("person", "media")}
-                except Exception:
-                    pass
-            self._orgs = frozenset(names)
+            self._orgs = frozenset(
+                set(self.lex.known_orgs) | self._registry_names(lambda n, k: k not in ("person", "media"))
+            )
         return self._orgs
 
     def _person_names(self) -> frozenset[str]:
         """The registry's people by their Han names (two characters or more), built once."""
         if self._people is None:
-            names: set[str] = set()
-            if self.registry is not None:
-                try:
-                    names = {n for n, k in self.registry.names() if k == "person" and _HAN_RUN.fullmatch(n)}
-                except Exception:
-                    pass
-            self._people = frozenset(names)
+            self._people = frozenset(
+                self._registry_names(lambda n, k: k == "person" and _HAN_RUN.fullmatch(n))
+            )
         return self._people
 
     def _local_org_in(self, s: str) -> bool:
