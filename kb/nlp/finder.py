@@ -18,6 +18,8 @@ CLAUSE_BOUND = "。！？!?；;，,：:\n"
 MIN_CONTENT = 4
 
 # Cue words that are part of other words ("也就是说", "被称为", "所认为"): checked around a hit.
+# ("…研究所", "…事务所": a name ending in the institution word 所, before a cue, is no particle)
+INSTITUTE = re.compile(r"(?:研究|事务|交易|派出|诊|计算|物理|化学|科学|实验)所$")
 BAD_BEFORE = {
     # "据分析，", "经过分析，": an analysis with no one behind it
     "分析": ("据", "经", "经过", "通过", "进行", "深入", "综合", "初步", "数据", "技术"),
@@ -810,6 +812,8 @@ class Finder:
                     continue  # "路透社此前报道，…": an earlier report, not "此前报道的…"
                 if bad in ("普遍", "一般") and self._group_before(text, p - len(bad)):
                     continue  # "科学界普遍认为": a group's shared view is an unnamed statement
+                if bad == "所" and INSTITUTE.search(text, max(0, p - 4), p):
+                    continue  # "英国AI安全研究所表示，": an institute's name, not the particle 所 ("所表示的")
                 return False
         q = p + len(cue)
         for bad in BAD_AFTER.get(cue, ()):

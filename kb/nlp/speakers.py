@@ -133,8 +133,12 @@ LOCAL_NAMES: ContextVar[dict[str, str] | None] = ContextVar("kb_local_names", de
 HONORIFIC = re.compile(r"^(.{2,4}?)(?:博士|先生|女士|教授|老师)$")
 # "调研公司Counterpoint Research", "国外科技媒体 Edsurge": a description, then the Latin name
 DESCRIBED_LATIN = re.compile(
-    r"^([\u4e00-\u9fffA-Za-z0-9]{0,10}(?:公司|机构|媒体|网站|杂志|平台|基金|资本|服务|品牌|厂商|企业|软件|应用|"
-    r"工作室|开发商|发行商|运营商|制造商|供应商|交易所|实验室|测评方|评测方|主办方|研究方|投资方|组织方))\s*([A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*){0,3})$"
+    # ("负责制定PCIe标准的行业组织PCI-SIG": a relative clause ending in 的 may stand before the describer)
+    # (a short word before 组织/联盟/协会 makes it a describer, "行业组织"; a longer one a name with its gloss,
+    # "欧洲刑警组织 Europol")
+    r"^(?:[^，,。；;]{0,40}的)?([\u4e00-\u9fffA-Za-z0-9]{0,10}(?:公司|机构|媒体|网站|杂志|平台|基金|资本|服务|品牌|厂商|企业|"
+    r"软件|应用|工作室|开发商|发行商|运营商|制造商|供应商|交易所|实验室|测评方|评测方|主办方|研究方|投资方|组织方)|"
+    r"[\u4e00-\u9fff]{0,2}(?:组织|联盟|协会))\s*([A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*){0,3})$"
 )
 _TR = "".join(sorted(TRANSLIT))
 _DOT = re.compile(r"[·•‧・]")
