@@ -60,6 +60,8 @@ STAFF = re.compile(
     r"(?:据)?([^\s，,的]{0,12}?)(?:的)?(?:相关|官方|现场|展台|门店)?(?:工作人员|客服人员|客服|销售人员|店员)"
 )
 REP_HEADS = frozenset(("发言人", "负责人"))
+# the titles an executive holds ("这位高管" may stand for the person named with one)
+EXECUTIVE = re.compile(r"总裁|CEO|CTO|CFO|COO|首席|执行官|总经理|董事长|董事|总监|高管|合伙人|创始人|主管")
 # an unnamed source written as one person ("一位知情人士", "该高管", "这名员工"), that a 他/她 may stand for
 SINGLE_SOURCE = re.compile(
     r"[一某该这此上另][位名个]|上述|前述|^[该此]|^(?:还|也|另)?有|^[他她]$|人士$|高管$|负责人$|发言人$|客服$|楼主$|博主$|工作人员$"
@@ -236,6 +238,28 @@ def resolve(
                     and named.start >= _para_start(text, sp.start) - 600
                 ):
                     ant = named
+                elif hm.group(1).endswith("高管"):
+                    # "…副总裁NAME介绍了…。这位高管总结道": the person named last, when an executive's title
+                    # is written with the name and no unnamed source has spoken since
+                    executives = {
+                        m.text for m in mentions if m.label == "PERSON" and EXECUTIVE.search(m.title or "")
+                    }
+                    exe = next(
+                        (
+                            s
+                            for p, s in sorted(history + spoken_by, key=lambda t: t[0], reverse=True)
+                            if p < sp.start
+                            and s.type == "person"
+                            and (EXECUTIVE.search(s.title or "") or (s.name or "") in executives)
+                        ),
+                        None,
+                    )
+                    if (
+                        exe is not None
+                        and exe.start >= _para_start(text, sp.start) - 600
+                        and (ant is None or ant.type != "unnamed" or ant.start < exe.start)
+                    ):
+                        ant = exe
             if (
                 ant is not None
                 and ant.type == "unnamed"

@@ -25,7 +25,7 @@ import re
 import threading
 from typing import TYPE_CHECKING, Any
 
-from kb.nlp.lexicon import looks_like_person, runs_into_word
+from kb.nlp.lexicon import SURNAMES, looks_like_person, runs_into_word
 from kb.nlp.speakers import LEAD, PARENS, SPOKESPERSON, Speaker
 
 if TYPE_CHECKING:
@@ -57,6 +57,8 @@ TAIL_OK = re.compile(rf"(?:\s|{_TIME}|{_OCCASION}|{_TO}|{_ADV})*")
 OBJECT_BEFORE = re.compile(r"(?:对|向|跟|和|与|及|被|让|给|把|据|根据|替|为|帮|请|问|由)\s*$")
 # A prefix that makes the clause a copula or existential ("这是路透社首次披露…", "有媒体称"): no subject here
 NOT_SUBJECT_PREFIX = re.compile(r"是|^有|^这|^那|如果|假如")
+# a surname with a form of address ("张女士", "郑先生")
+ADDRESSED = re.compile(r"[\u4e00-\u9fff]{1,2}(?:先生|女士|小姐)")
 GAP_MAX = 8  # characters between an organisation and the position after it ("在线趋势")
 
 
@@ -281,8 +283,12 @@ class SubjectTagger:
             or sp.mention != name
             or re.search(r"[A-Za-z“”「」]", name)
             or self.parser.local_full(name)
+            or ADDRESSED.fullmatch(name)
+            and name[0] in SURNAMES
         ):
-            return sp  # Latin names: the CRF is weak on them; handles and article-local names: known
+            # Latin names: the CRF is weak on them; handles and article-local names: known; a surname with
+            # 先生/女士 ("张女士", which the CRF often reads as no name) is a person by its form
+            return sp
         spans = self._tags(text, sp.start, sp.end, cue_end)
         if spans is None:
             return sp
