@@ -246,11 +246,11 @@ def resolve(
                     }
                     exe = next(
                         (
-                            s
-                            for p, s in sorted(history + spoken_by, key=lambda t: t[0], reverse=True)
-                            if p < sp.start
-                            and s.type == "person"
-                            and (EXECUTIVE.search(s.title or "") or (s.name or "") in executives)
+                            who
+                            for at, who in sorted(history + spoken_by, key=lambda t: t[0], reverse=True)
+                            if at < sp.start
+                            and who.type == "person"
+                            and (EXECUTIVE.search(who.title or "") or (who.name or "") in executives)
                         ),
                         None,
                     )
