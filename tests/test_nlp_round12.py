@@ -32,34 +32,25 @@ def _rules(rules_only):  # the rules' own choices
 @pytest.mark.parametrize(
     "body, anchor, speaker",
     [
+        # an institute whose name ends in 所
         ("英国 AI 安全研究所披露，在上个月的测试中，该模型表现突出。", "在上个月", "英国 AI 安全研究所"),
         ("金杜律师事务所表示，此案将在下月开庭审理。", "此案将在", "金杜律师事务所"),
+        # a company named by its industry
+        ("蓝箭航天称，这是国内首次使用着陆支腿完成回收。", "这是国内首次", "蓝箭航天"),
+        ("恒瑞医药表示，该药物已进入三期临床试验。", "该药物", "恒瑞医药"),
     ],
 )
-def test_an_institute_named_with_suo_speaks(registry, body, anchor, speaker):
+def test_an_organisation_named_by_its_suffix_speaks(registry, body, anchor, speaker):
     for t, sts in _both(body, registry):
         got = _who(sts, t, anchor)
         assert got is not None and got[1] == "organization", (t, sts)
-        assert got[0] is not None and got[0].replace(" ", "") in (speaker.replace(" ", ""), _trad(speaker))
+        # (a Chinese name is recorded in simplified script, whatever the source's)
+        assert (got[0] or "").replace(" ", "") == speaker.replace(" ", ""), (t, sts)
 
 
 def test_the_particle_suo_stays_no_cue(registry):
     for t, sts in _both("正如董事会所表示的那样，公司将继续投资。", registry):
         assert _who(sts, t, "公司将继续") is None, (t, sts)
-
-
-@pytest.mark.parametrize(
-    "body, anchor, speaker",
-    [
-        ("蓝箭航天称，这是国内首次使用着陆支腿完成回收。", "这是国内首次", "蓝箭航天"),
-        ("恒瑞医药表示，该药物已进入三期临床试验。", "该药物", "恒瑞医药"),
-    ],
-)
-def test_a_company_named_by_its_industry_speaks(registry, body, anchor, speaker):
-    for t, sts in _both(body, registry):
-        got = _who(sts, t, anchor)
-        assert got is not None and got[1] == "organization", (t, sts)
-        assert got[0] in (speaker, _trad(speaker)), (t, sts)
 
 
 def test_a_described_latin_name_after_a_relative_clause(registry):
@@ -98,10 +89,4 @@ def test_a_surname_with_a_form_of_address_speaks(registry, crf, name):
     body = f"{name}表示，这次比赛的评分标准很不公平，她不会再参加了。"
     for t, sts in _both(body, registry):
         got = _who(sts, t, "这次比赛")
-        assert got is not None and got[1] == "person" and got[0] in (name, _trad(name)), (t, sts)
-
-
-def _trad(name: str) -> str:
-    from kb.registry import to_traditional
-
-    return to_traditional(name)
+        assert got == (name, "person"), (t, sts)
