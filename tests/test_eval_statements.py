@@ -5,9 +5,9 @@ The test split comes in batches: "test-old" (the first 17 test articles), "test-
 batch 2), "test-b3" (37, batch 3), "test-b4" (53), "test-b5" (37), "test-b6" (60), "test-b7" (56),
 "test-b8" (50), "test-b9" (52), "test-b10" (59), "test-b11" (42), "test-b12" (67), "test-b13" (59),
 "test-b14" (59), "test-b15" (60), "test-b16" (60), "test-b17" (60), "test-b18" (60), "test-b19" (60),
-"test-b20" (60), "test-b21" (60), "test-b22" (60), "test-b23" (60) and "test-b24" (60), each labelled before
-the rules were run on it; each was measured blind once, then (up to batch 18) joined the set the rules are
-tuned on. The batches never tuned on (now 19 to 24) are "unseen",
+"test-b20" (60), "test-b21" (60), "test-b22" (60), "test-b23" (60), "test-b24" (60) and "test-b25" (60), each
+labelled before the rules were run on it; each was measured blind once, then (up to batch 18) joined the set
+the rules are tuned on. The batches never tuned on (now 19 to 25) are "unseen",
 the estimate for new articles; the antecedent ranker (kb/nlp/antecedents.py) is not trained on them
 either. Each keeps its own floors, so that adding harder items never lowers a floor."""
 
@@ -89,6 +89,9 @@ FLOORS = {  # split -> metric -> floor
     # blind 0.943 / 0.736, never tuned on (60 articles, 269 statements; labelled in session 13 and measured with
     # session 12's rules); 0.948 / 0.740 after round 12
     "test-b24": {"precision": 0.92, "recall": 0.72},
+    # blind 0.892 / 0.672, never tuned on (60 articles, 308 statements; labelled in session 13 after round 12 and
+    # measured with its rules); 0.892 / 0.666 once the batch's rulings settled 16 labels (311 statements)
+    "test-b25": {"precision": 0.87, "recall": 0.64},
     # the never-tuned batches. Until session 10 batches 17 to 20 (1,159 statements): 0.878 / 0.711 with the
     # rules of session 9, 0.892 / 0.718 with the antecedent ranker. Since session 11 batches 18 to 21
     # (240 articles, 1,124 statements: batch 17 joined the tuned set, batch 21 was labelled): 0.888 / 0.697
@@ -100,17 +103,18 @@ FLOORS = {  # split -> metric -> floor
     # batch 23 was labelled, batch 18 joined the tuned set): 0.889 / 0.709 with session 12's rules and the
     # ranker refitted with batch 18; a new split, new floors. Then batches 19 to 24 (360 articles, 1,676
     # statements: batch 24 was labelled in the same session): 0.898 / 0.713 with session 12's rules, 0.899 /
-    # 0.714 after round 12; the floors set for 19-23 hold
+    # 0.714 after round 12; the floors set for 19-23 hold. With batch 25 (batches 19 to 25, 420 articles, 1,987
+    # statements): 0.898 / 0.707 with round 12's rules
     "unseen": {"precision": 0.88, "recall": 0.70},
 }
 
 
 def test_gold_set_shape() -> None:
     gold = load_gold(GOLD)
-    assert len(gold) >= 1297
+    assert len(gold) >= 1357
     assert len({g["feed"].split("/")[0] + g["feed"] for g in gold}) >= 3
     n = sum(1 for g in gold for s in g["statements"] if not s.get("optional"))
-    assert n >= 6332
+    assert n >= 6643
     assert {g["split"] for g in gold} == {"dev", "test"}
     assert all(g["split"] == "test" for g in gold if g.get("batch", 1) >= 2)
 
@@ -208,11 +212,14 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     # batch 24 (blind: 0.863 / 0.746, n=80 / 71 with session 12's rules)
     assert scores["test-b24"]["title_accuracy"] >= 0.83
     assert scores["test-b24"]["organization_accuracy"] >= 0.71
+    # batch 25 (blind: 0.879 / 0.753, n=99 / 89 with round 12's rules)
+    assert scores["test-b25"]["title_accuracy"] >= 0.85
+    assert scores["test-b25"]["organization_accuracy"] >= 0.72
     # never tuned on: roles of people the rules have not met. Batches 17-20 (until session 10): 0.886 /
     # 0.766, n=341 / 307; batches 18-21 (since session 11, a new split): 0.874 / 0.776, n=333 / 299 with
     # session 10's rules, 0.875 / 0.779, n=337 / 303 after round 10; batches 18-22 (since session 12, a new
     # split with batch 22's roles): 0.814 / 0.714, n=456 / 409 after round 11; batches 19-23 (since session 13,
     # a new split: batch 18 joined the tuned set, batch 23 was labelled): 0.796 / 0.725, n=436 / 378; with
-    # batch 24 (batches 19-24): 0.806 / 0.728, n=516 / 449
+    # batch 24 (batches 19-24): 0.806 / 0.728, n=516 / 449; with batch 25 (batches 19-25): 0.818 / 0.732, n=615 / 538
     assert scores["unseen"]["title_accuracy"] >= 0.78
     assert scores["unseen"]["organization_accuracy"] >= 0.71
