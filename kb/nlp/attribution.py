@@ -239,21 +239,9 @@ def resolve(
                 ):
                     ant = named
                 elif hm.group(1).endswith("高管"):
-                    # "…副总裁NAME介绍了…。这位高管总结道": the person named last, when an executive's title
-                    # is written with the name and no unnamed source has spoken since
-                    executives = {
-                        m.text for m in mentions if m.label == "PERSON" and EXECUTIVE.search(m.title or "")
-                    }
-                    exe = next(
-                        (
-                            who
-                            for at, who in sorted(history + spoken_by, key=lambda t: t[0], reverse=True)
-                            if at < sp.start
-                            and who.type == "person"
-                            and (EXECUTIVE.search(who.title or "") or (who.name or "") in executives)
-                        ),
-                        None,
-                    )
+                    # "…副总裁NAME介绍了…。这位高管总结道": the executive named last, unless an unnamed source
+                    # has spoken since
+                    exe = _executive_before(sp.start, history + spoken_by, mentions)
                     if (
                         exe is not None
                         and exe.start >= _para_start(text, sp.start) - 600
@@ -461,6 +449,20 @@ def _ambiguous(
 
 def _generic_org(s: Speaker) -> bool:
     return not s.entity_id and bool(GENERIC_ORG.match(s.name or s.mention))
+
+
+def _executive_before(pos: int, seen: list[tuple[int, Speaker]], mentions: list[Mention]) -> Speaker | None:
+    """The last person before `pos` with an executive's title, written with the name there or anywhere the
+    article tags the person (the person in between may be a product read as a name)."""
+    executives = {m.text for m in mentions if m.label == "PERSON" and EXECUTIVE.search(m.title or "")}
+    for at, who in sorted(seen, key=lambda t: t[0], reverse=True):
+        if (
+            at < pos
+            and who.type == "person"
+            and (EXECUTIVE.search(who.title or "") or (who.name or "") in executives)
+        ):
+            return who
+    return None
 
 
 def _latest(
