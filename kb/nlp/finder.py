@@ -178,7 +178,30 @@ BAD_BEFORE = {
     },
 }
 BAD_AFTER = {
-    "说": ("明", "法", "服", "话", "辞", "书", "唱", "客", "教", "笑", "三道四", "不定", "好", "出", "过"),
+    "说": (
+        "明",
+        "法",
+        "服",
+        "话",
+        "辞",
+        "书",
+        "唱",
+        "客",
+        "教",
+        "笑",
+        "三道四",
+        "不定",
+        "好",
+        "出",
+        "过",
+        "这番",
+        "那番",
+        "这句",
+        "那句",
+        "这话",
+        "这些话",
+        "此话",
+    ),
     "称": ("为", "作", "号", "之", "呼", "谓", "职", "赞", "霸", "雄", "心", "得上", "道"),
     "道": (
         "路",
@@ -250,7 +273,8 @@ OUTLET = re.compile(r"\s*([\u4e00-\u9fffA-Za-z0-9·《》][\u4e00-\u9fffA-Za-z0-
 # "据《白鲸实验室》独家爆料", "据彭博社最新报道": an outlet with an adverb before the cue
 OUTLET_ADV = re.compile(
     r"\s*([\u4e00-\u9fffA-Za-z0-9·《》][\u4e00-\u9fffA-Za-z0-9·《》 ]{1,15}?)\s*"
-    r"(?:独家|此前|最新|也已|也|已|曾|早前|日前|近日|援引消息人士)+\s*"
+    r"(?:独家|此前|最新|也已|也|已|曾|率先|首先|早前|日前|近日|援引消息人士|周[一二三四五六日]|上周|本周|"
+    r"\d{4}\s*年\s*[初底]?|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)+\s*"
 )
 # "爆料（独家｜…）：": the title of the report in parentheses between the cue and its colon
 CUE_PAREN = re.compile(r"\s*[（(][^（）()\n]{1,60}[）)]\s*(?=[：:])")
@@ -414,6 +438,9 @@ NOUN_CUES = re.compile(
 # A verb of asking before the subject of the cue ("要求企业高管指出…"): the cue is in its complement
 CONTROL_BEFORE = re.compile(r"(?:要求|请求|邀请|鼓励|促使)[\u4e00-\u9fffA-Za-z]{1,10}$")
 # Cue words that are nouns too, and a means ("通过…", "借助…") whose object they end
+# "介绍…的情况 / 成果 / 安排": what 介绍 has as its object when it presents a topic rather than words
+INTRODUCED_NOUN = re.compile(r"(?:情况|成果|进展|安排|细节|经验|做法|详情|背景|历程|特点|亮点)$")
+PAUSE_MARKS = ("，", ",", "：", ":", "“", "「", "『", '"')
 NOMINAL_CUES = frozenset(("说明", "介绍", "声明", "表态", "公告", "承诺", "警告", "解释", "提醒", "回应"))
 MEANS_BEFORE = re.compile(r"(?:通过|借助|凭借|利用|依靠)[^，。！？；：:“”]{1,20}$")
 # "根据项目说明，": a document, not someone explaining
@@ -814,6 +841,8 @@ class Finder:
                     continue  # "科学界普遍认为": a group's shared view is an unnamed statement
                 if bad == "所" and INSTITUTE.search(text, max(0, p - 4), p):
                     continue  # "英国AI安全研究所表示，": an institute's name, not the particle 所 ("所表示的")
+                if bad == "并" and cue == "称" and text[max(0, p - 2) : p - 1] in ("，", ","):
+                    continue  # "…，并称…": the same subject goes on speaking, not "A与B并称"
                 return False
         q = p + len(cue)
         for bad in BAD_AFTER.get(cue, ()):
@@ -826,10 +855,18 @@ class Finder:
                 # "呼吁所有企业应当…", "承诺证件仅用于…": an appeal or a promise with its own modal clause
                 if cue not in MODAL_CUES or not MODAL_CLAUSE.match(text, q):
                     return False
+        if cue == "介绍" and text[q : q + 1] not in PAUSE_MARKS:
+            e = q
+            while e < len(text) and text[e] not in CLAUSE_BOUND:
+                e += 1
+            if INTRODUCED_NOUN.search(text, q, e):
+                return False  # "召开新闻发布会，介绍…有关情况": 介绍 of a topic named by a noun, not speech
         if cue in self.lex.short:
             nxt = text[q : q + 1]
-            # one-character cues need a punctuation mark or an opening quote after them
-            if nxt not in ("，", ",", "：", ":", "“", "「", "『", '"', " ") and cue != "称":
+            # one-character cues need a punctuation mark or an opening quote after them; not 称, nor a bare 说
+            # asked about without a pause (_named_weak: only after a person's own name)
+            bare_shuo = cue == "说" and not pause
+            if nxt not in ("，", ",", "：", ":", "“", "「", "『", '"', " ") and cue != "称" and not bare_shuo:
                 return False
         return True
 
@@ -868,8 +905,10 @@ class Finder:
     ) -> bool:
         """A weak cue with no pause after it ("Meta承诺支持一项公约", "微软此前曾承诺改进…") is speech when a
         named organisation or person is its subject, right before it, and a clause of its own follows; not
-        inside what another source is already saying."""
-        if cue not in NAMED_WEAK or text[p + len(cue) : p + len(cue) + 1] in "了的过着，,：:“":
+        inside what another source is already saying. A bare 说 counts so only after a person's own name
+        ("特朗普去年10月说西班牙…", not "房东说…")."""
+        nxt = text[p + len(cue) : p + len(cue) + 1]
+        if (cue not in NAMED_WEAK and cue != "说") or nxt in "了的过着，,：:“":
             return False
         if any(c.start <= p < c.end for c in out[-3:]):
             return False
@@ -895,8 +934,10 @@ class Finder:
             and cue in GROUP_WEAK
             and not sp.mention.endswith(("界", "外界"))
         )
-        if not pron and not group and (sp.type not in ("person", "organization") or not sp.name):
+        if not pron and not group and (sp.type not in ("person", "organization", "media") or not sp.name):
             return False
+        if cue == "说" and (sp.type != "person" or not sp.name or not _proper_shape(sp.name)):
+            return False  # "特朗普去年10月说西班牙…": bare 说 only after a person's own name
         # "苹果还被指正在测试与高血压提醒相关的…", "Claude在用户分享链接时会提醒…": between the subject and the
         # cue, words that make the cue word part of something else
         middle = text[sp.end : p]
@@ -984,6 +1025,15 @@ class Finder:
             if frame:
                 region_start = cs + frame.end()
                 speaker = self.parser.parse_region(text, region_start, p)
+                if (
+                    speaker is not None
+                    and speaker.type == "organization"
+                    and speaker.entity_id is None
+                    and cue in FRAME_ONLY
+                    and speaker.name not in self.lex.known_orgs
+                ):
+                    # "据wavespeed.ai报道": a report by a name the registry does not know is an outlet's
+                    speaker = speaker.copy(type="media")
                 if speaker is None and (
                     cue in FRAME_ONLY or cue in self.lex.media_cues or "《" in text[region_start:p]
                 ):
@@ -1176,6 +1226,12 @@ class Finder:
                     reg2 = text[max(cs2, q) : mm.start()]
                     if not reg2.strip() or CONTINUE_CUE.fullmatch(reg2) or SCENE_ONLY.fullmatch(reg2):
                         continue
+                    if mm.group() in ("预计", "预期"):
+                        # "据X报道，OpenAI今年支出预计达…": a figure or a plan the report gives, not a
+                        # speaker it relays (the cue yields no statement of its own)
+                        sp2 = self.parser.parse_region(text, max(cs2, q), mm.start())
+                        if sp2 is None or self._expectation_only(text, mm.start(), mm.end(), sp2, reg2):
+                            continue
                     relay = max(cs2, q)
                     break
                 if relay is not None:

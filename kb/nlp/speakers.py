@@ -140,6 +140,10 @@ DESCRIBED_LATIN = re.compile(
     r"软件|应用|工作室|开发商|发行商|运营商|制造商|供应商|交易所|实验室|测评方|评测方|主办方|研究方|投资方|组织方)|"
     r"[\u4e00-\u9fff]{0,2}(?:组织|联盟|协会))\s*([A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*){0,3})$"
 )
+# "科技媒体testingcatalog": an outlet after its describer may be written in lower case (a site's own spelling)
+DESCRIBED_SITE = re.compile(
+    r"^[\u4e00-\u9fff]{0,6}(?:媒体|网站|博客|外媒)\s*([a-z0-9][A-Za-z0-9.\-_]{2,30})$"
+)
 _TR = "".join(sorted(TRANSLIT))
 _DOT = re.compile(r"[·•‧・]")
 REF_DEMONSTRATIVE = re.compile(
@@ -501,6 +505,8 @@ class SpeakerParser:
         head = self.known_org_prefix(region)
         if head and not SUB_BODY.match(region, len(head)):
             cuts.add(len(head))  # (not "美国商务部|工业与安全局": a body of the known one, named in full)
+        # "RedGaming Tech提供了大量参数预测，称…": a known outlet straight before the predicate
+        cuts |= {n for n in range(2, min(len(region), 17)) if region[:n] in self.lex.known_media}
         # "雷军宣布了新产品，并表示…": a person the registry knows, straight before the predicate
         people = self._person_names()
         cuts |= {n for n in range(2, min(len(region), 13)) if region[:n] in people}
@@ -857,6 +863,9 @@ class SpeakerParser:
         if dl and dl.group(2).split()[-1] not in ("CEO", "CTO", "CFO", "COO", "VP"):
             media = any(w in dl.group(1).replace("流媒体", "") for w in ("媒体", "网站", "杂志"))
             return Speaker(base, end, clean, "media" if media else "organization", name=dl.group(2))
+        ds = DESCRIBED_SITE.match(clean)
+        if ds:
+            return Speaker(base, end, clean, "media", name=ds.group(1))
         # known entity
         k = self.kind_of(clean)
         e = self.entity(clean)
