@@ -8,7 +8,10 @@ these tests, with guards against the readings the rules must not make:
 - in a report frame a name the registry does not know is an outlet ("据wavespeed.ai报道"), and so is a
   lower-case site after its describer ("科技媒体testingcatalog"); outlets the cue table now knows speak as
   outlets, also as the subject of a clause before "，称…";
-- 介绍 of a topic named by a noun ("…，介绍任务的主要科学成果") is no statement, while "公司介绍，…" stays one."""
+- 介绍 of a topic named by a noun ("…，介绍任务的主要科学成果") is no statement, while "公司介绍，…" stays one;
+- a bare 工作室 stands for the studio named before, like 基金会 and 委员会;
+- "X的回应是：…" and "X给出了…的目标：…" give X's words after the colon, and "X官方给出的回应是" names X, not
+  "X官方给出"."""
 
 from __future__ import annotations
 
@@ -110,3 +113,31 @@ def test_jieshao_with_a_pause_stays_speech(registry):
     for t, sts in _both(body, registry):
         got = _who(sts, t, "该产品上市")
         assert got is not None and got[1] == "organization", (t, sts)
+
+
+def test_a_bare_studio_is_the_studio_named_before(registry):
+    body = "Mojang 明确表示，迁移将影响众多模组。工作室表示，将在迁移过程中为模组作者提供支持。"
+    for t, sts in _both(body, registry):
+        assert _who(sts, t, "将在迁移") == ("Mojang", "organization"), (t, sts)
+
+
+@pytest.mark.parametrize(
+    "body, anchor, speaker, kind",
+    [
+        (
+            "豆包官方给出的标准化回应是：平台将始终保留免费服务，付费增值服务仅用于满足不同需求。",
+            "平台将始终",
+            "豆包",
+            "organization",
+        ),
+        (
+            "遭到分析师追问时，马斯克给出了更为激进的目标：公司的暂定目标是到 2027 年部署更多卫星。",
+            "公司的暂定",
+            "埃隆·马斯克",
+            "person",
+        ),
+    ],
+)
+def test_a_view_noun_before_a_colon(registry, body, anchor, speaker, kind):
+    for t, sts in _both(body, registry):
+        assert _who(sts, t, anchor) == (speaker, kind), (t, sts)

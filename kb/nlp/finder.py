@@ -468,12 +468,12 @@ WEAK_MIDDLE_BAD = re.compile(r"被|正在|时|与|会|的|测试|如何|是否")
 # A view announced by a colon or a dash ("…抛出颠覆性结论：", "…此前的担忧：", "提出了一个对比——")
 VIEW_COLON = re.compile(
     r"(?<!反驳了)(?<!驳斥了)(?<!质疑了)(?<!主流)(?<!外界的)"
-    r"(?:(结论|观点|看法|认知|判断|担忧|预测|预判|比喻|对比|解释|回应|通知|表态|解法|忠告|愿景|方向|这一点)(?:如下)?："
+    r"(?:(结论|观点|看法|认知|判断|担忧|预测|预判|比喻|对比|解释|回应|通知|表态|解法|忠告|愿景|方向|这一点|目标)(?:如下|是)?："
     r"|(对比|比喻|预测)——)"
 )
 # "X此前的担忧": the one whose view it is, before 的
 VIEW_OWNER = re.compile(
-    r"([^，。；：:\n“”的]{2,24}?)(?:此前|之前|上月|当时|曾经|早前)?的[^，。；：:\n的]{0,6}$"
+    r"([^，。；：:\n“”的]{2,24}?)(?:此前|之前|上月|当时|曾经|早前)?(?:给出|作出|做出)?的[^，。；：:\n的]{0,6}$"
 )
 # Words only a speaker uses: a quote with them reads as speech whatever follows it
 FIRST_PERSON = re.compile(r"我们|我|咱们")

@@ -81,7 +81,7 @@ HANDLE = re.compile(
 BARE_ORG_WORDS = frozenset(
     # (a bare "团队" is a generic group, unnamed: GENERIC_TEAM; "该团队" refers to a team named before)
     "公司 该公司 这家公司 本公司 集团 该集团 监管机构 该监管机构 监管部门 该团队 厂商 该厂商 这家厂商 "
-    "该平台 平台 主办方 项目方 平台方 开发方 运营方 厂方 院方 校方 监管层 基金会 机构 委员会".split()
+    "该平台 平台 主办方 项目方 平台方 开发方 运营方 厂方 院方 校方 监管层 基金会 机构 委员会 工作室 该工作室".split()
 )
 # A scene before the subject ("在演讲中孙正义还说", "在发布会上，…"): tried only when the plain parse fails.
 SCENE = re.compile(r"\s*在[^，。；：:\s“”]{1,14}?(?:中|上|时|期间|之际|现场)")
