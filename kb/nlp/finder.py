@@ -437,10 +437,10 @@ NOUN_CUES = re.compile(
 )
 # A verb of asking before the subject of the cue ("要求企业高管指出…"): the cue is in its complement
 CONTROL_BEFORE = re.compile(r"(?:要求|请求|邀请|鼓励|促使)[\u4e00-\u9fffA-Za-z]{1,10}$")
-# Cue words that are nouns too, and a means ("通过…", "借助…") whose object they end
 # "介绍…的情况 / 成果 / 安排": what 介绍 has as its object when it presents a topic rather than words
 INTRODUCED_NOUN = re.compile(r"(?:情况|成果|进展|安排|细节|经验|做法|详情|背景|历程|特点|亮点)$")
 PAUSE_MARKS = ("，", ",", "：", ":", "“", "「", "『", '"')
+# Cue words that are nouns too, and a means ("通过…", "借助…") whose object they end
 NOMINAL_CUES = frozenset(("说明", "介绍", "声明", "表态", "公告", "承诺", "警告", "解释", "提醒", "回应"))
 MEANS_BEFORE = re.compile(r"(?:通过|借助|凭借|利用|依靠)[^，。！？；：:“”]{1,20}$")
 # "根据项目说明，": a document, not someone explaining
@@ -863,8 +863,8 @@ class Finder:
                 return False  # "召开新闻发布会，介绍…有关情况": 介绍 of a topic named by a noun, not speech
         if cue in self.lex.short:
             nxt = text[q : q + 1]
-            # one-character cues need a punctuation mark or an opening quote after them; not 称, nor a bare 说
-            # asked about without a pause (_named_weak: only after a person's own name)
+            # one-character cues need a punctuation mark or an opening quote after them; not 称, nor 说 checked
+            # with pause=False (_named_weak admits a bare 说 only after a person's own name)
             bare_shuo = cue == "说" and not pause
             if nxt not in ("，", ",", "：", ":", "“", "「", "『", '"', " ") and cue != "称" and not bare_shuo:
                 return False
@@ -904,7 +904,7 @@ class Finder:
         self, text: str, p: int, cue: str, quotes: list[tuple[int, int]], out: list[Candidate]
     ) -> bool:
         """A weak cue with no pause after it ("Meta承诺支持一项公约", "微软此前曾承诺改进…") is speech when a
-        named organisation or person is its subject, right before it, and a clause of its own follows; not
+        named organisation, outlet or person is its subject, right before it, and a clause of its own follows; not
         inside what another source is already saying. A bare 说 counts so only after a person's own name
         ("特朗普去年10月说西班牙…", not "房东说…")."""
         nxt = text[p + len(cue) : p + len(cue) + 1]
