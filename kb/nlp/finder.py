@@ -439,6 +439,7 @@ NOUN_CUES = re.compile(
 CONTROL_BEFORE = re.compile(r"(?:要求|请求|邀请|鼓励|促使)[\u4e00-\u9fffA-Za-z]{1,10}$")
 # "介绍…的情况 / 成果 / 安排": what 介绍 has as its object when it presents a topic rather than words
 INTRODUCED_NOUN = re.compile(r"(?:情况|成果|进展|安排|细节|经验|做法|详情|背景|历程|特点|亮点)$")
+# what may follow a cue word to mark that what was said begins: a pause or an opening quote
 PAUSE_MARKS = ("，", ",", "：", ":", "“", "「", "『", '"')
 # Cue words that are nouns too, and a means ("通过…", "借助…") whose object they end
 NOMINAL_CUES = frozenset(("说明", "介绍", "声明", "表态", "公告", "承诺", "警告", "解释", "提醒", "回应"))
@@ -596,6 +597,14 @@ def _words_before(text: str, p: int) -> int:
     while a > 0 and text[a - 1] not in CLAUSE_BOUND:
         a -= 1
     return a
+
+
+def _clause_end(text: str, q: int) -> int:
+    """Where the clause running from `q` ends (at the next clause mark; quotes not minded)."""
+    e = q
+    while e < len(text) and text[e] not in CLAUSE_BOUND:
+        e += 1
+    return e
 
 
 def _sentence_before(text: str, k: int) -> tuple[int, int]:
@@ -851,22 +860,19 @@ class Finder:
         if pause and cue in self.lex.weak and cue not in self.lex.short:
             # "宣布将收购…", "否认了传闻": a weak cue introduces speech only after a pause or a quote
             nxt = text[q : q + 1]
-            if nxt not in ("，", ",", "：", ":", "“", "「", "『", '"') and not WEAK_CLAUSE.match(text, q):
+            if nxt not in PAUSE_MARKS and not WEAK_CLAUSE.match(text, q):
                 # "呼吁所有企业应当…", "承诺证件仅用于…": an appeal or a promise with its own modal clause
                 if cue not in MODAL_CUES or not MODAL_CLAUSE.match(text, q):
                     return False
         if cue == "介绍" and text[q : q + 1] not in PAUSE_MARKS:
-            e = q
-            while e < len(text) and text[e] not in CLAUSE_BOUND:
-                e += 1
-            if INTRODUCED_NOUN.search(text, q, e):
+            if INTRODUCED_NOUN.search(text, q, _clause_end(text, q)):
                 return False  # "召开新闻发布会，介绍…有关情况": 介绍 of a topic named by a noun, not speech
         if cue in self.lex.short:
             nxt = text[q : q + 1]
             # one-character cues need a punctuation mark or an opening quote after them; not 称, nor 说 checked
             # with pause=False (_named_weak admits a bare 说 only after a person's own name)
             bare_shuo = cue == "说" and not pause
-            if nxt not in ("，", ",", "：", ":", "“", "「", "『", '"', " ") and cue != "称" and not bare_shuo:
+            if nxt not in (*PAUSE_MARKS, " ") and cue != "称" and not bare_shuo:
                 return False
         return True
 
@@ -913,10 +919,7 @@ class Finder:
         if any(c.start <= p < c.end for c in out[-3:]):
             return False
         q = p + len(cue)
-        e = q
-        while e < len(text) and text[e] not in CLAUSE_BOUND:
-            e += 1
-        if e - q < 6 or not self._cue_ok(text, p, cue, pause=False):
+        if _clause_end(text, q) - q < 6 or not self._cue_ok(text, p, cue, pause=False):
             return False
         cs = self._clause_start(text, p, quotes)
         if cs >= p:
