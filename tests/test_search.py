@@ -333,3 +333,21 @@ def test_keyword_pruning_keeps_rarest_term_and_narrow_filters(kb, monkeypatch) -
     # A filter that the pruned terms miss still finds its statements (the full terms run again).
     res = run(kb, "成本 价格战 大模型", mode="keyword", speaker="Kai-Fu Lee")
     assert res.hits and {h["speaker_id"] for h in res.hits} == {"kai-fu-lee"}
+
+
+def test_cli_shows_the_day_where_the_source_is() -> None:
+    """Stored dates are UTC; the text output gives the source's own day, as the app does (an article of
+    a Chinese outlet at 00:30 on 1 December is stored as 30 November 16:30 UTC)."""
+    from kb.cli.search_cmd import _fmt_hit
+
+    hit = {
+        "text": "今年服务器采购支出预计达450亿美元",
+        "speaker": "The Information",
+        "speaker_mention": "The Information",
+        "published": "2026-11-30T16:30:00+00:00",
+        "tz": "+08:00",
+        "source": "测试",
+    }
+    assert "· 2026-12-01 ·" in _fmt_hit(1, hit, color=False)
+    assert "· 2026-11-30 ·" in _fmt_hit(1, {**hit, "tz": "+00:00"}, color=False)
+    assert "· undated ·" in _fmt_hit(1, {**hit, "published": None}, color=False)

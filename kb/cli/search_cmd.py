@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from kb.cli.common import Ctx, kb_command
+from kb.dates import local_day
 from kb.errors import KbError, UsageError
 
 CSV_FIELDS = [
@@ -67,7 +68,10 @@ def _fmt_hit(n: int, h: dict[str, Any], color: bool) -> str:
     if h.get("anonymous"):
         who = f"{h['speaker_mention']} (unnamed source)"
     role = ", ".join(x for x in (h.get("title"), h.get("organization")) if x)
-    day = (h.get("published") or "")[:10] or "undated"
+    # the day where the source is, as the app shows it (stored dates are UTC: "2026-11-30T16:00:00+00:00"
+    # of a Chinese outlet is 2026-12-01)
+    local = local_day(h.get("published"), h.get("tz"))
+    day = local.isoformat() if local else "undated"
     also = (
         f" · also in {h['also_in_count']} source{'s' if h['also_in_count'] != 1 else ''}"
         if h.get("also_in_count")
