@@ -323,6 +323,12 @@ def resolve(
             if ant is None and org_counts:
                 name = org_counts.most_common(1)[0][0]
                 ant = Speaker(sp.start, sp.end, name, "organization", name=name)
+            if ant is None:
+                # "Stardock 今日正式发布…。厂商指出": with no organisation tagged in the article, a Latin name
+                # that opens its clauses and comes back is the body "厂商", "项目方", "该工作室" stand for
+                latin = _latin_subject(text, sp.start)
+                if latin is not None:
+                    ant = Speaker(sp.start, sp.end, latin, "organization", name=latin)
             ant = decide(sp, ant, (c.start, c.end), mentions, history, spoken_by, crf_ant_of(c), text)
             if ant is None:
                 continue
@@ -343,6 +349,24 @@ def resolve(
         spoken.append((sp.start, sp.end))
         out.append(c)
     return out
+
+
+# A Latin name opening a clause, maybe after a short describer ("《Minecraft》开发商 Mojang 终于宣布",
+# "Servo 项目又公布了"), with Han text after it
+_LATIN_SUBJECT = re.compile(
+    r"(?:^|(?<=[。！？\n，,；]))\s*(?:[^。！？\n，,；]{0,10}?(?:开发商|厂商|网站|公司|平台|工作室|机构|组织|工会|项目)\s*)?"
+    r"([A-Z][A-Za-z0-9]*(?:[ \-][A-Z0-9][A-Za-z0-9]*){0,3})\s*(?=[\u4e00-\u9fff])"
+)
+
+
+def _latin_subject(text: str, pos: int) -> str | None:
+    """The Latin name that most often opens a clause before `pos` and occurs twice or more in the article
+    (the body it is about), if any."""
+    counts = Counter(m.group(1) for m in _LATIN_SUBJECT.finditer(text, 0, pos))
+    for name, _n in counts.most_common():
+        if len(name) >= 3 and text.count(name) >= 2:
+            return name
+    return None
 
 
 def _staff_owner(

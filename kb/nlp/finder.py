@@ -229,7 +229,7 @@ BAD_AFTER = {
     "强调": ("了",),
     "承认": ("了",),
     "介绍": ("了", "信", "人", "费"),
-    "提到": ("了",),
+    "提到": ("了", "这一", "这个", "这些", "此事"),  # "提到这一雄心": an object noun phrase
     "预计": ("于", "在"),
     "报道": ("了", "的"),
     "消息": ("的", "了"),
@@ -248,10 +248,14 @@ BAD_AFTER["说到"] = ("底", "这", "那", "此", "做", "了", "过")
 BAD_BEFORE["担忧"] = ("日益", "引发", "引起", "的", "表示", "感到", "深表")  # worry as a noun or a mood
 BAD_BEFORE["担心"] = ("不用", "不必", "无需", "别", "的", "让人", "令人", "引发")
 # "披露信息将自动启用", "信息披露要求": disclosure as a noun, not someone disclosing
-BAD_AFTER["披露"] = ("了", "信息", "内容", "要求", "义务", "制度", "规则", "标准", "文件", "方式", "机制")
+BAD_AFTER["披露"] = tuple("了 信息 内容 要求 义务 制度 规则 标准 文件 方式 机制 频率 范围 周期".split())
 BAD_BEFORE["披露"] = ("信息", "数据", "财务", "及时", "公开", "的", "被", "所")
 BAD_AFTER["反映"] = ("出", "在")  # "…，反映出企业正迫切需要…": reflects, not reports
 # "引发了不少猜测": 猜测 as a noun
+# "提出质疑", "外界质疑", "被用户吐槽已久的": a noun, or a passive (the one complained about is the subject)
+BAD_BEFORE["质疑"] = ("提出", "发出", "外界", "的", "被", "所", "遭")
+BAD_BEFORE["吐槽"] = ("被", "所", "遭", "的")
+BAD_BEFORE["抱怨"] = ("被", "所", "遭", "的")
 BAD_BEFORE["猜测"] = ("不少", "各种", "种种", "了", "的", "些", "这一", "此", "有", "被", "所")
 # "表示" with an attitude that closes the clause ("表示强烈反对。", "表示欢迎，"); not "表示支持在…加强保护"
 ATTITUDE_SHOWN = re.compile(
@@ -291,7 +295,19 @@ CONTINUE_CUE = re.compile(
 )
 # Cues that go on with the same speaker straight after a comma, with no 并/还 ("X认为…，呼吁…；"): each
 # starts a statement of its own
-CHAIN_CUES = frozenset("呼吁 强调 坦言 直言 警告 透露 补充 敦促 批评 承认 称 指出 相信 估计".split())
+CHAIN_CUES = frozenset(
+    "呼吁 强调 坦言 直言 警告 透露 补充 敦促 批评 承认 称 指出 相信 估计 声称 宣称 建议 担心 猜测".split()
+)
+# A clause inside someone's statement that goes on with a cue of the same speaker after a connective
+# ("…，并希望…", "…，但也承认…", "…，并着重强调了…"): what may stand before the cue, and the cues
+GOES_ON_LEAD = re.compile(
+    r"\s*(?:但是|但|不过|而|并且|并|同时|还|也|且)(?:也|还|又|同时|曾|多次|再次|一再)?"
+    r"(?:明确|进一步|公开|特别|直接|随即|专门|着重)?\s*"
+)
+GOES_ON_CUES = frozenset(
+    "承诺 呼吁 宣称 声称 强调 提醒 建议 指责 批评 警告 否认 确认 证实 敦促 重申 担心 坚称 主张 暗示 澄清 "
+    "预言 预告 提出 披露 承认 指出 希望 透露 表示 认为 坦言 直言".split()
+)
 
 
 # Cues that only count inside a frame ("据X报道，…") or when followed by 称/表示.
@@ -308,6 +324,21 @@ def _proper_shape(name: str) -> bool:
     return all(len(w) == 1 for w, _ in toks)
 
 
+# The last word of a description, not a name ("研发方", "发行商", "分析师", "研究人员")
+GENERIC_TAIL = re.compile(r"(?:方|商|师|员|人|者|家|们|界|层|度|时间|部门|机构|组织|团队|人士|专家|官员)$")
+
+
+def _coined_name(name: str) -> bool:
+    """Han words jieba splits into nouns that still make one name the article keeps using ("蚂蚁阿福",
+    "星河动力", "红果短剧"): nouns only, and no description's last word."""
+    if name.isascii() or GENERIC_TAIL.search(name):
+        return False
+    import jieba.posseg as pseg
+
+    flags = [w.flag for w in pseg.cut(name)]
+    return len(flags) > 1 and all(f[:1] == "n" or f == "j" for f in flags)
+
+
 # Report words before a relayed speaker's clause that are a statement of their own ("尽管A，但其CFO表示"):
 # a concessive or contrastive clause, not an occasion.
 RELAY_HEAD = re.compile(r"^(?:尽管|虽然|虽|即便|即使)|[，,](?:但|但是|不过|然而|而)$")
@@ -316,7 +347,7 @@ SCENE_HEAD = re.compile(r"\s*(?:在|当|于|对于|针对|面对|关于|就|随�
 # A bare name as a clause's whole subject (Finder._bare_name): 2-8 Han characters or a Latin name with
 # digits; what may open the clause before it; words that make it no name.
 BARE_LEAD = re.compile(r"\s*(?:但是|但|而|不过|此外|另外|同时|对此|随后|此前|其中)?\s*")
-BARE_NAME = re.compile(r"[\u4e00-\u9fff]{2,8}|[A-Za-z][A-Za-z0-9&.\-]*(?: [A-Za-z0-9&.\-]+){0,3}")
+BARE_NAME = re.compile(r"[\u4e00-\u9fff]{2,8}|[A-Za-z][A-Za-z0-9&.\-\u2010\u2011]*(?: [A-Za-z0-9&.\-]+){0,3}")
 BARE_BAD = re.compile(
     r"[这那此该其我你他她它们某各每谁啥]|^(?:有|没有|无|是|在|对|从|就|也|还|都|又|再|并|且|但|而|则|据|根据|按照|"
     r"如果|虽然|因为|所以|因此|然而|不过|同时|此外|另外|目前|现在|当时|今年|去年|未来|过去|最终|最后|首先|其次|"
@@ -456,10 +487,11 @@ RECIPIENT = re.compile(r"\s*(?:我们|我|笔者|[\u4e00-\u9fffA-Za-z0-9]{2,8}?)
 # Weak cues that are speech with no pause after them when a named subject (or a 他/她 standing for one)
 # says them
 NAMED_WEAK = frozenset(
-    "承诺 呼吁 宣称 声称 强调 提醒 建议 指责 批评 警告 否认 确认 证实 敦促 重申 担心 坚称 表态 主张 暗示 澄清".split()
+    "承诺 呼吁 宣称 声称 强调 提醒 建议 指责 批评 警告 否认 确认 证实 敦促 重申 担心 坚称 表态 主张 暗示 澄清 "
+    "吐槽 抱怨 质疑".split()
 )
 # ...and those an unnamed group says with no pause (acts of speech, not states like 担心)
-GROUP_WEAK = frozenset("呼吁 批评 敦促 指责 警告 提醒".split())
+GROUP_WEAK = frozenset("呼吁 批评 敦促 指责 警告 提醒 吐槽 抱怨 质疑".split())
 # A clause in which someone publishes or sends words: a weak cue after it gives what they said
 COMM_ACT = re.compile(
     r"发布|发表|发文|发帖|撰文|致信|写信|去信|签署|公开信|博客|帖子|推文|声明|文章|视频|演讲|讲话|采访|会上|发声|表态|"
@@ -717,7 +749,7 @@ class Finder:
                 and text.count(cand) >= 2
                 and not BARE_BAD.search(cand)
                 and not self.parser._has_unnamed(cand)
-                and _proper_shape(cand)
+                and (_proper_shape(cand) or _coined_name(cand))
             ):
                 name = cand
                 break
@@ -785,15 +817,17 @@ class Finder:
             b -= 1
         return a, b
 
-    def _cue_ok(self, text: str, p: int, cue: str, pause: bool = True) -> bool:
+    def _cue_ok(self, text: str, p: int, cue: str, pause: bool = True, own_subject: bool = True) -> bool:
         """Whether the cue word at `p` introduces speech here; `pause=False` skips the pause a weak cue needs
-        (its subject is checked instead)."""
-        if cue in RESEARCH_CUES:
-            # "研究团队发现，…", "他们提出，…": a finding or a proposal of researchers, with a pause after
+        (its subject is checked instead), `own_subject=False` the subject a wish or a belief needs (it goes on
+        from a statement before)."""
+        if cue in RESEARCH_CUES and own_subject:
+            # "研究团队发现，…", "他们提出，…": a finding or a proposal of researchers, with a pause after;
+            # "纳德拉提出，…", "他提出，…": a proposal of a named person or body, or of a 他/她
             a = _words_before(text, p)
-            if text[p + len(cue) : p + len(cue) + 1] not in ("，", ",", "：", ":") or not RESEARCHERS.search(
-                text[a:p]
-            ):
+            if text[p + len(cue) : p + len(cue) + 1] not in ("，", ",", "：", ":"):
+                return False
+            if not RESEARCHERS.search(text[a:p]) and not (cue == "提出" and self._proposer(text, a, p)):
                 return False
         if cue == "分析":
             # "MacLean分析，…": a named analyst's reading; not an analysis someone did ("研究团队对…进行基因
@@ -802,7 +836,7 @@ class Finder:
             region = text[a:p].strip()
             if not region or len(region) > 12 or ANALYSIS_BAD.search(region):
                 return False
-        if cue in SUBJECT_CUES:
+        if cue in SUBJECT_CUES and own_subject:
             # "X希望，…", "X周五确认，…": only with a subject of their own in the clause (a bare "，希望…" is
             # part of what was said before)
             a = _words_before(text, p)
@@ -876,6 +910,17 @@ class Finder:
                 return False
         return True
 
+    def _proposer(self, text: str, a: int, p: int) -> bool:
+        """The subject of "…提出，" is a named person or organisation, or a 他/她 standing for one; not a
+        request made to someone ("他向三星方面提出，"), a passive ("由彼得·肖尔于1994年提出，") or two people
+        at once ("A与B在论文中提出")."""
+        if re.search(r"[向由与和及、]", text[a:p]):
+            return False
+        if _pronoun_head(text, a, p) is not None:
+            return True
+        sp = self.parser.parse_region(text, a, p) or self.parser.subject_head(text, a, p)
+        return sp is not None and sp.type in ("person", "organization") and bool(sp.name)
+
     def _continues(
         self, text: str, p: int, cue: str, out: list[Candidate], quotes: list[tuple[int, int]]
     ) -> bool:
@@ -886,9 +931,23 @@ class Finder:
         cs = self._clause_start(text, p, quotes)
         if not cs - 2 <= out[-1].end < cs:
             return False
-        if self._chained(text, p, cue):
+        if self._chained(text, p, cue) or self._goes_on_cue(text, p, cue, cs):
             return True
         return cue in NAMED_WEAK and bool(CONTINUE_CUE.fullmatch(text, cs, p))
+
+    def _goes_on_cue(self, text: str, p: int, cue: str, cs: int) -> bool:
+        """The clause at `cs`, after a comma, is the same speaker going on: a connective, then a cue of
+        GOES_ON_CUES with words of its own after it ("…，并希望博主删除该笔记", not "…，并确认了…")."""
+        q = p + len(cue)
+        return (
+            cue in GOES_ON_CUES
+            and cs > 0
+            and text[cs - 1] in "，,；;"
+            and GOES_ON_LEAD.fullmatch(text, cs, p) is not None
+            and text[q : q + 1] not in "了的过着得"
+            and _clause_end(text, q) - q >= 4
+            and self._cue_ok(text, p, cue, pause=False, own_subject=False)
+        )
 
     @staticmethod
     def _expectation_only(text: str, p: int, mend: int, speaker: Speaker, region: str) -> bool:
@@ -922,8 +981,8 @@ class Finder:
         if _clause_end(text, q) - q < 6 or not self._cue_ok(text, p, cue, pause=False):
             return False
         cs = self._clause_start(text, p, quotes)
-        if cs >= p:
-            return False
+        if cs >= p or "被" in text[cs:p]:
+            return False  # ("被无数用户吐槽": the one complained about is the subject)
         sp = self.parser.parse_region(text, cs, p)
         if sp is None:
             return False
@@ -1059,6 +1118,7 @@ class Finder:
                 )
                 and not SCENE_ONLY.fullmatch(region)
                 and not CONTINUE_CUE.fullmatch(region)
+                and not GOES_ON_LEAD.fullmatch(region)
             ):
                 speaker = self._subject(text, cs, p, m.end())
                 if speaker is None:
@@ -1085,6 +1145,7 @@ class Finder:
                     and cs - 2 <= out[-1].end < cs
                     and (
                         CONTINUE_CUE.fullmatch(region)
+                        or GOES_ON_LEAD.fullmatch(region)
                         or SCENE_ONLY.fullmatch(region)
                         or (not region and cue in CHAIN_CUES)
                     )
@@ -1488,6 +1549,9 @@ class Finder:
             p = m.start()
             if self._inside(p, quotes):
                 continue
+            cs = self._clause_start(text, p, quotes)
+            if cs > q and self._goes_on_cue(text, p, m.group(), cs):
+                return cs - 1  # "…，并希望…": the same speaker goes on
             if p > q and self._chained(text, p, m.group()) and not re.search(r"[，,；;]", text[q : p - 1]):
                 # "X认为…不容小觑，呼吁暂停…"; not "X称，当…时，布林…讲话，敦促…" (the clause before has
                 # its own subject)
@@ -1507,8 +1571,14 @@ class Finder:
                 continue
             if self.parser.parse_region(text, cs, p) is not None:
                 return cs - 1
-            if CONTINUE_CUE.fullmatch(text, cs, p) and (
-                m.group() not in self.lex.short or text[p + 1 : p + 2] in "，,：:“"
+            if (
+                CONTINUE_CUE.fullmatch(text, cs, p)
+                and (
+                    m.group() not in self.lex.short
+                    or text[p + 1 : p + 2] in "，,：:“"
+                    # "…，并称Meta开展了…": 称 after 并/还 goes on with the same speaker, whatever follows it
+                    or (m.group() == "称" and text[cs:p].strip())
+                )
             ):
                 return cs - 1  # "…，并透露…": the same speaker's next statement
         return end

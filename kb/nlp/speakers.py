@@ -65,7 +65,8 @@ LATIN_NAME_BEFORE_HAN = re.compile(
 )
 # Middles that may hold a 的 (a place or an occasion): "在接受媒体的采访时", "在今天的发布会上"
 RELATIVE_OK = re.compile(
-    r"(?:(?:周[一二三四五六日]|\d{1,2}月\d{1,2}日|\d{1,2}日|今天|昨天|今日|昨日|近日|日前|当地时间|本周[一二三四五六日]?)\s*)?"
+    r"(?:(?:周[一二三四五六日]|\d{1,2}月\d{1,2}日|\d{1,2}日|今天|昨天|今日|昨日|近日|日前|当地时间|本周[一二三四五六日]?|"
+    r"近期|最近|此前|早前|上周|上月|本月|今年|去年)\s*(?:还|也|曾)?)?"
     r"(?:在|于|对|向|接受|通过|就|据|出席|参加|做客|从|以)"
 )
 # "曾任职于X的员工", "一支由X领衔的研究团队": a description ending in a generic head is an unnamed source
