@@ -12,7 +12,12 @@ these tests, with guards against the readings the rules must not make:
 - an unnamed group's 吐槽/抱怨/质疑 with no pause is what it said ("不少网友吐槽该新功能…"); not a passive
   ("被无数用户吐槽") nor the noun ("对该决定提出质疑");
 - "厂商指出" in an article about a company no list knows stands for the Latin name the article opens its
-  clauses with ("Stardock 今日正式发布…")."""
+  clauses with ("Stardock 今日正式发布…");
+- the parser reads more subjects: an adverb or a manner before the cue ("他接着说", "特朗普继续说",
+  "OpenAI 上季度预测"), an occasion in 时 or a 次日 before a 他, a body's Latin name after its Han one
+  ("欧洲刑警组织 Europol"), a handle after 网友/博主 ("网友iruletheworldmo") and a quoted handle holding a
+  word the parser splits at ("博主“保罗在美国”");
+- a cue word inside a noun ("多项安全建议", "预测值", "批评者") is no cue."""
 
 from __future__ import annotations
 
@@ -193,3 +198,59 @@ def test_a_bare_vendor_is_the_latin_name_the_article_is_about(registry):
     )
     for t, sts in _both(body, registry):
         assert _who(sts, t, "普通用户日常") == ("Stardock", "organization"), (t, sts)
+
+
+@pytest.mark.parametrize(
+    "body, anchor, speaker, kind",
+    [
+        # an adverb or a manner between the subject and the cue
+        ("特朗普继续说，“而且我们可能会对西班牙这么做。”", "而且我们", "特朗普", "person"),
+        (
+            "马斯克发表了讲话。他接着说：“在我毕业之后的那些年里，没有人预见到今天。”",
+            "在我毕业",
+            "埃隆·马斯克",
+            "person",
+        ),
+        (
+            "而 OpenAI 上季度预测，仅 2029 年一年的算力支出就将超过千亿美元。",
+            "仅 2029",
+            "OpenAI",
+            "organization",
+        ),
+        # an occasion ending in 时 before a 他
+        ("特朗普表示，关税对美国经济至关重要。次日他表示将把税率提高至15%。", "将把税率", "特朗普", "person"),
+        # a body's name with its own Latin name after it
+        (
+            "欧洲刑警组织 Europol 在一份声明中称，此次全球行动共执行了约 100 次搜查。",
+            "此次全球",
+            "欧洲刑警组织",
+            "organization",
+        ),
+        # a handle after 网友, and a quoted handle holding 在
+        (
+            "网友iruletheworldmo爆料称，来自OpenAI团队的新模型将在下月发布。",
+            "来自OpenAI",
+            "iruletheworldmo",
+            "person",
+        ),
+        ("抖音千万粉丝博主“保罗在美国”近日发布视频，称产程长达23小时。", "产程长达", "保罗在美国", "person"),
+    ],
+)
+def test_subjects_the_parser_now_reads(registry, body, anchor, speaker, kind):
+    for t, sts in _both(body, registry):
+        got = _who(sts, t, anchor)
+        assert got is not None and (got[0] or "").replace(" ", "") == speaker.replace(" ", ""), (t, sts)
+        assert got[1] == kind, (t, sts)
+
+
+@pytest.mark.parametrize(
+    "body, anchor",
+    [
+        ("FTC 在报告中给出多项安全建议，以帮助用户识别诈骗。", "以帮助用户"),
+        ("所需的量子比特大约只有此前部分预测值的二十分之一，这让研究者感到意外。", "值的二十分之一"),
+        ("该法案的支持者和批评者都将密切关注投票结果。", "者都将密切"),
+    ],
+)
+def test_a_cue_word_inside_a_noun_is_no_statement(registry, body, anchor):
+    for t, sts in _both(body, registry):
+        assert _who(sts, t, anchor) is None, (t, sts)

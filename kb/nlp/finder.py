@@ -252,6 +252,10 @@ BAD_AFTER["披露"] = tuple("了 信息 内容 要求 义务 制度 规则 标�
 BAD_BEFORE["披露"] = ("信息", "数据", "财务", "及时", "公开", "的", "被", "所")
 BAD_AFTER["反映"] = ("出", "在")  # "…，反映出企业正迫切需要…": reflects, not reports
 # "引发了不少猜测": 猜测 as a noun
+# "多项建议，", "此前部分预测值", "支持者和批评者": the cue word inside a noun
+BAD_BEFORE["建议"] = tuple("多项 几项 一项 专长 安全 改进 修改 合理 相关 这些 上述".split())
+BAD_AFTER["预测"] = tuple("值 数据 模型 结果 区间".split())
+BAD_AFTER["批评"] = tuple("者 声 家".split())
 # "提出质疑", "外界质疑", "被用户吐槽已久的": a noun, or a passive (the one complained about is the subject)
 BAD_BEFORE["质疑"] = ("提出", "发出", "外界", "的", "被", "所", "遭")
 BAD_BEFORE["吐槽"] = ("被", "所", "遭", "的")

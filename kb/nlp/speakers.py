@@ -24,8 +24,14 @@ LEAD = re.compile(
     r"据悉|目前|最近|近期|日前|近日|此前|今天|昨天|今日|昨日|当天|当晚|本周|上周|上月|本月|今年|去年|早些时候|"
     r"北京时间|美国时间|当地时间|\d{1,4}年|\d{1,2}月|\d{1,2}日|\d{1,2}号|[上下]午|早间|晚间|凌晨|周[一二三四五六日末]|"
     r"星期[一二三四五六日天]|在此之前|与此相对|相比之下|对于此事|就此|针对此事|针对这一问题|毕竟|尽管|虽然|只是|现在|"
-    r"因为|由于|甚至|尤其|特别是|例如|比如|包括|以及|就连)+"
+    r"因为|由于|甚至|尤其|特别是|例如|比如|包括|以及|就连|次日|翌日|"
+    # "周一发布财报时他表示": an occasion ending in 时 before a 他/她
+    r"[^，。！？；“”]{2,16}?时(?=[他她](?!们)))+"
 )
+# The description of someone posting online, that a handle may follow ("网友iruletheworldmo")
+USER_HEAD = re.compile(r"(?:网友|用户|博主|推主|UP主|up主)\s*$")
+# A Han name with a Latin one after it, space apart ("欧洲刑警组织 Europol")
+HAN_THEN_ALIAS = re.compile(r"\s*([\u4e00-\u9fff]{2,20})\s+[A-Z][A-Za-z\-]{1,20}\s*")
 # How something was said, as an adverb with 地 between the speaker and the cue
 SAYING_MANNER = (
     "直言不讳 一针见血 毫不夸张 开玩笑 话里有话 轻描淡写 理所当然 一本正经 毫不留情 毫不客气 毫不掩饰 毫不讳言 "
@@ -41,6 +47,7 @@ MIDDLE = re.compile(
     r"上月|\d{1,2}月|\d{1,2}日|昨日|今日|早在|早已|早就|今年|去年|明年|昨晚|今晚|今早|昨夜|现在|周末|早些时候|当地时间|北京时间|日内|近期|先前|之前|稍后|后来|随之|仍|依然|"
     r"一再|多次|反复|强烈|正式|据|只|仅|却|便|竟|确实|也曾|始终|坦然|罕见|少见|甚至|率先|再次|专门|紧急|连续|连夜|"
     r"发文|发帖|撰文|留言|写信|致信|回应|答复|回复|出席|参加|做客|现身|登台|作为|以|从|就此|最新|此前|日前|"
+    r"接着|继续|作证|忍不住|评价|担忧|上季度|上个季度|本季度|"
     r"此次|这次|试图|暗示|尚未|正在|也在|还在|已经|曾经|仍然|正(?=在|式|面临|计划|考虑|准备|寻求)|"
     r"发言(?!人)|分析$|普遍|一致|纷纷|最先|最早|首先|公告|发布公告|发表声明|声明|发微博|不仅|不但|发布报告|在报告中|发表文章|"
     # "库克自己也表示", "他直言指出": a reflexive or a second cue word before the cue
@@ -464,7 +471,16 @@ class SpeakerParser:
             if not any(t in tail for t in ("人士看来",)) and not self.lex.title_re.search(tail):
                 return Speaker(base, base + len(region.rstrip()), whole, "unnamed")
         # try the shortest subject first: split at each place where an adverbial could begin
-        splits = sorted({len(region)} | {mm.start() for mm in MIDDLE.finditer(region) if mm.start() > 0})
+        # (not inside a quoted handle: "博主“保罗在美国”" is one name, whatever 在 it holds)
+        quoted = [(qm.start(), qm.end()) for qm in re.finditer(r"“[^“”]{1,20}”", region)]
+        splits = sorted(
+            {len(region)}
+            | {
+                mm.start()
+                for mm in MIDDLE.finditer(region)
+                if mm.start() > 0 and not any(a < mm.start() < b for a, b in quoted)
+            }
+        )
         for cut in splits:
             middle = region[cut:]
             if len(middle) > MIDDLE_MAX or "。" in middle:
@@ -562,7 +578,12 @@ class SpeakerParser:
                     return Speaker(sp.start, sp.end, sp.mention, "organization", name=clean)
         if sp is None:
             sp = self.described_dotted(raw, base)
-        elif sp.type == "person" and sp.name and _DOT.search(sp.name):
+        if sp is None and (am := HAN_THEN_ALIAS.fullmatch(raw)) is not None:
+            # "欧洲刑警组织 Europol": a body's name with its own Latin name after it
+            head = self._classify(am.group(1), base)
+            if head is not None and head.type in ("organization", "media"):
+                return head.copy(end=base + len(raw.rstrip()))
+        if sp is not None and sp.type == "person" and sp.name and _DOT.search(sp.name):
             name = self._trim_dotted(sp.name)
             if name != sp.name:
                 sp = sp.copy(name=name)
@@ -705,7 +726,11 @@ class SpeakerParser:
         e = self.entity(rest)
         # "分析师 ChrisGPT": one Latin word of mixed case after a person's description is a handle, though
         # a lone Latin word reads as a brand otherwise; only the registry or the lists can overrule it
-        handle = re.fullmatch(r"[A-Z][a-z]+[A-Z][A-Za-z0-9]*", rest) is not None
+        handle = re.fullmatch(r"[A-Z][a-z]+[A-Z][A-Za-z0-9]*", rest) is not None or (
+            # "网友iruletheworldmo": any handle after a user's description
+            USER_HEAD.search(clean, 0, cut) is not None
+            and re.fullmatch(r"@?[A-Za-z0-9_][A-Za-z0-9_.\-]{2,30}", rest) is not None
+        )
         ok = (
             _DOTTED.fullmatch(rest) is not None
             or re.fullmatch(r"[A-Z][a-z'\-]+(?: [A-Z][a-zA-Z'\-]+){1,2}", rest) is not None
