@@ -17,7 +17,11 @@ these tests, with guards against the readings the rules must not make:
   "OpenAI 上季度预测"), an occasion in 时 or a 次日 before a 他, a body's Latin name after its Han one
   ("欧洲刑警组织 Europol"), a handle after 网友/博主 ("网友iruletheworldmo") and a quoted handle holding a
   word the parser splits at ("博主“保罗在美国”");
-- a cue word inside a noun ("多项安全建议", "预测值", "批评者") is no cue."""
+- a cue word inside a noun ("多项安全建议", "预测值", "批评者") is no cue;
+- a colon inside a paragraph after words that announce a statement with no cue word ("黄仁勋如此阐述Token
+  经济学：…", "…在评论区喊：…") gives the rest of the sentence to the clause's subject, and a poster described
+  by the name they go by ("一个叫Joel Handwell的网友", "名为杨安永的开发者") is that name; a finding
+  ("发现一个问题：") is no statement."""
 
 from __future__ import annotations
 
@@ -254,3 +258,37 @@ def test_subjects_the_parser_now_reads(registry, body, anchor, speaker, kind):
 def test_a_cue_word_inside_a_noun_is_no_statement(registry, body, anchor):
     for t, sts in _both(body, registry):
         assert _who(sts, t, anchor) is None, (t, sts)
+
+
+@pytest.mark.parametrize(
+    "body, anchor, speaker",
+    [
+        # a colon inside the paragraph after words that announce a statement, with no cue word before it
+        (
+            "在今年GTC大会上，黄仁勋如此阐述Token经济学：Token是新的商品，算力工厂每天都在生产它。",
+            "Token是新的",
+            "黄仁勋",
+        ),
+        # ...said by a poster described by the name they go by
+        (
+            "5月22日，一个叫Joel Handwell的网友在评论区喊：给Linux出个Codex App吧。",
+            "给Linux出个",
+            "Joel Handwell",
+        ),
+        (
+            "在 GitHub 上名为杨安永的开发者开源发布了一个蠕虫病毒，并称这是效仿开源精神的做法。",
+            "这是效仿",
+            "杨安永",
+        ),
+    ],
+)
+def test_a_colon_or_a_cue_after_a_named_announcer(registry, body, anchor, speaker):
+    for t, sts in _both(body, registry):
+        got = _who(sts, t, anchor)
+        assert got is not None and got[0] == speaker and got[1] == "person", (t, sts)
+
+
+def test_a_colon_after_a_finding_is_no_statement(registry):
+    body = "开业不久后，孙建省发现一个问题：中国人爱吃绿叶菜，当地根本买不到。"
+    for t, sts in _both(body, registry):
+        assert _who(sts, t, "中国人爱吃") is None, (t, sts)

@@ -423,6 +423,11 @@ COLON_COMM = re.compile(
     r"说|道|写|问|答|回应|回复|表示|称|吐槽|告诉|透露|强调|指出|认为|声明|通报|公告|配文|论调|的话|泼冷水|无语|"
     r"评论|留言|发文|发帖|解释|坦言|直言|警告|呼吁|建议|提醒|补充|总结|感叹|质疑|批评|调侃|反驳|指责|抱怨|观点|看法"
 )
+# ...and, for a colon inside a paragraph, a few more that end the clause before it ("宝宝巴士发布声明：…",
+# "黄仁勋如此阐述Token经济学：…", "A社工程师回应如下：…")
+INLINE_COLON_TAIL = re.compile(
+    r"(?:喊话?|阐述[^，。：]{0,10}|回应如下|总结|发布声明|配文|评价|说法[^，。：]{0,4})$"
+)
 # a clause that opens with its verb or a preposition: its subject is the one of the clause before it
 VERB_LEAD = re.compile(
     r"\s*(?:要求|与|同|对|向|将|把|以|通过|作出|做出|宣布|提出|发布|签署|访问|出席|否认|商讨|讨论|回应|承认|"
@@ -2077,6 +2082,44 @@ class Finder:
                 out.append(Candidate(a, b, "indirect", m.group(1) or m.group(2), sp, "colon_view"))
         return out
 
+    def colon_inline(
+        self, text: str, quotes: list[tuple[int, int]], cands: list[Candidate]
+    ) -> list[Candidate]:
+        """A colon inside a paragraph after a statement's announcement that no cue word ends ("宝宝巴士发布声明：
+        针对…", "奥斯汀结合…经验总结：…", "有网友评价：…"): the rest of the sentence is what the clause's subject
+        said."""
+        out: list[Candidate] = []
+        covered = [(c.start, c.end) for c in cands]
+        for m in re.finditer(r"[：:]", text):
+            colon, q = m.start(), m.end()
+            if q >= len(text) or text[q] in '\n“「『"' or self._inside(colon, quotes):
+                continue  # a paragraph or a quote after it: colon_blocks and colon_quotes read those
+            if any(s0 - 1 <= colon < e0 + 1 or colon <= s0 <= colon + 2 for s0, e0 in covered):
+                continue
+            cs = self._clause_start(text, colon, quotes)
+            line = text.rfind("\n", 0, colon) + 1
+            if colon - max(cs, line) <= 6 or FIRST_PERSON.search(text, cs, colon):
+                continue  # "点评：…": a label; "我们建议：": the writer's own
+            tail = re.sub(r"《[^》]*》", "", text[cs:colon])
+            if not INLINE_COLON_TAIL.search(tail):
+                continue
+            if any(mm.end() == colon for mm in self.lex.cue_re.finditer(text, cs, colon)):
+                continue  # "X表示：…": the cue's own reading (Finder.speech)
+            sp = self.parser.parse_region(text, cs, colon) or self.parser.subject_head(text, cs, colon)
+            if (
+                sp is None
+                or sp.type not in ("person", "organization", "unnamed")
+                or (sp.type != "unnamed" and not sp.name)
+            ):
+                continue
+            end = self._sentence_end(text, q, quotes)
+            if end >= len(text) or text[end] not in "。！？!?":
+                continue  # a headline, not a sentence
+            a, b = self._trim(text, q, end)
+            if b - a >= MIN_CONTENT:
+                out.append(Candidate(a, b, "indirect", "：", sp, "colon_inline"))
+        return out
+
     def colon_blocks(
         self, text: str, quotes: list[tuple[int, int]], cands: list[Candidate]
     ) -> list[Candidate]:
@@ -2279,6 +2322,7 @@ class Finder:
         cands += self.colon_quotes(text, quotes, cands)
         cands += self.colon_views(text, quotes, cands)
         cands += self.colon_blocks(text, quotes, cands)
+        cands += self.colon_inline(text, quotes, cands)
         cands += self.uncued_quotes(text, quotes, cands)
         cands += self._continued_quotes(text, quotes, cands)  # (quotes that go on with an uncued one)
         chat = self.chat_turns(text)

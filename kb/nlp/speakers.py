@@ -28,6 +28,11 @@ LEAD = re.compile(
     # "周一发布财报时他表示": an occasion ending in 时 before a 他/她
     r"[^，。！？；“”]{2,16}?时(?=[他她](?!们)))+"
 )
+# Someone posting online, described by the name they go by ("一个叫Joel Handwell的网友")
+CALLED = re.compile(
+    r"\s*(?:[^，。：:\n“”]{0,12}?上)?(?:一个|一位|一名)?(?:叫做?|名叫|名为|网名为?|昵称为?)\s*“?"
+    r"([A-Za-z0-9_@][A-Za-z0-9_@.\- ]{1,29}?|[\u4e00-\u9fff]{2,4})”?\s*的(?:网友|用户|博主|开发者|推主|UP主|up主|读者)"
+)
 # The description of someone posting online, that a handle may follow ("网友iruletheworldmo")
 USER_HEAD = re.compile(r"(?:网友|用户|博主|推主|UP主|up主)\s*$")
 # A Han name with a Latin one after it, space apart ("欧洲刑警组织 Europol")
@@ -468,6 +473,9 @@ class SpeakerParser:
             )
         ):
             tail = whole.rsplit("的", 1)[1]
+            if (cm := CALLED.match(region)) is not None:
+                name = cm.group(1).strip()  # "一个叫Joel Handwell的网友在评论区": the name they go by
+                return Speaker(base + cm.start(1), base + cm.end(1), name, "person", name=name)
             if not any(t in tail for t in ("人士看来",)) and not self.lex.title_re.search(tail):
                 return Speaker(base, base + len(region.rstrip()), whole, "unnamed")
         # try the shortest subject first: split at each place where an adverbial could begin
@@ -558,6 +566,11 @@ class SpeakerParser:
             head = self._classify(raw[: jm.start()], base)
             if head is not None and head.type == "person":
                 return head.copy(end=base + len(raw.rstrip()))
+        cm = CALLED.match(raw)
+        if cm is not None and not raw[cm.end() :].strip():
+            # "一个叫Joel Handwell的网友", "名为杨安永的开发者": the name the poster goes by
+            name = cm.group(1).strip()
+            return Speaker(base + cm.start(1), base + cm.end(1), name, "person", name=name)
         sp = self._classify(raw, base)
         if sp is not None and sp.type == "title_only" and sp.org in DEMONSTRATIVE_ORG:
             # "该分析师表示": the analyst named before, whoever employs them ("该" is no organisation)
