@@ -21,7 +21,8 @@ these tests, with guards against the readings the rules must not make:
 - a colon inside a paragraph after words that announce a statement with no cue word ("黄仁勋如此阐述Token
   经济学：…", "…在评论区喊：…") gives the rest of the sentence to the clause's subject, and a poster described
   by the name they go by ("一个叫Joel Handwell的网友", "名为杨安永的开发者") is that name; a finding
-  ("发现一个问题：") is no statement."""
+  ("发现一个问题：") is no statement;
+- adverbs alone before a cue ("…，只是提到…", "…，不断强调…") leave the sentence's subject speaking."""
 
 from __future__ import annotations
 
@@ -292,3 +293,17 @@ def test_a_colon_after_a_finding_is_no_statement(registry):
     body = "开业不久后，孙建省发现一个问题：中国人爱吃绿叶菜，当地根本买不到。"
     for t, sts in _both(body, registry):
         assert _who(sts, t, "中国人爱吃") is None, (t, sts)
+
+
+@pytest.mark.parametrize(
+    "body, anchor, speaker",
+    [
+        ("谷歌在官方的介绍中，只是提到 2017 年可以买到，并没有给出具体日期。", "2017 年可以", "谷歌"),
+        ("小米在早先的造势宣传中，不断强调系统应用体验的重要性，主打桌面体验。", "系统应用体验", "小米"),
+    ],
+)
+def test_adverbs_before_a_cue_leave_the_sentences_subject_speaking(registry, body, anchor, speaker):
+    for t, sts in _both(body, registry):
+        got = _who(sts, t, anchor)
+        assert got is not None and got[1] == "organization", (t, sts)
+        assert got[0] in (speaker, "Google", "小米"), (t, sts)

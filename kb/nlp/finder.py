@@ -343,6 +343,16 @@ def _coined_name(name: str) -> bool:
     return len(flags) > 1 and all(f[:1] == "n" or f == "j" for f in flags)
 
 
+def _adverbs_only(region: str) -> bool:
+    """The words before a cue are adverbs and conjunctions only ("不断", "只是", "当时就"), no subject."""
+    region = region.strip()
+    if not region or len(region) > 6 or not re.fullmatch(r"[\u4e00-\u9fff]+", region):
+        return False
+    import jieba.posseg as pseg
+
+    return all(w.flag in ("d", "c", "t", "ad") for w in pseg.cut(region))
+
+
 # Report words before a relayed speaker's clause that are a statement of their own ("尽管A，但其CFO表示"):
 # a concessive or contrastive clause, not an occasion.
 RELAY_HEAD = re.compile(r"^(?:尽管|虽然|虽|即便|即使)|[，,](?:但|但是|不过|然而|而)$")
@@ -1130,6 +1140,9 @@ class Finder:
                 and not GOES_ON_LEAD.fullmatch(region)
             ):
                 speaker = self._subject(text, cs, p, m.end())
+                if speaker is None and cue not in ("认为", "觉得") and _adverbs_only(region):
+                    # "…，不断强调…", "…，只是提到…": adverbs, no subject: the sentence's subject goes on
+                    speaker = self._inherit_subject(text, cs, quotes)
                 if speaker is None:
                     continue
             if speaker is None and frame and region[frame.end() :].strip():
