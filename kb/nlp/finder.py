@@ -251,7 +251,6 @@ BAD_BEFORE["担心"] = ("不用", "不必", "无需", "别", "的", "让人", "�
 BAD_AFTER["披露"] = tuple("了 信息 内容 要求 义务 制度 规则 标准 文件 方式 机制 频率 范围 周期".split())
 BAD_BEFORE["披露"] = ("信息", "数据", "财务", "及时", "公开", "的", "被", "所")
 BAD_AFTER["反映"] = ("出", "在")  # "…，反映出企业正迫切需要…": reflects, not reports
-# "引发了不少猜测": 猜测 as a noun
 # "多项建议，", "此前部分预测值", "支持者和批评者": the cue word inside a noun
 BAD_BEFORE["建议"] = tuple("多项 几项 一项 专长 安全 改进 修改 合理 相关 这些 上述".split())
 BAD_AFTER["预测"] = tuple("值 数据 模型 结果 区间".split())
@@ -260,6 +259,7 @@ BAD_AFTER["批评"] = tuple("者 声 家".split())
 BAD_BEFORE["质疑"] = ("提出", "发出", "外界", "的", "被", "所", "遭")
 BAD_BEFORE["吐槽"] = ("被", "所", "遭", "的")
 BAD_BEFORE["抱怨"] = ("被", "所", "遭", "的")
+# "引发了不少猜测": 猜测 as a noun
 BAD_BEFORE["猜测"] = ("不少", "各种", "种种", "了", "的", "些", "这一", "此", "有", "被", "所")
 # "表示" with an attitude that closes the clause ("表示强烈反对。", "表示欢迎，"); not "表示支持在…加强保护"
 ATTITUDE_SHOWN = re.compile(
@@ -433,7 +433,7 @@ COLON_COMM = re.compile(
     r"说|道|写|问|答|回应|回复|表示|称|吐槽|告诉|透露|强调|指出|认为|声明|通报|公告|配文|论调|的话|泼冷水|无语|"
     r"评论|留言|发文|发帖|解释|坦言|直言|警告|呼吁|建议|提醒|补充|总结|感叹|质疑|批评|调侃|反驳|指责|抱怨|观点|看法"
 )
-# ...and, for a colon inside a paragraph, a few more that end the clause before it ("宝宝巴士发布声明：…",
+# ...and, for a colon inside a paragraph, a few more that end the clause before it ("Sora团队发布声明：…",
 # "黄仁勋如此阐述Token经济学：…", "A社工程师回应如下：…")
 INLINE_COLON_TAIL = re.compile(
     r"(?:喊话?|阐述[^，。：]{0,10}|回应如下|总结|发布声明|配文|评价|说法[^，。：]{0,4})$"
@@ -2098,8 +2098,8 @@ class Finder:
     def colon_inline(
         self, text: str, quotes: list[tuple[int, int]], cands: list[Candidate]
     ) -> list[Candidate]:
-        """A colon inside a paragraph after a statement's announcement that no cue word ends ("宝宝巴士发布声明：
-        针对…", "奥斯汀结合…经验总结：…", "有网友评价：…"): the rest of the sentence is what the clause's subject
+        """A colon inside a paragraph after a statement's announcement that no cue word ends ("Sora团队发布声明：
+        …", "奥斯汀结合…经验总结：…", "有网友评价：…"): the rest of the sentence is what the clause's subject
         said."""
         out: list[Candidate] = []
         covered = [(c.start, c.end) for c in cands]
