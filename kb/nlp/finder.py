@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kb.nlp.lexicon import SURNAMES, Lexicon, common_word, looks_like_person
 from kb.nlp.speakers import LOCAL_NAMES, PARENS, PLURAL_PRONOUNS, Speaker, SpeakerParser
@@ -303,26 +304,31 @@ CHAIN_CUES = frozenset(
     "呼吁 强调 坦言 直言 警告 透露 补充 敦促 批评 承认 称 指出 相信 估计 声称 宣称 建议 担心 猜测".split()
 )
 # A clause inside someone's statement that goes on with a cue of the same speaker after a connective
-# ("…，并希望…", "…，但也承认…", "…，并着重强调了…"): what may stand before the cue, and the cues
+# ("…，并希望…", "…，但也承认…", "…，并称…"): what may stand before the cue, and the cues
 GOES_ON_LEAD = re.compile(
     r"\s*(?:但是|但|不过|而|并且|并|同时|还|也|且)(?:也|还|又|同时|曾|多次|再次|一再)?"
     r"(?:明确|进一步|公开|特别|直接|随即|专门|着重)?\s*"
 )
 GOES_ON_CUES = frozenset(
     "承诺 呼吁 宣称 声称 强调 提醒 建议 指责 批评 警告 否认 确认 证实 敦促 重申 担心 坚称 主张 暗示 澄清 "
-    "预言 预告 提出 披露 承认 指出 希望 透露 表示 认为 坦言 直言".split()
+    "预言 预告 提出 披露 承认 指出 希望 透露 表示 认为 坦言 直言 称".split()
 )
 
 
-# Cues that only count inside a frame ("据X报道，…") or when followed by 称/表示.
+@lru_cache(maxsize=8192)
+def _pos(s: str) -> tuple[tuple[str, str], ...]:
+    """jieba's words of a short string with their part-of-speech flags (names recur across articles)."""
+    import jieba.posseg as pseg
+
+    return tuple((w.word, w.flag) for w in pseg.cut(s))
+
+
 def _proper_shape(name: str) -> bool:
     """A Latin name, or Han characters that jieba reads as one proper noun (place, organisation, person,
     other) or cannot segment into words at all (a transliterated or coined name: "美光")."""
     if name.isascii():
         return name[:1].isupper() or any(c.isupper() for c in name[1:])
-    import jieba.posseg as pseg
-
-    toks = [(w.word, w.flag) for w in pseg.cut(name)]
+    toks = _pos(name)
     if len(toks) == 1:
         return toks[0][1] in ("ns", "nt", "nz", "nr", "nrt")
     return all(len(w) == 1 for w, _ in toks)
@@ -337,9 +343,7 @@ def _coined_name(name: str) -> bool:
     "星河动力", "红果短剧"): nouns only, and no description's last word."""
     if name.isascii() or GENERIC_TAIL.search(name):
         return False
-    import jieba.posseg as pseg
-
-    flags = [w.flag for w in pseg.cut(name)]
+    flags = [f for _w, f in _pos(name)]
     return len(flags) > 1 and all(f[:1] == "n" or f == "j" for f in flags)
 
 
@@ -348,9 +352,7 @@ def _adverbs_only(region: str) -> bool:
     region = region.strip()
     if not region or len(region) > 6 or not re.fullmatch(r"[\u4e00-\u9fff]+", region):
         return False
-    import jieba.posseg as pseg
-
-    return all(w.flag in ("d", "c", "t", "ad") for w in pseg.cut(region))
+    return all(f in ("d", "c", "t", "ad") for _w, f in _pos(region))
 
 
 # Report words before a relayed speaker's clause that are a statement of their own ("尽管A，但其CFO表示"):
@@ -372,6 +374,7 @@ BARE_BAD = re.compile(
     r"实验|网站|页面|视频|图片|评论|文章|说法|观点|表示|认为|指出|称|说|显示|表明|发现|预计|透露|介绍|提到|强调|"
     r"的|了|着|过|后|前|时|中|上|下|里|内|外)$"
 )
+# Cues that only count inside a frame ("据X报道，…") or when followed by 称/表示.
 FRAME_ONLY = {"报道", "报导", "消息", "援引"}
 # A hypothetical subject ("如果滴滴认为…"): a condition, not a statement.
 HYPOTHETICAL = re.compile(r"\s*(?:如果|假如|假若|倘若|要是|一旦|若是|若)")
@@ -1578,7 +1581,6 @@ class Finder:
                 # "X认为…不容小觑，呼吁暂停…"; not "X称，当…时，布林…讲话，敦促…" (the clause before has
                 # its own subject)
                 return p - 1
-            cs = self._clause_start(text, p, quotes)
             if (
                 m.group() in NAMED_WEAK
                 and cs > q
@@ -1593,14 +1595,8 @@ class Finder:
                 continue
             if self.parser.parse_region(text, cs, p) is not None:
                 return cs - 1
-            if (
-                CONTINUE_CUE.fullmatch(text, cs, p)
-                and (
-                    m.group() not in self.lex.short
-                    or text[p + 1 : p + 2] in "，,：:“"
-                    # "…，并称Meta开展了…": 称 after 并/还 goes on with the same speaker, whatever follows it
-                    or (m.group() == "称" and text[cs:p].strip())
-                )
+            if CONTINUE_CUE.fullmatch(text, cs, p) and (
+                m.group() not in self.lex.short or text[p + 1 : p + 2] in "，,：:“"
             ):
                 return cs - 1  # "…，并透露…": the same speaker's next statement
         return end

@@ -473,9 +473,9 @@ class SpeakerParser:
             )
         ):
             tail = whole.rsplit("的", 1)[1]
-            if (cm := CALLED.match(region)) is not None:
-                name = cm.group(1).strip()  # "一个叫Joel Handwell的网友在评论区": the name they go by
-                return Speaker(base + cm.start(1), base + cm.end(1), name, "person", name=name)
+            poster = self._poster(region, base, whole_only=False)
+            if poster is not None:
+                return poster  # "一个叫Joel Handwell的网友在评论区": the name they go by
             if not any(t in tail for t in ("人士看来",)) and not self.lex.title_re.search(tail):
                 return Speaker(base, base + len(region.rstrip()), whole, "unnamed")
         # try the shortest subject first: split at each place where an adverbial could begin
@@ -566,11 +566,9 @@ class SpeakerParser:
             head = self._classify(raw[: jm.start()], base)
             if head is not None and head.type == "person":
                 return head.copy(end=base + len(raw.rstrip()))
-        cm = CALLED.match(raw)
-        if cm is not None and not raw[cm.end() :].strip():
-            # "一个叫Joel Handwell的网友", "名为杨安永的开发者": the name the poster goes by
-            name = cm.group(1).strip()
-            return Speaker(base + cm.start(1), base + cm.end(1), name, "person", name=name)
+        poster = self._poster(raw, base)
+        if poster is not None:
+            return poster
         sp = self._classify(raw, base)
         if sp is not None and sp.type == "title_only" and sp.org in DEMONSTRATIVE_ORG:
             # "该分析师表示": the analyst named before, whoever employs them ("该" is no organisation)
@@ -601,6 +599,16 @@ class SpeakerParser:
             if name != sp.name:
                 sp = sp.copy(name=name)
         return sp
+
+    @staticmethod
+    def _poster(raw: str, base: int, whole_only: bool = True) -> Speaker | None:
+        """ "一个叫Joel Handwell的网友", "名为杨安永的开发者": the name a poster goes by; with `whole_only`, only
+        when nothing follows the description."""
+        cm = CALLED.match(raw)
+        if cm is None or (whole_only and raw[cm.end() :].strip()):
+            return None
+        name = cm.group(1).strip()
+        return Speaker(base + cm.start(1), base + cm.end(1), name, "person", name=name)
 
     def described_dotted(self, raw: str, base: int) -> Speaker | None:
         """A transliterated name ending the subject after a description the lists do not parse
