@@ -612,7 +612,10 @@ class Attributor:
                     near = [
                         (o.speaker.start, o.speaker.name)
                         for o in cands
-                        if o.speaker.type == "organization" and o.speaker.name and 0 < c.start - o.start < 800
+                        if o.speaker.type == "organization"
+                        and o.speaker.name
+                        and not _generic_org(o.speaker)
+                        and 0 < c.start - o.start < 800
                     ]
                     if near:
                         st.organization = max(near)[1]
@@ -785,10 +788,26 @@ _ORG_DESCRIBED = re.compile(
 )
 
 
+# what a parse can leave in the organisation slot that is no organisation: a word that qualifies the
+# title ("研究负责人", "论文第一作者", "退役宇航员", "神经科学家"), which goes back to the title ...
+_ORG_QUALIFIER = re.compile(r"(?:该?研究|论文|项目|共同|退役|知名|资深|神经|气候|计算机)(?:的)?")
+# ... a reference to one named elsewhere ("该校经济学教授", "该机构气候科学家"), whose rest is the title's,
+# a count ("是一名软件工程师"), a bare kind of body ("公司联合创办人"), or a word of the sentence ("由于")
+_ORG_REFERENCE = re.compile(r"(?:该|其|这家|此)(?:机构|学院|大学|校|公司|网站|平台|研究|团队)?(?:的)?")
+_ORG_NONE = frozenset("一名 一位 这位 公司 网站 平台 机构 由于 因为 但是 而".split())
+
+
 def _tidy_org(org: str, title: str | None) -> tuple[str, str | None]:
     """The organisation's own name: without the front of a title a parse left on it, and without a
     description before a Latin name."""
-    org = org.strip()
+    org = org.strip().removeprefix("这是")  # "这是来客CEO姚海平…说的一句话"
+    if org in _ORG_NONE:
+        return "", title
+    if title and (rm := _ORG_REFERENCE.match(org)) is not None and rm.end() > 0:
+        rest = org[rm.end() :]
+        return "", (rest + title if rest and not rest.startswith("的") else title)
+    if title and _ORG_QUALIFIER.fullmatch(org):
+        return "", org.removesuffix("的") + title
     if title and (qm := _ORG_TITLE_HEAD.fullmatch(org)) and qm.group(1) != "合伙":
         return "", qm.group(1) + title  # "DeepSeek资深研究员": 资深 is the title's, not the organisation
     hm = _ORG_TITLE_HEAD.search(org)
@@ -806,7 +825,7 @@ def _tidy_org(org: str, title: str | None) -> tuple[str, str | None]:
         # "市场经理刘世军", "苹果产品经理": the department belongs to the title; the company, if any, is before it
         title = pm.group(1) + title
         org = org[: pm.start()].rstrip(" 的")
-    return org, title
+    return ("" if org in _ORG_NONE else org), title
 
 
 def _same_person(full: str, short: str) -> bool:

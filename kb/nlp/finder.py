@@ -289,6 +289,9 @@ OUTLET_ADV = re.compile(
 CUE_PAREN = re.compile(r"\s*[（(][^（）()\n]{1,60}[）)]\s*(?=[：:])")
 # "说过一句话，…": the phrase between the cue and what was said
 ONE_SAYING = re.compile(r"(?:这样|这么)?一句(?:话)?(?=\s*[，,：:“「])")
+# "他警告说，…", "否认，称…": a second cue word of saying after the first belongs to the cue, not to what
+# was said (not an idiom like "说白了", "说到底")
+SAY_AGAIN = re.compile(r"(?:[，,]\s*)?(?:称|说)(?![为作号赞道白到实真难起来句明服出过了话])\s*[，,：:]?")
 NOUN_TIME = re.compile(r"的(?:当晚|当天|当日|同时|时候|之际|时|后|之后|前|之前)$")
 # "指责段永平：“…”", "调侃其存在双标：“…”": a weak cue, a short object, then a quote that is what was said
 OBJECT_QUOTE = re.compile(r"[^，。！？；;：:“”「」『』\"\n]{1,12}[：:]?\s*(?=[“「『])")
@@ -1079,6 +1082,8 @@ class Finder:
             om = ONE_SAYING.match(text, mend)
             if om is not None:
                 mend = om.end()  # "X说过一句话，…": what follows the phrase is what was said
+            if cue[-1] not in "说称道" and (sm := SAY_AGAIN.match(text, mend)) is not None:
+                mend = sm.end()
             cs = self._clause_start(text, p, quotes)
             if self._headline(text, p):
                 continue
