@@ -334,7 +334,11 @@ def resolve(
                 continue
             c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
         elif sp.type == "title_only":
-            ant = _by_title(history, mentions, sp) or sp.copy(type="unnamed")
+            ant = (
+                _named_with_honorific(history, mentions, sp)
+                or _by_title(history, mentions, sp)
+                or sp.copy(type="unnamed")
+            )
             ant = decide(sp, ant, (c.start, c.end), mentions, history, spoken_by, crf_ant_of(c), text)
             if ant is None:
                 continue
@@ -507,6 +511,44 @@ def _latest(
             if p < pos and s.type == "unnamed":
                 return s
     return best
+
+
+# titles written after a person's surname or short name ("君塚教授", "加斯塔尼亚加教授", "李博士")
+_HONORIFIC = re.compile(r"教授|博士|院士|医生|先生|女士|老师|法官|律师|议员|参议员|众议员")
+
+
+def _named_with_honorific(
+    history: list[tuple[int, Speaker]], mentions: list[Mention], sp: Speaker
+) -> Speaker | None:
+    """The one person named before whose name `sp`'s short name is part of, when `sp` is that short name with
+    an honorific ("日本九州大学教授君塚信夫…。君塚教授表示"): the parse reads the name as an organisation."""
+    word = (sp.org or "").strip()
+    if len(word) < 2 or not sp.title or not _HONORIFIC.fullmatch(sp.title):
+        return None
+    found: dict[str, Speaker] = {}
+    people = [(p, s) for p, s in history if s.type == "person"] + [
+        (
+            m.start,
+            Speaker(
+                m.start, m.end, m.text, "person", name=m.text, title=m.title, org=m.org, entity_id=m.entity_id
+            ),
+        )
+        for m in mentions
+        if m.label == "PERSON"
+    ]
+    for p, s in people:
+        full = s.name or s.mention
+        if p >= sp.start or not full or full == word:
+            continue
+        han_surname = not full.isascii() and full.startswith(word) and 1 <= len(full) - len(word) <= 2
+        if _same_person(full, word) or han_surname:
+            found.setdefault(_SEP.sub("", full), s)
+    names = list(found)
+    # "加斯塔尼亚加" and "恩里克·加斯塔尼亚加": one person written twice
+    if len({n for n in names if not any(m != n and n in m for m in names)}) != 1:
+        return None
+    s = max(found.values(), key=lambda s: len(s.name or s.mention))
+    return s if s.title else s.copy(title=sp.title)
 
 
 def _by_title(history: list[tuple[int, Speaker]], mentions: list[Mention], sp: Speaker) -> Speaker | None:
