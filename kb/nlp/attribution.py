@@ -565,7 +565,9 @@ def _by_title(history: list[tuple[int, Speaker]], mentions: list[Mention], sp: S
         if s.type == "person" and fits(s.title, s.org):
             return s
     for m in mentions:
-        if m.label == "PERSON" and fits(m.title, m.org):
+        # a bare title ("科学家表示" in the lead) is no pointer to a person named later; one with its body
+        # ("微软AI CEO表示") is
+        if m.label == "PERSON" and (m.start < sp.start or sp.org) and fits(m.title, m.org):
             return Speaker(
                 m.start, m.end, m.text, "person", name=m.text, title=m.title, org=m.org, entity_id=m.entity_id
             )
