@@ -91,8 +91,10 @@ class EntityFinder:
                 for sp in spans:
                     if sp.label == "ORG" and ORG_FUNCTION_LEAD.match(text, sp.start, sp.end):
                         continue  # "如果公司后续…", "此次公司希望…": a conjunction before a generic head
-                    if sp.label == "PERSON" and JUNK_NAME.match(text, sp.start, sp.end):
-                        continue  # "分析师曾指出": an adverb and a cue, no name
+                    if sp.label == "PERSON" and (
+                        JUNK_NAME.match(text, sp.start, sp.end) or self._cue_word(text[sp.start : sp.end])
+                    ):
+                        continue  # "分析师曾指出", "部长解释说": an adverb and a cue, or a cue, no name
                     if sp.label in ("PERSON", "ORG", "MEDIA"):
                         name = text[sp.start : sp.end]
                         label = sp.label
@@ -104,7 +106,7 @@ class EntityFinder:
                         out.append(Mention(sp.start, sp.end, name, label, sp.entity_id))
                 for ap in apps:
                     p = ap.person
-                    if JUNK_NAME.match(text, p.start, p.end):
+                    if JUNK_NAME.match(text, p.start, p.end) or self._cue_word(text[p.start : p.end]):
                         continue
                     title = text[ap.title.start : ap.title.end] if ap.title is not None else None
                     org = text[ap.org.start : ap.org.end] if ap.org is not None else None
@@ -140,6 +142,9 @@ class EntityFinder:
         out += self.appositives(text)
         out.sort(key=lambda m: m.start)
         return out
+
+    def _cue_word(self, name: str) -> bool:
+        return self.lex.cue_re.fullmatch(name) is not None
 
     def appositives(self, text: str) -> list[Mention]:
         """TITLE followed by a person's name, with the organisation before the title."""
