@@ -677,7 +677,7 @@ def _sentence_before(text: str, k: int) -> tuple[int, int]:
 
 def _pronoun_head(text: str, a: int, end: int) -> Speaker | None:
     """A 他/她 (not 他们) that opens the clause text[a:end], as a reference to resolve."""
-    head = text[a:end].lstrip()
+    head = text[a:end].lstrip(" \u3000\t\n”」』")  # (a clause may open after the close of a quote)
     if head[:1] in ("他", "她") and not head.startswith(PLURAL_PRONOUNS):
         h0 = end - len(head)
         return Speaker(h0, h0 + 1, head[0], "ref_person")
