@@ -287,6 +287,8 @@ OUTLET_ADV = re.compile(
 )
 # "爆料（独家｜…）：": the title of the report in parentheses between the cue and its colon
 CUE_PAREN = re.compile(r"\s*[（(][^（）()\n]{1,60}[）)]\s*(?=[：:])")
+# what a 说 opens that is no statement ("说白了", "说到底", "说明", "说服")
+SAY_IDIOM = re.compile(r"白了|到底|实话|真的|明|服|起|出|过|了|着|的|法|话|道|是不是")
 # "说过一句话，…": the phrase between the cue and what was said
 ONE_SAYING = re.compile(r"(?:这样|这么)?一句(?:话)?(?=\s*[，,：:“「])")
 # "他警告说，…", "否认，称…": a second cue word of saying after the first belongs to the cue, not to what
@@ -1030,6 +1032,32 @@ class Finder:
         middle = text[sp.end : p]
         return len(middle) <= 10 and not WEAK_MIDDLE_BAD.search(middle)
 
+    def _then_said(
+        self, text: str, p: int, cue: str, quotes: list[tuple[int, int]], out: list[Candidate]
+    ) -> Speaker | None:
+        """A bare 说 that opens a clause after a short one whose subject is a named person or a 他/她
+        ("特朗普也亲自下场，说Anthropic是…", "雷军谈到设计的时候极度哽咽，说这是…", "…，并说她一直…"): that
+        person said it. Not inside a statement already found, nor an idiom ("说白了", "说到底")."""
+        if cue != "说" or any(c.start <= p < c.end for c in out[-3:]):
+            return None
+        k = p - 1 if text[p - 1 : p] == "并" else p
+        if k == 0 or text[k - 1] not in "，,":
+            return None
+        if SAY_IDIOM.match(text, p + 1) or _clause_end(text, p + 1) - (p + 1) < 6:
+            return None
+        a = self._clause_start(text, k - 1, quotes)
+        clause = text[a : k - 1]
+        if len(clause) > 30 or (a > 0 and text[a - 1] not in CLAUSE_BOUND) or self.lex.cue_re.search(clause):
+            return None  # (a clause with a cue of its own has its own statement, which this one is part of)
+        pron = _pronoun_head(text, a, k - 1)
+        if pron is not None:
+            return pron
+        h0 = k - 1 - len(clause.lstrip())
+        sp = self.parser.subject_head(text, a, k - 1)
+        if sp is None or sp.type != "person" or not sp.name or sp.start > h0 + 4 or not _proper_shape(sp.name):
+            return None
+        return sp
+
     def _act_then_cue(self, text: str, p: int, cue: str, quotes: list[tuple[int, int]]) -> Speaker | None:
         """A weak cue with no pause that opens a clause after one where a named speaker published or sent
         something ("Anthropic发布长篇博客，呼吁…", "他在Truth Social上发文，指责…", "英伟达签署了一封公开信，
@@ -1074,6 +1102,7 @@ class Finder:
                 or self._continues(text, p, cue, out, quotes)
                 or self._named_weak(text, p, cue, quotes, out)
                 or (act_sp := self._act_then_cue(text, p, cue, quotes)) is not None
+                or (act_sp := self._then_said(text, p, cue, quotes, out)) is not None
             ):
                 continue
             pm = CUE_PAREN.match(text, mend)
