@@ -22,7 +22,7 @@ PARENS = re.compile(r"[（(][^（）()]{0,60}[）)]")
 LEAD = re.compile(
     r"^(?:\s|而且|而|且|但是|但|不过|此外|同时|另外|对此|然而|随后|随即|其中|并且|并|因此|所以|与此同时|另一方面|当然|事实上|其实|"
     r"据悉|目前|最近|近期|日前|近日|此前|今天|昨天|今日|昨日|当天|当晚|本周|上周|上月|本月|今年|去年|早些时候|"
-    r"北京时间|美国时间|当地时间|\d{1,4}年|\d{1,2}月|\d{1,2}日|\d{1,2}号|[上下]午|早间|晚间|凌晨|周[一二三四五六日末]|"
+    r"北京时间|美国时间|当地时间|\d{1,4}\s?年|\d{1,2}\s?月|\d{1,2}\s?日|\d{1,2}\s?号|[上下]午|早间|晚间|凌晨|周[一二三四五六日末]|"
     r"星期[一二三四五六日天]|在此之前|与此相对|相比之下|对于此事|就此|针对此事|针对这一问题|毕竟|尽管|虽然|只是|现在|"
     r"因为|由于|甚至|尤其|特别是|例如|比如|包括|以及|就连|次日|翌日|"
     # "周一发布财报时他表示": an occasion ending in 时 before a 他/她
@@ -258,6 +258,8 @@ TITLE_FRAGMENT_ORG = re.compile(
 FROM_ORG = re.compile(r"来自([^、，,的\s]{2,20}?)的([^、，,的]{2,16})$")
 # No one's name: a conditional, a pronoun for a thing, an adverb with a verb ("如果公司", "它也在", "仍仅以",
 # "曾指出", "曾公开")
+# a reference to a body named before, opening a clause ("该公司恢复了该模型服务，并说明：…")
+REF_ORG_HEAD = re.compile(r"(?:该|这家)(?:公司|机构|企业|平台|团队|组织|厂商|开发商|集团)")
 JUNK_NAME = re.compile(r"如果|假如|它|仍|(?:曾|也|还)(?:指出|公开|表示|经|多次|一度)")
 # a person's generic head that a loose parse left as the name ("这位被称为“副部长”的高官")
 GENERIC_PEOPLE = frozenset("高官 官员 人士 专家 学者 高管 议员 律师 分析师 研究员 工程师 员工".split())
@@ -527,6 +529,9 @@ class SpeakerParser:
                 and not (region[i - 1 : i].isascii() and region[i + 1 : i + 2].isascii())
             )
         }
+        rm = REF_ORG_HEAD.match(region)
+        if rm is not None:
+            cuts.add(rm.end())  # "该公司恢复了…": a reference to the body named before
         head = self.known_org_prefix(region)
         if head and not SUB_BODY.match(region, len(head)):
             cuts.add(len(head))  # (not "美国商务部|工业与安全局": a body of the known one, named in full)
@@ -555,6 +560,8 @@ class SpeakerParser:
                 return sp
             if sp.type in ("person", "organization", "media"):
                 return sp
+            if sp.type == "ref_org" and before.startswith(("该", "这家")):
+                return sp  # "该公司恢复了该模型服务，并说明：": the body named before, resolved later
             return None
         return None
 
