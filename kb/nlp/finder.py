@@ -1200,7 +1200,11 @@ class Finder:
                 # X said, and its subject is not the speaker)
                 if (
                     out
-                    and out[-1].kind == "indirect"
+                    and (
+                        out[-1].kind == "indirect"
+                        # "X表示：“…。”并补充道，“…”": the quote just closed, its speaker goes on
+                        or (region.strip() and re.fullmatch(r"[。！？!?…]*[”」』]", text[out[-1].end : cs]))
+                    )
                     and cs - 2 <= out[-1].end < cs
                     and (
                         CONTINUE_CUE.fullmatch(region)
