@@ -86,7 +86,8 @@ def get_nlp(registry: Registry | None = None) -> spacy.Language:
         return nlp
 
 
-_NAME_DOTS = str.maketrans({"\u30fb": "·", "\uff65": "·", "\u2027": "·"})
+# ...and one hyphen: "CERT‑EU" (a non-breaking hyphen) is "CERT-EU"
+_NAME_DOTS = str.maketrans({"\u30fb": "·", "\uff65": "·", "\u2027": "·", "\u2011": "-", "\u2010": "-"})
 # "吉姆．麦戈文": a full-width full stop between two Han characters is a name's middle dot (same length, so
 # offsets hold)
 _HAN_PERIOD = re.compile(r"(?<=[\u4e00-\u9fff])\uff0e(?=[\u4e00-\u9fff])")

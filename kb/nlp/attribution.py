@@ -37,7 +37,9 @@ class Mention:
 
 
 # "美国国家公路交通安全管理局（NHTSA）": the article spells out what the abbreviation stands for
-ABBREV = re.compile(r"([\u4e00-\u9fff]{4,24})[（(]([A-Z][A-Za-z&]{1,9})[）)]")
+ABBREV = re.compile(r"([\u4e00-\u9fff]{4,24})[（(]([A-Z][A-Za-z&\-]{1,9})[）)]")
+# bodies whose Han name ends in a word that is no organisation's suffix elsewhere ("欧盟计算机应急响应小组（CERT-EU）")
+_ABBREV_BODY = ("小组", "中心")
 # "The Document Foundation（TDF）": a Latin name and the initials it is then called by
 LATIN_ABBREV = re.compile(
     r"((?:[A-Z][\w&.\-]*\s+(?:(?:of|and|for|the)\s+)?){1,6}[A-Z][\w&.\-]*)\s*[（(]\s*([A-Z]{2,8})\s*[）)]"
@@ -597,7 +599,7 @@ class Attributor:
         for am in ABBREV.finditer(src):
             # ("NASA与欧洲航天局(ESA)": the Han run before the brackets starts with 与, which is no part of the name)
             full = ORG_HEAD_STRIP.sub("", LEAD.sub("", am.group(1)))
-            if len(full) >= 4 and full.endswith(self.parser.lex.org_suffixes):
+            if len(full) >= 4 and full.endswith(self.parser.lex.org_suffixes + _ABBREV_BODY):
                 short_of.setdefault(am.group(2), full)
         for am in LATIN_ABBREV.finditer(src):
             full = am.group(1).strip()
