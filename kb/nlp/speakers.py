@@ -71,6 +71,10 @@ OWNED_REPORT = re.compile(
 )
 # a name in Han characters (with a dot for a transliteration), as the registry's people are looked up
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff·]{2,12}")
+# the place a company's registered name opens with, before the name it goes by ("北京星河动力…")
+PLACE_PREFIXES = frozenset(
+    "北京 上海 深圳 广州 杭州 南京 苏州 成都 武汉 西安 天津 重庆 合肥 香港 台湾 中国 美国 日本 韩国 英国 德国 法国".split()
+)
 # A Latin name (one or more capitalised words) with Han text straight after it ("Charles Curran花费")
 LATIN_NAME_BEFORE_HAN = re.compile(
     r"(?<![A-Za-z])[A-Z][a-z]+(?:[A-Z][a-z]+)?(?: [A-Z][a-z]+(?:[A-Z][a-z]+)?)*(?=[\u4e00-\u9fff])"
@@ -979,7 +983,33 @@ class SpeakerParser:
         head = self.known_org_prefix(clean)
         if head and ORG_UNIT.match(clean[len(head) :]) and not looks_like_person(clean[len(head) :], lex):
             return Speaker(base, end, clean, "organization", name=clean)
+        full = self._short_of_local_org(clean)
+        if full is not None:
+            return Speaker(base, end, clean, "organization", name=full)
         return None
+
+    def _short_of_local_org(self, s: str) -> str | None:
+        """The one organisation the article names in full whose short form `s` is: its head after a place
+        ("北京星河动力航天科技股份有限公司" … "星河动力"), or the first character of two of its words ("日本
+        航空公司" … "日航")."""
+        if not 2 <= len(s) <= 6 or not _HAN_RUN.fullmatch(s) or s in BARE_ORG_WORDS or self._has_unnamed(s):
+            return None
+        if looks_like_person(s, self.lex) or common_word(s):
+            return None
+        local = LOCAL_NAMES.get() or {}
+        found = set()
+        for n, k in local.items():
+            if k != "organization" or len(n) < len(s) + 2 or not _HAN_RUN.fullmatch(n):
+                continue
+            at = n.find(s)
+            if at == 0 or (0 < at <= 3 and n[:at] in PLACE_PREFIXES):
+                found.add(n)
+            elif len(s) == 2 and n[0] == s[0] and s[1] in n[2:4]:
+                found.add(n)
+        if not found:
+            return None
+        full = max(found, key=len)  # ("日本航空" and "日本航空公司": one name, with its suffix and without)
+        return full if all(n in full for n in found) else None
 
     @staticmethod
     def local_full(s: str) -> str | None:
