@@ -645,7 +645,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 
 # "X的观点是", "X的回应是：": the nouns of a view or an answer that frame what someone said
 VIEW_NOUNS = "观点|看法|判断|态度|论点|建议|结论|立场|主张"
-ANSWER_NOUNS = "解释|回答|说法|理由|回应|答复|回复"
+ANSWER_NOUNS = "解释|回答|说法|理由|回应|答复|回复|解法"
 # "OpenAI今年服务器…支出预计达…": a figure as the subject of 预计 (what is expected, not who expects it)
 EXPECTED_FIGURE = re.compile(r"(?:支出|持股|收入|营收|销量|成本|规模|价格|出货量)$")
 
@@ -1815,15 +1815,17 @@ class Finder:
     FRAME_KANLAI = re.compile(r"在([^，。！？\n]{1,30}?)看来[，,]")
     FRAME_SHUOFA = re.compile(
         # ("据刘世军的介绍，": 据 with someone's own account; 据…的消息 is a report, read below)
-        r"(?:根据|按照|依照|照|据(?=[^，。！？\n“”]{1,45}?的(?:说法|介绍|解释|描述|表述)[，,]))"
+        r"(?:根据|按照|依照|照|按|据(?=[^，。！？\n“”]{1,45}?的(?:说法|介绍|解释|描述|表述)[，,]))"
         r"([^，。！？\n]{1,45}?)的(?:说法|介绍|解释|描述|观点|表述|消息)[，,]"
         # "据路透社今年早些时候的报道，", "据斯塔默办公室周日发布的声明，": a report or a statement as the frame
         r"|(?:据|根据)([^，。！？\n“”]{1,30}?)(?:发布|发出|发表|公布)?的(?:报道|报导|声明|公告)[，,]"
     )
-    # "用奥特曼自己的话说，", "在他的描述中，": the words that follow are that person's
+    # "用奥特曼自己的话说，", "在他的描述中，", "从微软自己的解释来看，", "据余洋观察，": the words that
+    # follow are that person's
     FRAME_WORDS = re.compile(
         r"(?:用|套用)([^，。！？\n“”]{1,30}?)(?:自己)?的(?:一句)?话(?:来)?(?:说|讲)[，,：:]"
-        r"|在([^，。！？\n“”]{1,20}?)的(?:描述|预判|判断|设想|构想|理解)(?:中|里)[，,]"
+        r"|(?:在|从|据)([^，。！？\n“”]{1,20}?)(?:自己)?(?:的(?:描述|预判|判断|设想|构想|理解|蓝图|愿景|解释|说法)"
+        r"(?:中|里|来看|看来)|的?观察)[，,]"
     )
     FRAME_GUANDIAN = re.compile(
         rf"([^，。！？\n]{{1,30}}?)(?:的(?:{VIEW_NOUNS})(?:是|则是|为|认为)|"
@@ -1846,7 +1848,10 @@ class Finder:
         re.compile(rf"的(?:{VIEW_NOUNS})(?:是|则是|为|认为)|的(?:{ANSWER_NOUNS})(?:是|为)"),
         re.compile(r"正如"),
         re.compile(r"官方|博客文章|官网|新闻稿"),
-        re.compile(r"的(?:一句)?话(?:来)?(?:说|讲)|的(?:描述|预判|判断|设想|构想|理解)(?:中|里)"),
+        re.compile(
+            r"的(?:一句)?话(?:来)?(?:说|讲)|的(?:描述|预判|判断|设想|构想|理解|蓝图|愿景|解释|说法)(?:中|里|来看|看来)"
+            r"|观察[，,]"
+        ),
     )
 
     def frames(self, text: str, quotes: list[tuple[int, int]]) -> list[Candidate]:
