@@ -160,6 +160,8 @@ BAD_BEFORE = {
         "试",
     ),
     "认为": ("被", "所", "普遍", "一般", "对其", "公"),  # ("被公认为": acknowledged as)
+    # ("发布声明，称…": the noun; 称 is the cue)
+    "声明": ("发布", "发表", "发出", "的", "份", "联合", "在", "公开", "官方", "其", "该", "此", "项", "篇"),
     "表示": ("所", "被", "以", "来"),
     "介绍": ("自我", "被", "所"),
     "提到": ("被", "所", "上文", "前面", "前文", "文中"),
@@ -1054,7 +1056,13 @@ class Finder:
             return pron
         h0 = k - 1 - len(clause.lstrip())
         sp = self.parser.subject_head(text, a, k - 1)
-        if sp is None or sp.type != "person" or not sp.name or sp.start > h0 + 4 or not _proper_shape(sp.name):
+        if (
+            sp is None
+            or sp.type != "person"
+            or not sp.name
+            or sp.start > h0 + 4
+            or not _proper_shape(sp.name)
+        ):
             return None
         return sp
 
@@ -1093,7 +1101,7 @@ class Finder:
         for m in self.lex.cue_re.finditer(text):
             p, cue = m.start(), m.group()
             mend = m.end()
-            rm = RECIPIENT.match(text, mend) if cue == "告诉" else None
+            rm = RECIPIENT.match(text, mend) if cue in ("告诉", "告知") else None
             act_sp = None
             if rm is not None and not self._inside(p, quotes):
                 mend = rm.end()  # "X告诉雷锋网，…": what follows the one told is what was said

@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kb.nlp.lexicon import TRANSLIT, Lexicon, common_word, looks_like_org, looks_like_person
+from kb.nlp.lexicon import SURNAMES, TRANSLIT, Lexicon, common_word, looks_like_org, looks_like_person
 
 if TYPE_CHECKING:
     from kb.registry import Registry
@@ -71,6 +71,8 @@ OWNED_REPORT = re.compile(
 )
 # a name in Han characters (with a dot for a transliteration), as the registry's people are looked up
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff·]{2,12}")
+# a surname and 某: a person named so as to stay anonymous ("犯罪嫌疑人江某", "王某某")
+PSEUDONYM = re.compile(r"([\u4e00-\u9fff])某某?$")
 # the place a company's registered name opens with, before the name it goes by ("北京星河动力…")
 PLACE_PREFIXES = frozenset(
     "北京 上海 深圳 广州 杭州 南京 苏州 成都 武汉 西安 天津 重庆 合肥 香港 台湾 中国 美国 日本 韩国 英国 德国 法国".split()
@@ -111,7 +113,9 @@ ORG_THEN_QUAL = re.compile(
 # A qualifier of a title after a known organisation's name ("微软|安全负责人", "谷歌|中国区总裁").
 QUAL = re.compile(r"[\u4e00-\u9fff]{1,6}")
 # What may follow a known organisation's name inside one (product or unit) name: "华为网盘", "腾讯微云".
-ORG_UNIT = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,4}$")
+ORG_UNIT = re.compile(
+    r"^(?!发布|发表|发出|宣布|公布|回应|表示)[\u4e00-\u9fffA-Za-z]{1,4}$"
+)  # (not "微软发布声明")
 
 MEDIA_TAIL = re.compile(r"^(.+?)\s*(?:的?报道|的?报告|的?文章|杂志|日报|周刊|网站|电视台|通讯社|报)$")
 # "外媒The Information", "美媒彭博社": a generic word for the press before the outlet's name
@@ -963,6 +967,15 @@ class SpeakerParser:
                     return Speaker(base, end, clean, "person", name=given[i:] + dm.group(2))
         if app is not None:
             return app
+        pm = PSEUDONYM.search(clean)
+        if (
+            pm is not None
+            and pm.group(1) in SURNAMES
+            and (pm.start() == 0 or clean[pm.start() - 1] in "人者员子工友主生长师")
+            and "某" not in clean[: pm.start()]
+        ):
+            # "犯罪嫌疑人江某": a person the article names by surname only, to keep them anonymous
+            return Speaker(base, end, clean, "person", name=pm.group(), title=clean[: pm.start()] or None)
         # unnamed sources ("豆包在周五晚间向用户" is no source: the users are whom it was told to)
         told = TOLD_GROUP.search(clean)
         if (
