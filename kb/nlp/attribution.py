@@ -661,6 +661,8 @@ class Attributor:
                         if o.speaker.type == "organization"
                         and o.speaker.name
                         and not _generic_org(o.speaker)
+                        and o.speaker.name not in _ORG_NONE
+                        and not _ORG_QUALIFIER.fullmatch(o.speaker.name)  # ("研究指出": a study, no employer)
                         and 0 < c.start - o.start < 800
                     ]
                     if near:
