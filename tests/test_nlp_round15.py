@@ -4,7 +4,15 @@ these tests:
   was said starts after it, while an idiom ("说白了") stays in what was said;
 - the organisation slot holds an organisation: a word that qualifies the title ("研究负责人", "论文第一作者",
   "退役宇航员") goes back to the title, a reference ("该校经济学教授") leaves the slot empty with the rest on
-  the title, and a count ("是一名软件工程师") or a bare kind of body ("公司联合创办人") is no organisation."""
+  the title, and a count ("是一名软件工程师") or a bare kind of body ("公司联合创办人") is no organisation;
+- a short name with an honorific ("加斯塔尼亚加教授") is the person named before; a bare title in the lead
+  ("科学家表示") is no pointer to a person the article names only later; a cue word the tagger reads as a name
+  after a title ("部长解释说") is no person;
+- a speaker goes on: a 他 after the close of a quote ("“…” 他提出，…"), a bare 说 after a short clause with a
+  named subject ("特朗普也亲自下场，说…"), "该公司…，并说明：" after a spaced date, and "“…。”并补充道，“…”";
+- names: a non-breaking hyphen (CERT‑EU) and a body's initials after a Han name ending in 小组, a short form of
+  a body the article names in full (日航), a surname with 某 (犯罪嫌疑人江某), and "微软发布声明，称…" is 微软;
+- frames and cues: 按X的描述, 从X的解释来看, 在X的蓝图中, 据X观察, X给出的解法是, 告知, 交代, 声明."""
 
 from __future__ import annotations
 
@@ -76,3 +84,112 @@ def test_the_organisation_slot_holds_an_organisation(registry, body, anchor, tit
         assert s is not None and s.speaker_type == "person", (t, sts)
         assert s.title is not None and s.title.endswith(title[-3:]) and len(s.title) == len(title), (t, sts)
         assert (s.organization is None) == (org is None), (t, sts)
+
+
+def _speaker(registry, body, anchor):
+    for t, sts in _both(body, registry):
+        s = _at(sts, t, anchor)
+        yield t, sts, (None if s is None else s.speaker)
+
+
+@pytest.mark.parametrize(
+    "body, anchor, speaker",
+    [
+        # a short name with an honorific
+        (
+            "该理论由西班牙物理学家恩里克·加斯塔尼亚加提出。加斯塔尼亚加教授强调，目前这一理论仍处于发展阶段，尚需验证。",
+            "目前这一理论",
+            "恩里克·加斯塔尼亚加",
+        ),
+        # a 他 after the close of a quote
+        (
+            "马斯克在采访中表示：“我们会把一小部分专业技术，拿来用于扩建地面数据中心。” "
+            "他提出，即便只将 SpaceX 的一小部分技术用于地面，也足以改变行业。",
+            "即便只将",
+            "埃隆·马斯克",
+        ),
+        # a bare 说 after a short clause with a named subject
+        ("特朗普也亲自下场，说Anthropic是激进左翼觉醒公司，根本不懂现实世界。", "Anthropic是", "特朗普"),
+        # a reference to the body named before, after a spaced date
+        (
+            "为遵守出口管制指令，Anthropic暂停了 Fable 的使用权限；7 月 1 日该公司恢复该模型服务，并说明：“新版安全防护"
+            "机制相比旧版，会标记出稍多一部分无风险的请求。”",
+            "新版安全防护",
+            "Anthropic",
+        ),
+        # the speaker goes on after their quote closes
+        (
+            "TrendForce表示：“内存供应商和PC制造商已于2月完成第一季度的价格谈判。”并补充道，“由于大部分合同已敲定，"
+            "价格短期不会下降。”",
+            "由于大部分合同",
+            "TrendForce",
+        ),
+        # a non-breaking hyphen, and a body called by its initials
+        (
+            "欧盟计算机应急响应小组（CERT‑EU）发布了报告。 CERT‑EU 表示，泄露数据涉及欧盟多个机构的员工信息。",
+            "泄露数据",
+            "欧盟计算机应急响应小组",
+        ),
+        # a short form of a body named in full
+        (
+            "日本航空公司将测试人形机器人。日航表示，人形机器人将在羽田机场承担行李搬运工作。",
+            "人形机器人将",
+            "日本航空公司",
+        ),
+        # a surname with 某
+        ("到案后，犯罪嫌疑人江某交代，自己长期从事二手手机维修回收工作。", "自己长期", "江某"),
+        # frames
+        ("按雷军的描述，这款汽车的续航里程超过了八百公里。", "这款汽车", "雷军"),
+        ("从微软自己的解释来看，Windows 11 之所以内存占用偏高是因为缓存。", "Windows 11", "微软"),
+        ("在魏哲家的蓝图中，机器人具备人类无法比拟的优势。", "机器人具备", "魏哲家"),
+        ("据雷军观察，新能源车的用户更在意智能座舱的体验。", "新能源车", "雷军"),
+        (
+            "针对AI安全的约束机制，马斯克给出的解法是，全球头部大模型厂商建立沟通机制。",
+            "全球头部",
+            "埃隆·马斯克",
+        ),
+        # cues
+        ("至于定位，马春荃告知，易快报更多是面向中小企业，按照SaaS标准收费。", "易快报更多", "马春荃"),
+        ("华为计划申请豁免，并已告知委员会，该公司正在美国制造业投资数亿美元。", "该公司正在", "华为"),
+        (
+            "OpenAI宣布了新的政策。萨姆·奥尔特曼声明，OpenAI将禁止大规模监控。",
+            "OpenAI将禁止",
+            "萨姆·奥尔特曼",
+        ),
+        # 声明 as the noun: the company, not "微软发布"
+        ("微软发布声明，称将对此次泄露事件展开调查。", "将对此次", "微软"),
+    ],
+)
+def test_round15_speakers(registry, body, anchor, speaker):
+    for t, sts, got in _speaker(registry, body, anchor):
+        assert got is not None and to_simplified(got) == speaker, (t, sts)
+
+
+@pytest.mark.parametrize(
+    "body, anchor, not_speaker",
+    [
+        # a bare title in the lead is no pointer to the scientist named later
+        (
+            "科学家表示，太平洋上持续增强的厄尔尼诺现象有望成为一百五十年来最强的一次。\n\n在新闻发布会上，该机构"
+            "气候科学家Zeke Hausfather介绍，一系列气候模型预测显示峰值强度或将远超此前纪录。",
+            "太平洋上",
+            "Zeke Hausfather",
+        ),
+        # a cue word is no name after a title
+        (
+            "进这个名单意味着什么呢？\n\nDoW部长解释说：进了这个名单，凡是和我们有合约的公司都不能和它合作。",
+            "进了这个名单",
+            "解释",
+        ),
+    ],
+)
+def test_round15_no_wrong_speaker(registry, body, anchor, not_speaker):
+    for t, sts, got in _speaker(registry, body, anchor):
+        assert got is None or to_simplified(got) != not_speaker, (t, sts)
+
+
+def test_a_bare_shuo_inside_a_statement_or_an_idiom_starts_nothing(registry):
+    # the clause before has a cue of its own: 说 goes on inside that statement
+    body = "马斯克表示，这家公司道貌岸然，说一套做一套，根本不值得信任。"
+    for t, sts in _both(body, registry):
+        assert len(sts) == 1 and to_simplified(sts[0].text).startswith("这家公司"), (t, sts)
