@@ -446,7 +446,9 @@ COLON_COMM = re.compile(
 # ...and, for a colon inside a paragraph, a few more that end the clause before it ("Sora团队发布声明：…",
 # "黄仁勋如此阐述Token经济学：…", "A社工程师回应如下：…")
 INLINE_COLON_TAIL = re.compile(
-    r"(?:喊话?|阐述[^，。：]{0,10}|回应如下|总结|发布声明|配文|评价|说法[^，。：]{0,4})$"
+    r"(?:喊话?|阐述[^，。：]{0,10}|回应如下|总结|发布声明|配文|评价|说法[^，。：]{0,4}|说得在理|畅想|解读是|通知|"
+    # "提出了一个极端假设：", "披露了一组数字：", "如此描述自己的一天：": a proposal, figures or an account given
+    r"(?:提出|提及|披露)了?(?:一个|一组|两个|几个|新的)[^，。：]{0,8}|描述[^，。：]{0,6})$"
 )
 # a clause that opens with its verb or a preposition: its subject is the one of the clause before it
 VERB_LEAD = re.compile(
@@ -2158,7 +2160,7 @@ class Finder:
                 continue
             cs = self._clause_start(text, colon, quotes)
             line = text.rfind("\n", 0, colon) + 1
-            if colon - max(cs, line) <= 6 or FIRST_PERSON.search(text, cs, colon):
+            if colon - max(cs, line) <= 2 or FIRST_PERSON.search(text, cs, colon):
                 continue  # "点评：…": a label; "我们建议：": the writer's own
             tail = re.sub(r"《[^》]*》", "", text[cs:colon])
             if not INLINE_COLON_TAIL.search(tail):
@@ -2166,6 +2168,11 @@ class Finder:
             if any(mm.end() == colon for mm in self.lex.cue_re.finditer(text, cs, colon)):
                 continue  # "X表示：…": the cue's own reading (Finder.speech)
             sp = self.parser.parse_region(text, cs, colon) or self.parser.subject_head(text, cs, colon)
+            if sp is None and INLINE_COLON_TAIL.fullmatch(tail.strip()) and cs > line:
+                # "用户X转发了…的采访片段，配文：": the subject of the clause before
+                sp = self._inherit_subject(text, cs, quotes)
+            elif sp is None or colon - max(cs, line) <= 6:
+                continue  # ("点评：": a label with no one before it)
             if (
                 sp is None
                 or sp.type not in ("person", "organization", "unnamed")
