@@ -291,6 +291,10 @@ OUTLET_ADV = re.compile(
 CUE_PAREN = re.compile(r"\s*[（(][^（）()\n]{1,60}[）)]\s*(?=[：:])")
 # what a 说 opens that is no statement ("说白了", "说到底", "说明", "说服")
 SAY_IDIOM = re.compile(r"白了|到底|实话|真的|明|服|起|出|过|了|着|的|法|话|道|是不是")
+# a line that opens with a speaker's label ("张：", "Q:")
+LABELLED_LINE = re.compile(r"[^\s：:，。,]{1,16}[：:]")
+# a person's Latin name introduced with a copula at the start of a paragraph ("Taylor Ling 是一位…设计师")
+LATIN_INTRO = re.compile(r"(?:^|\n)\s*([A-Z][a-z]+(?: [A-Z][a-z]+){1,2})\s*是(?:一位|一名|一个)")
 # "说过一句话，…": the phrase between the cue and what was said
 ONE_SAYING = re.compile(r"(?:这样|这么)?一句(?:话)?(?=\s*[，,：:“「])")
 # "他警告说，…", "否认，称…": a second cue word of saying after the first belongs to the cue, not to what
@@ -514,7 +518,9 @@ DOT_MARK = re.compile(r"[·•‧・]")
 REL_OBJECT = re.compile(r"[\u4e00-\u9fff][了过](?:[^，。！？；]{0,12})$")
 REL_TAIL = re.compile(r"[^，。！？；：:“”「」]{1,20}的[\u4e00-\u9fffA-Za-z]{1,8}[。！？；，,]")
 # "告诉雷锋网，", "告诉大家：": the one who is told, then a pause or a quote
-RECIPIENT = re.compile(r"\s*(?:我们|我|笔者|《[^》\n]{1,20}》|[\u4e00-\u9fffA-Za-z0-9]{2,8}?)(?=[，,：:]|\s*[“「])")
+RECIPIENT = re.compile(
+    r"\s*(?:我们|我|笔者|《[^》\n]{1,20}》|[\u4e00-\u9fffA-Za-z0-9]{2,8}?)(?=[，,：:]|\s*[“「])"
+)
 # Weak cues that are speech with no pause after them when a named subject (or a 他/她 standing for one)
 # says them
 NAMED_WEAK = frozenset(
@@ -2034,6 +2040,60 @@ class Finder:
                 out.append((m.start(), m.end()))
         return out
 
+    def interview_answers(self, text: str, cands: list[Candidate]) -> list[Candidate]:
+        """An interview written as questions to "您" and answers with no labels ("…对于您来说, GDE 的角色和职责
+        是怎样的呢?¶这和我一直以来在做的事情没什么区别…"): the paragraph after each question is what the person
+        the article is about answered. Only in an article with three such questions or more, and only when one
+        person is named far more often than any other."""
+        paras = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+        asked = {
+            i
+            for i, (a, b) in enumerate(paras)
+            if "您" in text[a:b] and text[a:b].rstrip(" \u3000~～)）")[-1:] in "？?"
+        }
+        if len(asked) < 3:
+            return []
+        sp = self._interviewee(text)
+        if sp is None:
+            return []
+        out: list[Candidate] = []
+        for i in sorted(asked):
+            if i + 1 >= len(paras) or i + 1 in asked:
+                continue
+            a, b = self._trim(text, *paras[i + 1])
+            if LABELLED_LINE.match(text, a):
+                continue  # "张：…": an answer under its label (qa_lines, _alias_lines)
+            if b - a >= 4 and not any(c.start <= a < c.end or a <= c.start < b for c in cands):
+                out.append(Candidate(a, b, "direct", None, sp, "interview"))
+        return out
+
+    def _interviewee(self, text: str) -> Speaker | None:
+        """The person an interview is with: the one the article names most often, at least three times and
+        twice as often as anyone else (a name's parts count for it: "Taylor" for "Taylor Ling")."""
+        names = [
+            n
+            for n, kind in (LOCAL_NAMES.get() or {}).items()
+            if kind == "person" and len(n) >= 2 and not common_word(n)
+        ]
+        # "Taylor Ling 是一位…设计师": a Latin name the article introduces with a copula
+        names += [m.group(1) for m in LATIN_INTRO.finditer(text)]
+        if not names:
+            return None
+
+        def times(n: str) -> int:
+            parts = [p for p in re.split(r"[ ·•]", n) if len(p) >= 2] or [n]
+            return max(text.count(p) for p in parts)
+
+        ranked = sorted(names, key=lambda n: (times(n), len(n)), reverse=True)
+        top = ranked[0]
+        others = [
+            times(n) for n in ranked[1:] if not (set(re.split(r"[ ·•]", n)) & set(re.split(r"[ ·•]", top)))
+        ]
+        if times(top) < 3 or (others and times(top) < 2 * max(others)):
+            return None
+        at = text.find(top)
+        return Speaker(at, at + len(top), top, "person", name=top) if at >= 0 else None
+
     def _alias_lines(self, text: str) -> list[Candidate]:
         """Answers under the short label an interview declared ("张俊波（以下简称张）…¶张：我觉得…"): each
         is a direct statement of the person the label stands for."""
@@ -2392,6 +2452,7 @@ class Finder:
         cands += self.colon_inline(text, quotes, cands)
         cands += self.uncued_quotes(text, quotes, cands)
         cands += self._continued_quotes(text, quotes, cands)  # (quotes that go on with an uncued one)
+        cands += self.interview_answers(text, cands)
         chat = self.chat_turns(text)
         if chat:
             tail = chat[-1]
