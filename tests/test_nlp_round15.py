@@ -12,7 +12,11 @@ these tests:
   named subject ("特朗普也亲自下场，说…"), "该公司…，并说明：" after a spaced date, and "“…。”并补充道，“…”";
 - names: a non-breaking hyphen (CERT‑EU) and a body's initials after a Han name ending in 小组, a short form of
   a body the article names in full (日航), a surname with 某 (犯罪嫌疑人江某), and "微软发布声明，称…" is 微软;
-- frames and cues: 按X的描述, 从X的解释来看, 在X的蓝图中, 据X观察, X给出的解法是, 告知, 交代, 声明."""
+- frames and cues: 按X的描述, 从X的解释来看, 在X的蓝图中, 据X观察, X给出的解法是, 告知, 交代, 声明, and an outlet
+  in 《》 as the one told ("告诉《商业内幕》，…"); rarer surnames ("安可济CEO应康博士称");
+- announcements before an inline colon ("有网友说得在理：", "披露了一组数字：", "…转发了…，配文：");
+- an interview written as questions to 您 with unlabelled answers: the paragraph after each question is the
+  interviewee's, and an answer under a label ("张：") is left to the label."""
 
 from __future__ import annotations
 
@@ -156,6 +160,21 @@ def _speaker(registry, body, anchor):
             "OpenAI将禁止",
             "萨姆·奥尔特曼",
         ),
+        (
+            "捷克开发者弗拉迪斯拉夫·拉伊特马耶尔告诉《商业内幕》，他在周二取消了订阅，水印是主要原因。",
+            "他在周二",
+            "弗拉迪斯拉夫·拉伊特马耶尔",
+        ),
+        (
+            "谈到肿瘤液态活检市场，安可济CEO应康博士称，“此前无创产前诊断已发展到了很高的水平。”",
+            "此前无创",
+            "应康",
+        ),
+        (
+            "三个月后的财报会上，雷军亲口披露了一组数字：小米汽车的月交付量从两万台涨到了四万台。",
+            "小米汽车的",
+            "雷军",
+        ),
         # 声明 as the noun: the company, not "微软发布"
         ("微软发布声明，称将对此次泄露事件展开调查。", "将对此次", "微软"),
     ],
@@ -193,3 +212,33 @@ def test_a_bare_shuo_inside_a_statement_or_an_idiom_starts_nothing(registry):
     body = "马斯克表示，这家公司道貌岸然，说一套做一套，根本不值得信任。"
     for t, sts in _both(body, registry):
         assert len(sts) == 1 and to_simplified(sts[0].text).startswith("这家公司"), (t, sts)
+
+
+INTERVIEW = """Taylor Ling 是一位不懈倡导优质 UI 与 UX 设计的设计师. 在 Android 界他以自己的活动而闻名.
+
+Taylor 的博客可以说是最富饶的设计资源聚集地. 我们与 Taylor 聊了很多.
+
+您是如何定义 UX 的呢?
+
+唔, 这个问题真是一如既往的难应付啊.
+
+您的点子都是从哪儿来的呢?
+
+哈哈哈, 能召唤点子的仪式是不存在的.
+
+您幸福么? 您对未来有什么打算?
+
+幸福? 哈哈当然咯. 简直不能更幸福了~"""
+
+
+def test_unlabelled_interview_answers_are_the_interviewees(registry):
+    for t, sts in _both(INTERVIEW, registry):
+        got = [(s.speaker, s.kind) for s in sts]
+        assert got == [("Taylor Ling", "direct")] * 3, (t, sts)
+        assert to_simplified(sts[0].text).startswith("唔"), (t, sts)
+
+
+def test_two_questions_are_no_interview(registry):
+    body = INTERVIEW.rsplit("\n\n您幸福么", 1)[0]
+    for t, sts in _both(body, registry):
+        assert sts == [], (t, sts)

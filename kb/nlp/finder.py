@@ -2092,7 +2092,18 @@ class Finder:
         if times(top) < 3 or (others and times(top) < 2 * max(others)):
             return None
         at = text.find(top)
-        return Speaker(at, at + len(top), top, "person", name=top) if at >= 0 else None
+        if at < 0:
+            return None
+        title = None
+        im = next((m for m in LATIN_INTRO.finditer(text) if m.group(1) == top), None)
+        if im is not None:
+            # "…是一位不懈倡导优质 UI 与 UX 设计的设计师.": the title that ends the introducing clause
+            e = im.end()
+            while e < len(text) and text[e] not in "，。,.；;\n":
+                e += 1
+            tm = [m for m in self.lex.title_re.finditer(text, im.end(), e) if m.end() == e]
+            title = tm[-1].group() if tm else None
+        return Speaker(at, at + len(top), top, "person", name=top, title=title)
 
     def _alias_lines(self, text: str) -> list[Candidate]:
         """Answers under the short label an interview declared ("张俊波（以下简称张）…¶张：我觉得…"): each
