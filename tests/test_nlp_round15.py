@@ -175,6 +175,16 @@ def _speaker(registry, body, anchor):
             "小米汽车的",
             "雷军",
         ),
+        (
+            "X平台账号Hedgie转述此事时得到马斯克回复。后者表示：“已经要求团队保存图书馆中所有珍贵的书籍。”",
+            "已经要求",
+            "埃隆·马斯克",
+        ),
+        (
+            "当被问及该账号是否由AI代为操作时，雷军回复：“不是的，这个账号一直由我本人来操作。”",
+            "不是的",
+            "雷军",
+        ),
         # 声明 as the noun: the company, not "微软发布"
         ("微软发布声明，称将对此次泄露事件展开调查。", "将对此次", "微软"),
     ],
@@ -240,5 +250,29 @@ def test_unlabelled_interview_answers_are_the_interviewees(registry):
 
 def test_two_questions_are_no_interview(registry):
     body = INTERVIEW.rsplit("\n\n您幸福么", 1)[0]
+    for t, sts in _both(body, registry):
+        assert sts == [], (t, sts)
+
+
+def test_someone_of_a_trade_after_you_is_unnamed(registry):
+    body = (
+        "它的性能都优于 Claude Code。有工程师在 OpenClaw 上运行了一周，表示：“说它运行良好都算是保守的说法。”"
+    )
+    for t, sts in _both(body, registry):
+        s = _at(sts, t, "说它运行良好")
+        assert s is not None and s.speaker is None and s.speaker_type == "unnamed" and not s.organization, (
+            t,
+            sts,
+        )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "一个 Telegram 开发者从注册 bot 到收到第一条消息回复，整个过程不超过五分钟。",
+        "段永平也不会如此刻薄回复，跟风骂的人本质是先敬罗裳后敬人。",
+    ],
+)
+def test_a_reply_as_a_noun_or_a_manner_is_no_cue(registry, body):
     for t, sts in _both(body, registry):
         assert sts == [], (t, sts)

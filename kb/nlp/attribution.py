@@ -287,6 +287,22 @@ def resolve(
                 ant = crf_ant
             if ant is None and sp.mention in ("他", "她"):
                 ant = _only_person_before(mentions, text, sp.start)
+            if sp.mention == "后者":
+                # "…得到马斯克回复。后者表示：": the last one named before it in its paragraph, a mere mention too
+                last = [m for m in mentions if m.end <= sp.start and m.label in ("PERSON", "ORG")]
+                if last and last[-1].start >= _para_start(text, sp.start):
+                    m = last[-1]
+                    kind = "person" if m.label == "PERSON" else "organization"
+                    ant = Speaker(
+                        m.start,
+                        m.end,
+                        m.text,
+                        kind,
+                        name=m.text,
+                        title=m.title,
+                        org=m.org,
+                        entity_id=m.entity_id,
+                    )
             if ant is None and UNNAMED_REF.search(sp.mention):
                 ant = sp.copy(type="unnamed")  # "上述人士" with nothing before it is still unnamed
             agreed = (  # the CRF's subject before the pronoun is the same person: no doubt left

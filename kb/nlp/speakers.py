@@ -588,6 +588,9 @@ class SpeakerParser:
         if sp is not None and sp.type == "title_only" and sp.org in DEMONSTRATIVE_ORG:
             # "该分析师表示": the analyst named before, whoever employs them ("该" is no organisation)
             sp = sp.copy(org=None)
+        if sp is not None and sp.type == "title_only" and sp.org in ("有", "也有", "还有", "另有"):
+            # "有工程师…表示": someone of that trade, unnamed ("有" is no organisation)
+            sp = Speaker(sp.start, sp.end, sp.mention, "unnamed")
         if sp is None or sp.type in ("unnamed", "title_only"):
             s = raw.strip()
             b = base + len(raw) - len(raw.lstrip())
