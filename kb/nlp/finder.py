@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from kb.nlp.lexicon import SURNAMES, Lexicon, common_word, looks_like_person
+from kb.nlp.lexicon import pos_tags as _pos
 from kb.nlp.speakers import LOCAL_NAMES, PARENS, PLURAL_PRONOUNS, Speaker, SpeakerParser
 from kb.nlp.subjects import REPRESENTATIVE_TAIL, TAIL_OK, SubjectTagger
 
@@ -326,14 +326,6 @@ GOES_ON_CUES = frozenset(
     "承诺 呼吁 宣称 声称 强调 提醒 建议 指责 批评 警告 否认 确认 证实 敦促 重申 担心 坚称 主张 暗示 澄清 "
     "预言 预告 提出 披露 承认 指出 希望 透露 表示 认为 坦言 直言 称".split()
 )
-
-
-@lru_cache(maxsize=8192)
-def _pos(s: str) -> tuple[tuple[str, str], ...]:
-    """jieba's words of a short string with their part-of-speech flags (names recur across articles)."""
-    import jieba.posseg as pseg
-
-    return tuple((w.word, w.flag) for w in pseg.cut(s))
 
 
 def _proper_shape(name: str) -> bool:

@@ -12,7 +12,15 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kb.nlp.lexicon import SURNAMES, TRANSLIT, Lexicon, common_word, looks_like_org, looks_like_person
+from kb.nlp.lexicon import (
+    SURNAMES,
+    TRANSLIT,
+    Lexicon,
+    common_word,
+    looks_like_org,
+    looks_like_person,
+    opening_name,
+)
 
 if TYPE_CHECKING:
     from kb.registry import Registry
@@ -541,8 +549,17 @@ class SpeakerParser:
         if rm is not None:
             cuts.add(rm.end())  # "该公司恢复了…": a reference to the body named before
         head = self.known_org_prefix(region)
-        if head and not SUB_BODY.match(region, len(head)):
-            cuts.add(len(head))  # (not "美国商务部|工业与安全局": a body of the known one, named in full)
+        if head and not SUB_BODY.match(region, len(head)) and not self.lex.title_re.match(region, len(head)):
+            # (not "美国商务部|工业与安全局": a body of the known one, named in full; nor "魅族|总裁白永祥…": the
+            # company before its officer)
+            cuts.add(len(head))
+        tm = self.lex.title_re.match(region, len(head)) if head else None
+        if tm is not None and (n := opening_name(region[tm.end() :])):
+            cuts.add(tm.end() + n)  # "魅族总裁白永祥开始…": the officer's name after the title
+        # "黄珍萌发了…": a Chinese name of two or three characters opening the clause, as jieba reads it
+        n = opening_name(region)
+        if n and region[0] in SURNAMES and not common_word(region[:n]):
+            cuts.add(n)
         # "RedGaming Tech提供了大量参数预测，称…": a known outlet straight before the predicate
         cuts |= {n for n in range(2, min(len(region), 17)) if region[:n] in self.lex.known_media}
         # "雷军宣布了新产品，并表示…": a person the registry knows, straight before the predicate
