@@ -34,6 +34,7 @@ class Mention:
     title: str | None = None
     org: str | None = None
     subject: bool = False  # stands where a subject stands (appositive with a title, clause start)
+    sure: bool = False  # a person's name by what the article says of it ("小羊（化名）"), title or not
 
 
 # "美国国家公路交通安全管理局（NHTSA）": the article spells out what the abbreviation stands for

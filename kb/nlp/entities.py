@@ -14,6 +14,8 @@ from kb.nlp.speakers import BARE_ORG_WORDS, JUNK_NAME, ORG_HEAD_STRIP
 if TYPE_CHECKING:
     from kb.registry import Registry
 
+# a name and the mark that it is a pseudonym ("小羊（化名）", "的安娜(化名)")
+PSEUDONYM = re.compile(r"(?:^|(?<=[的，,。\s]))([\u4e00-\u9fff]{2,3}|[A-Z][a-z]{1,12})\s*[（(]化名[）)]")
 NAME_AFTER_TITLE = re.compile(
     r"([\u4e00-\u9fffA-Za-z]{1,8}[·•‧・][\u4e00-\u9fffA-Za-z]{1,10}|[A-Z][a-zA-Z'\-]+(?: [A-Z][a-zA-Z'\-]+){1,2}|[\u4e00-\u9fff]{2,4})"
 )
@@ -124,6 +126,7 @@ class EntityFinder:
                             )
                         )
                 out += self._listed(text, out)
+                out += self._pseudonyms(text, out)
                 out.sort(key=lambda m: m.start)
                 return out
             except Exception:  # a tagger bug must not stop extraction: fall back to the own finder
@@ -140,7 +143,25 @@ class EntityFinder:
                         continue
                     out.append(Mention(m.start(), m.end(), m.group(), label, eid))
         out += self.appositives(text)
+        out += self._pseudonyms(text, out)
         out.sort(key=lambda m: m.start)
+        return out
+
+    @staticmethod
+    def _pseudonyms(text: str, found: list[Mention]) -> list[Mention]:
+        """People the article names by a pseudonym ("经营着一家民宿的小羊（化名）"): the name, wherever the
+        article writes it, is a person's."""
+        if "化名" not in text:
+            return []
+        names = {m.group(1) for m in PSEUDONYM.finditer(text)}
+        out = []
+        for name in names:
+            for m in re.finditer(re.escape(name), text):
+                # (the tagger's own reading of the same span stays beside it)
+                if not any(
+                    f.start < m.end() and m.start() < f.end and (f.start, f.end) != m.span() for f in found
+                ):
+                    out.append(Mention(m.start(), m.end(), name, "PERSON", None, sure=True))
         return out
 
     def _cue_word(self, name: str) -> bool:

@@ -380,7 +380,7 @@ def local_names(mentions: list[Any], suffixes: tuple[str, ...]) -> dict[str, str
                     if m.text.endswith(suf) and len(m.text) - len(suf) >= 2:
                         out.setdefault(m.text[: -len(suf)], "organization")
                         break
-        elif m.label == "PERSON" and m.title and len(m.text) >= 2:
+        elif m.label == "PERSON" and (m.title or getattr(m, "sure", False)) and len(m.text) >= 2:
             out[m.text] = "person"  # a title says person even where the tagger also said ORG
     return out
 
@@ -480,6 +480,12 @@ class SpeakerParser:
         # "曾任职于X的员工": a relative clause before a generic head describes an unnamed source (the
         # splits below would take "曾任职" for a name)
         whole = PARENS.sub("", region).strip()
+        if "的" in whole:
+            # "在重庆经营着一家民宿的小羊（化名）": a relative clause before a name the article knows as a person's
+            named = whole.rsplit("的", 1)[1].strip()
+            if (LOCAL_NAMES.get() or {}).get(named) == "person":
+                at = start + text[start:end].rfind(named)
+                return Speaker(at, at + len(named), named, "person", name=named)
         if (
             "的" in whole
             and "“" not in whole

@@ -26,7 +26,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from kb.nlp.lexicon import SURNAMES, looks_like_person, runs_into_word
-from kb.nlp.speakers import LEAD, PARENS, SPOKESPERSON, Speaker
+from kb.nlp.speakers import LEAD, LOCAL_NAMES, PARENS, SPOKESPERSON, Speaker
 
 if TYPE_CHECKING:
     from kb.nlp.speakers import SpeakerParser
@@ -283,6 +283,7 @@ class SubjectTagger:
             or sp.mention != name
             or re.search(r"[A-Za-z“”「」]", name)
             or self.parser.local_full(name)
+            or (LOCAL_NAMES.get() or {}).get(name) == "person"  # ("小羊（化名）": the article says so)
             or ADDRESSED.fullmatch(name)
             and name[0] in SURNAMES
         ):
