@@ -292,17 +292,16 @@ def resolve(
                 # "…得到马斯克回复。后者表示：": the last one named before it in its paragraph, a mere mention too
                 last = [m for m in mentions if m.end <= sp.start and m.label in ("PERSON", "ORG")]
                 if last and last[-1].start >= _para_start(text, sp.start):
-                    m = last[-1]
-                    kind = "person" if m.label == "PERSON" else "organization"
+                    lm = last[-1]
                     ant = Speaker(
-                        m.start,
-                        m.end,
-                        m.text,
-                        kind,
-                        name=m.text,
-                        title=m.title,
-                        org=m.org,
-                        entity_id=m.entity_id,
+                        lm.start,
+                        lm.end,
+                        lm.text,
+                        "person" if lm.label == "PERSON" else "organization",
+                        name=lm.text,
+                        title=lm.title,
+                        org=lm.org,
+                        entity_id=lm.entity_id,
                     )
             if ant is None and UNNAMED_REF.search(sp.mention):
                 ant = sp.copy(type="unnamed")  # "上述人士" with nothing before it is still unnamed
