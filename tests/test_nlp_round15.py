@@ -15,6 +15,7 @@ these tests:
 - frames and cues: 按X的描述, 从X的解释来看, 在X的蓝图中, 据X观察, X给出的解法是, 告知, 交代, 声明, and an outlet
   in 《》 as the one told ("告诉《商业内幕》，…"); rarer surnames ("安可济CEO应康博士称");
 - announcements before an inline colon ("有网友说得在理：", "披露了一组数字：", "…转发了…，配文：");
+- a name the article marks as a pseudonym ("小羊（化名）") is a person's wherever it is written;
 - an interview written as questions to 您 with unlabelled answers: the paragraph after each question is the
   interviewee's, and an answer under a label ("张：") is left to the label."""
 
@@ -184,6 +185,13 @@ def _speaker(registry, body, anchor):
             "当被问及该账号是否由AI代为操作时，雷军回复：“不是的，这个账号一直由我本人来操作。”",
             "不是的",
             "雷军",
+        ),
+        # a pseudonym, also after a relative clause and in a frame
+        ("在重庆经营着一家民宿的小羊（化名）告诉差评君，她的民宿上线后流量很少。", "她的民宿", "小羊"),
+        (
+            "小羊（化名）经营着一家民宿。根据小羊的说法，平台有一段时间屏蔽了三年以上的评论。",
+            "平台有一段",
+            "小羊",
         ),
         # 声明 as the noun: the company, not "微软发布"
         ("微软发布声明，称将对此次泄露事件展开调查。", "将对此次", "微软"),
