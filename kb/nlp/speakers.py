@@ -482,8 +482,13 @@ class SpeakerParser:
         whole = PARENS.sub("", region).strip()
         if "的" in whole:
             # "在重庆经营着一家民宿的小羊（化名）": a relative clause before a name the article knows as a person's
-            named = whole.rsplit("的", 1)[1].strip()
-            if (LOCAL_NAMES.get() or {}).get(named) == "person":
+            owner, named = (x.strip() for x in whole.rsplit("的", 1))
+            # (not "OpenAI的奥特曼": an organisation before 的 is the person's, read below with it)
+            if (LOCAL_NAMES.get() or {}).get(named) == "person" and not (
+                self.kind_of(owner) in ("organization", "media")
+                or self.known_org_prefix(owner)
+                or self._local_org_in(owner)
+            ):
                 at = start + text[start:end].rfind(named)
                 return Speaker(at, at + len(named), named, "person", name=named)
         if (
