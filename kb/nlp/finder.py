@@ -260,6 +260,7 @@ BAD_AFTER["反映"] = ("出", "在")  # "…，反映出企业正迫切需要…
 BAD_BEFORE["建议"] = tuple("多项 几项 一项 专长 安全 改进 修改 合理 相关 这些 上述".split())
 BAD_AFTER["预测"] = tuple("值 数据 模型 结果 区间".split())
 BAD_AFTER["批评"] = tuple("者 声 家".split())
+BAD_AFTER["回忆"] = tuple("起 了 过 着 的 录 中".split())  # ("回忆起近十年前一个…时刻": recalls an event)
 # "提出质疑", "外界质疑", "被用户吐槽已久的": a noun, or a passive (the one complained about is the subject)
 BAD_BEFORE["质疑"] = ("提出", "发出", "外界", "的", "被", "所", "遭")
 BAD_BEFORE["吐槽"] = ("被", "所", "遭", "的")
@@ -471,7 +472,7 @@ NOT_OUTLET = re.compile(r"以及|和|与|及|各种|各方|的|惯例|这|那|�
 
 
 # Cues of wishes, confirmations, beliefs and estimates: a statement only with a subject in their own clause
-SUBJECT_CUES = frozenset(("希望", "确认", "相信", "估计"))
+SUBJECT_CUES = frozenset(("希望", "确认", "相信", "估计", "期望"))
 # what before 分析 makes it an analysis someone did or part of a noun, not a reading they gave
 ANALYSIS_BAD = re.compile(
     r"进行|做|作|的|了|对|利用|通过|进一步|深度|深入|具体|荟萃|检测|基因|数据|技术|研究$|行为$"
@@ -583,7 +584,7 @@ QA_LABELS = frozenset(
 )
 # "正如X所言，…", "正如X所描述的那样，…"
 FRAME_ZHENGRU = re.compile(
-    r"正如([^，。！？\n]{2,40}?)(?:所言|所说|所指出|所描述的那样|所说的那样|说的那样|所言那样)[，,：:]"
+    r"正如([^，。！？\n]{2,40}?)(?:所言|所说|所指出|所描述的那样|所说的那样|说的那样|所言那样|(?:所)?调侃的那样)[，,：:]"
 )
 
 
@@ -1425,6 +1426,8 @@ class Finder:
             p, cue = m.start(), m.group()
             if cue not in self.lex.weak or self._inside(p, quotes):
                 continue
+            if any(text.startswith(bad, m.end()) for bad in BAD_AFTER.get(cue, ())):
+                continue  # ("回忆起…“…”": the cue word is part of another verb)
             om = OBJECT_QUOTE.match(text, m.end())
             if om is None:
                 continue
