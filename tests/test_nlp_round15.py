@@ -13,7 +13,9 @@ these tests:
 - names: a non-breaking hyphen (CERT‑EU) and a body's initials after a Han name ending in 小组, a short form of
   a body the article names in full (日航), a surname with 某 (犯罪嫌疑人江某), and "微软发布声明，称…" is 微软;
 - frames and cues: 按X的描述, 从X的解释来看, 在X的蓝图中, 据X观察, X给出的解法是, 告知, 交代, 声明, and an outlet
-  in 《》 as the one told ("告诉《商业内幕》，…"); rarer surnames ("安可济CEO应康博士称");
+  in 《》 or a group described by what makes it up as the one told ("告诉《商业内幕》，…", "告诉由九人组成的陪审团，");
+  rarer surnames ("安可济CEO应康博士称"); 回忆, 解答, 喊话, 放话 with a pause, 期望 with its own subject (not
+  "回忆起…"); 正如X调侃的那样;
 - announcements before an inline colon ("有网友说得在理：", "披露了一组数字：", "…转发了…，配文：");
 - a name the article marks as a pseudonym ("小羊（化名）") is a person's wherever it is written;
 - an interview written as questions to 您 with unlabelled answers: the paragraph after each question is the
@@ -193,6 +195,23 @@ def _speaker(registry, body, anchor):
             "平台有一段",
             "小羊",
         ),
+        (
+            "拥有200万用户的图片社交平台创始人雷军回忆，几年前他想融资时，曾列出了市面上所有可能的投资人。",
+            "几年前他想",
+            "雷军",
+        ),
+        (
+            "GPT-5.5缩小了差距。不仅如此，马斯克喊话，OpenAI的数据调优太机械了，赶紧向Anthropic学习。",
+            "OpenAI的数据",
+            "埃隆·马斯克",
+        ),
+        (
+            "OpenAI已宣布将三款应用整合为一款超级应用。OpenAI期望，这款整合后的产品能让员工围绕统一的目标开展工作。",
+            "这款整合后",
+            "OpenAI",
+        ),
+        ("正如雷军调侃的那样，虽然小偷动作很快，但在如今这种市价下谁才是赢家还很难说。", "虽然小偷", "雷军"),
+        ("奥特曼告诉由九人组成的陪审团，他对那个计划感到非常不安。", "他对那个计划", "萨姆·奥尔特曼"),
         # 声明 as the noun: the company, not "微软发布"
         ("微软发布声明，称将对此次泄露事件展开调查。", "将对此次", "微软"),
     ],
@@ -279,8 +298,9 @@ def test_someone_of_a_trade_after_you_is_unnamed(registry):
     [
         "一个 Telegram 开发者从注册 bot 到收到第一条消息回复，整个过程不超过五分钟。",
         "段永平也不会如此刻薄回复，跟风骂的人本质是先敬罗裳后敬人。",
+        "在诉讼中，奥特曼向陪审团回忆起近十年前一个“令人毛骨悚然的时刻，那是一次很长的会议”。",
     ],
 )
-def test_a_reply_as_a_noun_or_a_manner_is_no_cue(registry, body):
+def test_a_cue_word_as_a_noun_or_inside_another_verb_is_no_cue(registry, body):
     for t, sts in _both(body, registry):
         assert sts == [], (t, sts)

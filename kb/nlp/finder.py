@@ -514,7 +514,9 @@ REL_OBJECT = re.compile(r"[\u4e00-\u9fff][了过](?:[^，。！？；]{0,12})$")
 REL_TAIL = re.compile(r"[^，。！？；：:“”「」]{1,20}的[\u4e00-\u9fffA-Za-z]{1,8}[。！？；，,]")
 # "告诉雷锋网，", "告诉大家：": the one who is told, then a pause or a quote
 RECIPIENT = re.compile(
-    r"\s*(?:我们|我|笔者|《[^》\n]{1,20}》|[\u4e00-\u9fffA-Za-z0-9]{2,8}?)(?=[，,：:]|\s*[“「])"
+    # ("告诉由九人组成的陪审团，…": a group described by what makes it up)
+    r"\s*(?:我们|我|笔者|《[^》\n]{1,20}》|[\u4e00-\u9fffA-Za-z0-9]{2,8}?|由[^，。：:“「\n]{1,10}组成的[\u4e00-\u9fff]{1,4})"
+    r"(?=[，,：:]|\s*[“「])"
 )
 # Weak cues that are speech with no pause after them when a named subject (or a 他/她 standing for one)
 # says them
