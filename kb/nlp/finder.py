@@ -261,6 +261,8 @@ BAD_BEFORE["建议"] = tuple("多项 几项 一项 专长 安全 改进 修改 �
 BAD_AFTER["预测"] = tuple("值 数据 模型 结果 区间".split())
 BAD_AFTER["批评"] = tuple("者 声 家".split())
 BAD_AFTER["回忆"] = tuple("起 了 过 着 的 录 中".split())  # ("回忆起近十年前一个…时刻": recalls an event)
+BAD_BEFORE["指控"] = ("的", "项", "些", "被", "所", "该", "此", "性侵", "刑事")  # ("面临的性侵指控")
+BAD_AFTER["指控"] = ("是", "的", "中", "已")
 # "提出质疑", "外界质疑", "被用户吐槽已久的": a noun, or a passive (the one complained about is the subject)
 BAD_BEFORE["质疑"] = ("提出", "发出", "外界", "的", "被", "所", "遭")
 BAD_BEFORE["吐槽"] = ("被", "所", "遭", "的")
@@ -522,14 +524,14 @@ RECIPIENT = re.compile(
 # says them
 NAMED_WEAK = frozenset(
     "承诺 呼吁 宣称 声称 强调 提醒 建议 指责 批评 警告 否认 确认 证实 敦促 重申 担心 坚称 表态 主张 暗示 澄清 "
-    "吐槽 抱怨 质疑".split()
+    "吐槽 抱怨 质疑 指控".split()
 )
 # ...and those an unnamed group says with no pause (acts of speech, not states like 担心)
 GROUP_WEAK = frozenset("呼吁 批评 敦促 指责 警告 提醒 吐槽 抱怨 质疑".split())
 # A clause in which someone publishes or sends words: a weak cue after it gives what they said
 COMM_ACT = re.compile(
     r"发布|发表|发文|发帖|撰文|致信|写信|去信|签署|公开信|博客|帖子|推文|声明|文章|视频|演讲|讲话|采访|会上|发声|表态|"
-    r"指向|矛头|上书|请愿|呈交|提交"
+    r"指向|矛头|上书|请愿|呈交|提交|诉讼|起诉"
 )
 WEAK_MIDDLE_BAD = re.compile(r"被|正在|时|与|会|的|测试|如何|是否")
 # A view announced by a colon or a dash ("…抛出颠覆性结论：", "…此前的担忧：", "提出了一个对比——")
