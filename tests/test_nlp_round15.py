@@ -15,7 +15,7 @@ these tests:
 - frames and cues: 按X的描述, 从X的解释来看, 在X的蓝图中, 据X观察, X给出的解法是, 告知, 交代, 声明, and an outlet
   in 《》 or a group described by what makes it up as the one told ("告诉《商业内幕》，…", "告诉由九人组成的陪审团，");
   rarer surnames ("安可济CEO应康博士称"); 回忆, 解答, 喊话, 放话 with a pause, 期望 with its own subject (not
-  "回忆起…"); 正如X调侃的那样;
+  "回忆起…"); 正如X调侃的那样; 指控 (also after 提起诉讼，) and 威胁将 (not the nouns);
 - announcements before an inline colon ("有网友说得在理：", "披露了一组数字：", "…转发了…，配文：");
 - a name the article marks as a pseudonym ("小羊（化名）") is a person's wherever it is written;
 - an interview written as questions to 您 with unlabelled answers: the paragraph after each question is the
@@ -212,6 +212,12 @@ def _speaker(registry, body, anchor):
         ),
         ("正如雷军调侃的那样，虽然小偷动作很快，但在如今这种市价下谁才是赢家还很难说。", "虽然小偷", "雷军"),
         ("奥特曼告诉由九人组成的陪审团，他对那个计划感到非常不安。", "他对那个计划", "萨姆·奥尔特曼"),
+        (
+            "马斯克是OpenAI的共同创始人之一。他在 2024 年提起诉讼，指控奥特曼背离了公司的非营利使命。",
+            "奥特曼背离",
+            "埃隆·马斯克",
+        ),
+        ("在最高法院废除其关税计划后，特朗普威胁将对那些耍花样的国家征收更高关税。", "将对那些", "特朗普"),
         # 声明 as the noun: the company, not "微软发布"
         ("微软发布声明，称将对此次泄露事件展开调查。", "将对此次", "微软"),
     ],
@@ -299,6 +305,8 @@ def test_someone_of_a_trade_after_you_is_unnamed(registry):
         "一个 Telegram 开发者从注册 bot 到收到第一条消息回复，整个过程不超过五分钟。",
         "段永平也不会如此刻薄回复，跟风骂的人本质是先敬罗裳后敬人。",
         "在诉讼中，奥特曼向陪审团回忆起近十年前一个“令人毛骨悚然的时刻，那是一次很长的会议”。",
+        "业务经理通常会以一些手段作为威胁，包括但不限于流量置底和下架门店。",
+        "施密特去年面临的性侵指控，至今仍让一些学生非常不满。",
     ],
 )
 def test_a_cue_word_as_a_noun_or_inside_another_verb_is_no_cue(registry, body):

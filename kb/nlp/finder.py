@@ -263,6 +263,7 @@ BAD_AFTER["批评"] = tuple("者 声 家".split())
 BAD_AFTER["回忆"] = tuple("起 了 过 着 的 录 中".split())  # ("回忆起近十年前一个…时刻": recalls an event)
 BAD_BEFORE["指控"] = ("的", "项", "些", "被", "所", "该", "此", "性侵", "刑事")  # ("面临的性侵指控")
 BAD_AFTER["指控"] = ("是", "的", "中", "已")
+BAD_BEFORE["威胁"] = tuple("作为 潜在 的 构成 安全 带来 造成 面临 受到 成为 种 大 些 到 出".split())  # the noun
 # "提出质疑", "外界质疑", "被用户吐槽已久的": a noun, or a passive (the one complained about is the subject)
 BAD_BEFORE["质疑"] = ("提出", "发出", "外界", "的", "被", "所", "遭")
 BAD_BEFORE["吐槽"] = ("被", "所", "遭", "的")
@@ -524,7 +525,7 @@ RECIPIENT = re.compile(
 # says them
 NAMED_WEAK = frozenset(
     "承诺 呼吁 宣称 声称 强调 提醒 建议 指责 批评 警告 否认 确认 证实 敦促 重申 担心 坚称 表态 主张 暗示 澄清 "
-    "吐槽 抱怨 质疑 指控".split()
+    "吐槽 抱怨 质疑 指控 威胁".split()
 )
 # ...and those an unnamed group says with no pause (acts of speech, not states like 担心)
 GROUP_WEAK = frozenset("呼吁 批评 敦促 指责 警告 提醒 吐槽 抱怨 质疑".split())
@@ -1011,6 +1012,8 @@ class Finder:
         nxt = text[p + len(cue) : p + len(cue) + 1]
         if (cue not in NAMED_WEAK and cue != "说") or nxt in "了的过着，,：:“":
             return False
+        if cue == "威胁" and nxt not in "将要会称说":
+            return False  # a threat stated ("特朗普威胁将…"), not the noun ("构成威胁")
         if any(c.start <= p < c.end for c in out[-3:]):
             return False
         q = p + len(cue)
