@@ -17,6 +17,8 @@ these tests:
   rarer surnames ("安可济CEO应康博士称"); 回忆, 解答, 喊话, 放话 with a pause, 期望 with its own subject (not
   "回忆起…"); 正如X调侃的那样; 指控 (also after 提起诉讼，) and 威胁将 (not the nouns);
 - announcements before an inline colon ("有网友说得在理：", "披露了一组数字：", "…转发了…，配文：");
+- after a quote and its attribution ("“…”曹嘉泰对记者说，"), the writer's narration about the speaker
+  ("这位…", "他还隶属于…") is no statement;
 - a name the article marks as a pseudonym ("小羊（化名）") is a person's wherever it is written;
 - an interview written as questions to 您 with unlabelled answers: the paragraph after each question is the
   interviewee's, and an answer under a label ("张：") is left to the label."""
@@ -312,3 +314,19 @@ def test_someone_of_a_trade_after_you_is_unnamed(registry):
 def test_a_cue_word_as_a_noun_or_inside_another_verb_is_no_cue(registry, body):
     for t, sts in _both(body, registry):
         assert sts == [], (t, sts)
+
+
+def test_the_writers_narration_after_a_quotes_attribution_is_no_statement(registry):
+    body = (
+        "“感觉2010年的东南亚就像是2002年的中国。”曹嘉泰对记者说，这位哈佛经济学系毕业的美籍华人个子不高，戴无框眼镜。"
+        "“外层材料会逐渐烧蚀，但不会全部烧尽。”麦克道尔解释道，他还隶属于英国杜伦大学空间研究中心。"
+    )
+    for t, sts in _both(body, registry):
+        assert _at(sts, t, "这位哈佛") is None and _at(sts, t, "他还隶属") is None, (t, sts)
+        assert _at(sts, t, "感觉2010年") is not None, (t, sts)
+
+
+def test_what_is_said_after_a_quotes_attribution_stays(registry):
+    body = "“我们是否摧毁了它们？是的，我们做到了。”泽连斯基称，自己已看到乌方武器击落无人机的视频画面。"
+    for t, sts in _both(body, registry):
+        assert _at(sts, t, "自己已看到") is not None, (t, sts)

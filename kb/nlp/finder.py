@@ -263,7 +263,9 @@ BAD_AFTER["批评"] = tuple("者 声 家".split())
 BAD_AFTER["回忆"] = tuple("起 了 过 着 的 录 中".split())  # ("回忆起近十年前一个…时刻": recalls an event)
 BAD_BEFORE["指控"] = ("的", "项", "些", "被", "所", "该", "此", "性侵", "刑事")  # ("面临的性侵指控")
 BAD_AFTER["指控"] = ("是", "的", "中", "已")
-BAD_BEFORE["威胁"] = tuple("作为 潜在 的 构成 安全 带来 造成 面临 受到 成为 种 大 些 到 出".split())  # the noun
+BAD_BEFORE["威胁"] = tuple(
+    "作为 潜在 的 构成 安全 带来 造成 面临 受到 成为 种 大 些 到 出".split()
+)  # the noun
 # "提出质疑", "外界质疑", "被用户吐槽已久的": a noun, or a passive (the one complained about is the subject)
 BAD_BEFORE["质疑"] = ("提出", "发出", "外界", "的", "被", "所", "遭")
 BAD_BEFORE["吐槽"] = ("被", "所", "遭", "的")
@@ -297,6 +299,12 @@ OUTLET_ADV = re.compile(
 CUE_PAREN = re.compile(r"\s*[（(][^（）()\n]{1,60}[）)]\s*(?=[：:])")
 # what a 说 opens that is no statement ("说白了", "说到底", "说明", "说服")
 SAY_IDIOM = re.compile(r"白了|到底|实话|真的|明|服|起|出|过|了|着|的|法|话|道|是不是")
+# the writer's narration about a speaker ("这位…", "他还隶属于…", "在人群的喊声加剧时他…", "该帖子还…")
+NARRATION_LEAD = re.compile(
+    r"这位|该[\u4e00-\u9fff]{1,3}还|[他她](?:还|也|随后|随即)|在[^，。！？]{1,16}时[他她]"
+)
+# the attribution after a quote, ending in a pause before the text at the end of the window
+AFTER_QUOTE_CUE = re.compile(r"[”」][^，。！？“”「」\n]{1,25}[，,]\s*$")
 # a line that opens with a speaker's label ("张：", "Q:")
 LABELLED_LINE = re.compile(r"[^\s：:，。,]{1,16}[：:]")
 # a person's Latin name introduced with a copula at the start of a paragraph ("Taylor Ling 是一位…设计师")
@@ -2526,6 +2534,17 @@ class Finder:
                         and looks_like_person(name, self.lex)
                         and self.parser.kind_of(name) not in ("organization", "media")
                     )
+        # "“…”曹嘉泰对36氪记者说，这位哈佛…毕业的美籍华人个子不高": after a quote and its attribution, the
+        # writer goes on describing the speaker; that is no statement
+        cands = [
+            c
+            for c in cands
+            if not (
+                c.kind == "indirect"
+                and NARRATION_LEAD.match(text, c.start)
+                and AFTER_QUOTE_CUE.search(text, max(0, c.start - 40), c.start)
+            )
+        ]
         # whichever stage found the speaker, its name is tidied here once; None means no one spoke
         tidied = []
         for c in cands:
