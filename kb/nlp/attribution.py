@@ -857,7 +857,7 @@ _ORG_DESCRIBED = re.compile(
 _ORG_QUALIFIER = re.compile(r"(?:该?研究|论文|项目|共同|退役|知名|资深|神经|气候|计算机)(?:的)?")
 # ... a reference to one named elsewhere ("该校经济学教授", "该机构气候科学家"), whose rest is the title's,
 # a count ("是一名软件工程师"), a bare kind of body ("公司联合创办人"), or a word of the sentence ("由于")
-_ORG_REFERENCE = re.compile(r"(?:该|其|这家|此)(?:机构|学院|大学|校|公司|网站|平台|研究|团队)?(?:的)?")
+_ORG_REFERENCE = re.compile(r"(?:该|这家)(?:机构|学院|大学|校|公司|网站|平台|研究|团队)?(?:的)?|[其此]$")
 _ORG_NONE = frozenset("一名 一位 这位 公司 网站 平台 机构 由于 因为 但是 而".split())
 
 

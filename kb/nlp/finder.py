@@ -2114,7 +2114,9 @@ class Finder:
             while e < len(text) and text[e] not in "，。,.；;\n":
                 e += 1
             tm = [m for m in self.lex.title_re.finditer(text, im.end(), e) if m.end() == e]
-            title = tm[-1].group() if tm else None
+            # (a title the lists do not know: the noun after the clause's last 的, "…设计的设计师")
+            noun = re.search(r"的([\u4e00-\u9fff]{2,6})$", text[im.end() : e])
+            title = tm[-1].group() if tm else noun.group(1) if noun else None
         return Speaker(at, at + len(top), top, "person", name=top, title=title)
 
     def _alias_lines(self, text: str) -> list[Candidate]:
@@ -2244,7 +2246,7 @@ class Finder:
             cs = self._clause_start(text, colon, quotes)
             line = text.rfind("\n", 0, colon) + 1
             if colon - max(cs, line) <= 2 or FIRST_PERSON.search(text, cs, colon):
-                continue  # "点评：…": a label; "我们建议：": the writer's own
+                continue  # "点评：…": a label; "我们建议：": the writer's own (a longer label has no subject)
             tail = re.sub(r"《[^》]*》", "", text[cs:colon])
             if not INLINE_COLON_TAIL.search(tail):
                 continue
@@ -2254,8 +2256,6 @@ class Finder:
             if sp is None and INLINE_COLON_TAIL.fullmatch(tail.strip()) and cs > line:
                 # "用户X转发了…的采访片段，配文：": the subject of the clause before
                 sp = self._inherit_subject(text, cs, quotes)
-            elif sp is None or colon - max(cs, line) <= 6:
-                continue  # ("点评：": a label with no one before it)
             if (
                 sp is None
                 or sp.type not in ("person", "organization", "unnamed")

@@ -80,7 +80,7 @@ OWNED_REPORT = re.compile(
 # a name in Han characters (with a dot for a transliteration), as the registry's people are looked up
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff·]{2,12}")
 # a surname and 某: a person named so as to stay anonymous ("犯罪嫌疑人江某", "王某某")
-PSEUDONYM = re.compile(r"([\u4e00-\u9fff])某某?$")
+SURNAME_MOU = re.compile(r"([\u4e00-\u9fff])某某?$")
 # the place a company's registered name opens with, before the name it goes by ("北京星河动力…")
 PLACE_PREFIXES = frozenset(
     "北京 上海 深圳 广州 杭州 南京 苏州 成都 武汉 西安 天津 重庆 合肥 香港 台湾 中国 美国 日本 韩国 英国 德国 法国".split()
@@ -380,7 +380,7 @@ def local_names(mentions: list[Any], suffixes: tuple[str, ...]) -> dict[str, str
                     if m.text.endswith(suf) and len(m.text) - len(suf) >= 2:
                         out.setdefault(m.text[: -len(suf)], "organization")
                         break
-        elif m.label == "PERSON" and (m.title or getattr(m, "sure", False)) and len(m.text) >= 2:
+        elif m.label == "PERSON" and (m.title or m.sure) and len(m.text) >= 2:
             out[m.text] = "person"  # a title says person even where the tagger also said ORG
     return out
 
@@ -560,13 +560,14 @@ class SpeakerParser:
         if rm is not None:
             cuts.add(rm.end())  # "该公司恢复了…": a reference to the body named before
         head = self.known_org_prefix(region)
-        if head and not SUB_BODY.match(region, len(head)) and not self.lex.title_re.match(region, len(head)):
-            # (not "美国商务部|工业与安全局": a body of the known one, named in full; nor "魅族|总裁白永祥…": the
-            # company before its officer)
-            cuts.add(len(head))
         tm = self.lex.title_re.match(region, len(head)) if head else None
-        if tm is not None and (n := opening_name(region[tm.end() :])):
-            cuts.add(tm.end() + n)  # "魅族总裁白永祥开始…": the officer's name after the title
+        if tm is not None:
+            if n := opening_name(region[tm.end() :]):
+                cuts.add(
+                    tm.end() + n
+                )  # "魅族总裁白永祥开始…": the officer's name after the title, not the company
+        elif head and not SUB_BODY.match(region, len(head)):
+            cuts.add(len(head))  # (not "美国商务部|工业与安全局": a body of the known one, named in full)
         # "黄珍萌发了…": a Chinese name of two or three characters opening the clause, as jieba reads it
         n = opening_name(region)
         if n and region[0] in SURNAMES and not common_word(region[:n]):
@@ -998,7 +999,7 @@ class SpeakerParser:
                     return Speaker(base, end, clean, "person", name=given[i:] + dm.group(2))
         if app is not None:
             return app
-        pm = PSEUDONYM.search(clean)
+        pm = SURNAME_MOU.search(clean)
         if (
             pm is not None
             and pm.group(1) in SURNAMES
