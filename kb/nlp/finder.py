@@ -298,7 +298,7 @@ OUTLET_ADV = re.compile(
 # "爆料（独家｜…）：": the title of the report in parentheses between the cue and its colon
 CUE_PAREN = re.compile(r"\s*[（(][^（）()\n]{1,60}[）)]\s*(?=[：:])")
 # what a 说 opens that is no statement ("说白了", "说到底", "说明", "说服")
-SAY_IDIOM = re.compile(r"白了|到底|实话|真的|明|服|起|出|过|了|着|的|法|话|道|是不是")
+SAY_IDIOM = re.compile(r"白|到|实|真|难|起|来|句|明|服|出|过|了|着|的|法|话|道|是不是")
 # the writer's narration about a speaker ("这位…", "他还隶属于…", "在人群的喊声加剧时他…", "该帖子还…")
 NARRATION_LEAD = re.compile(
     r"这位|该[\u4e00-\u9fff]{1,3}还|[他她](?:还|也|随后|随即)|在[^，。！？]{1,16}时[他她]"
@@ -313,7 +313,7 @@ LATIN_INTRO = re.compile(r"(?:^|\n)\s*([A-Z][a-z]+(?: [A-Z][a-z]+){1,2})\s*是(?
 ONE_SAYING = re.compile(r"(?:这样|这么)?一句(?:话)?(?=\s*[，,：:“「])")
 # "他警告说，…", "否认，称…": a second cue word of saying after the first belongs to the cue, not to what
 # was said (not an idiom like "说白了", "说到底")
-SAY_AGAIN = re.compile(r"(?:[，,]\s*)?(?:称|说)(?![为作号赞道白到实真难起来句明服出过了话])\s*[，,：:]?")
+SAY_AGAIN = re.compile(rf"(?:[，,]\s*)?(?:称(?![为作号赞道])|说(?!{SAY_IDIOM.pattern}))\s*[，,：:]?")
 NOUN_TIME = re.compile(r"的(?:当晚|当天|当日|同时|时候|之际|时|后|之后|前|之前)$")
 # "指责段永平：“…”", "调侃其存在双标：“…”": a weak cue, a short object, then a quote that is what was said
 OBJECT_QUOTE = re.compile(r"[^，。！？；;：:“”「」『』\"\n]{1,12}[：:]?\s*(?=[“「『])")
@@ -1069,20 +1069,10 @@ class Finder:
         clause = text[a : k - 1]
         if len(clause) > 30 or (a > 0 and text[a - 1] not in CLAUSE_BOUND) or self.lex.cue_re.search(clause):
             return None  # (a clause with a cue of its own has its own statement, which this one is part of)
-        pron = _pronoun_head(text, a, k - 1)
-        if pron is not None:
-            return pron
-        h0 = k - 1 - len(clause.lstrip())
-        sp = self.parser.subject_head(text, a, k - 1)
-        if (
-            sp is None
-            or sp.type != "person"
-            or not sp.name
-            or sp.start > h0 + 4
-            or not _proper_shape(sp.name)
-        ):
-            return None
-        return sp
+        sp = self._clause_opener(text, a, k - 1)
+        if sp is None or sp.type == "ref_person":
+            return sp
+        return sp if sp.type == "person" and sp.name and _proper_shape(sp.name) else None
 
     def _act_then_cue(self, text: str, p: int, cue: str, quotes: list[tuple[int, int]]) -> Speaker | None:
         """A weak cue with no pause that opens a clause after one where a named speaker published or sent
@@ -1096,15 +1086,20 @@ class Finder:
         clause = text[a : p - 1]
         if not COMM_ACT.search(clause) or len(clause) > 40 or (a > 0 and text[a - 1] not in CLAUSE_BOUND):
             return None  # (a clause that starts after a closing quote mark has its subject before it)
-        pron = _pronoun_head(text, a, p - 1)
+        sp = self._clause_opener(text, a, p - 1)
+        if sp is None or sp.type == "ref_person":
+            return sp
+        return sp if sp.type in ("person", "organization") and sp.name else None
+
+    def _clause_opener(self, text: str, a: int, end: int) -> Speaker | None:
+        """The 他/她 or the subject that opens the clause text[a:end]; not a name inside its object ("X致信…
+        主席Y，呼吁…")."""
+        pron = _pronoun_head(text, a, end)
         if pron is not None:
             return pron
-        h0 = p - 1 - len(clause.lstrip())
-        # the subject that opens the clause, not a name inside its object ("X致信…主席Y，呼吁…")
-        sp = self.parser.subject_head(text, a, p - 1)
-        if sp is None or sp.type not in ("person", "organization") or not sp.name or sp.start > h0 + 4:
-            return None
-        return sp
+        h0 = end - len(text[a:end].lstrip())
+        sp = self.parser.subject_head(text, a, end)
+        return sp if sp is not None and sp.start <= h0 + 4 else None
 
     @staticmethod
     def _chained(text: str, p: int, cue: str) -> bool:
