@@ -31,6 +31,7 @@ from kb.registry import Registry
 from kb.textnorm import to_simplified
 from tests.nlp_cases import both_scripts as _both
 from tests.nlp_cases import statement_at as _at
+from tests.nlp_cases import who as _who
 
 
 @pytest.fixture(scope="module")
@@ -93,12 +94,6 @@ def test_the_organisation_slot_holds_an_organisation(registry, body, anchor, tit
         assert s is not None and s.speaker_type == "person", (t, sts)
         assert s.title is not None and s.title.endswith(title[-3:]) and len(s.title) == len(title), (t, sts)
         assert (s.organization is None) == (org is None), (t, sts)
-
-
-def _speaker(registry, body, anchor):
-    for t, sts in _both(body, registry):
-        s = _at(sts, t, anchor)
-        yield t, sts, (None if s is None else s.speaker)
 
 
 @pytest.mark.parametrize(
@@ -225,8 +220,9 @@ def _speaker(registry, body, anchor):
     ],
 )
 def test_round15_speakers(registry, body, anchor, speaker):
-    for t, sts, got in _speaker(registry, body, anchor):
-        assert got is not None and to_simplified(got) == speaker, (t, sts)
+    for t, sts in _both(body, registry):
+        got = _who(sts, t, anchor)
+        assert got is not None and got[0] is not None and to_simplified(got[0]) == speaker, (t, sts)
 
 
 @pytest.mark.parametrize(
@@ -248,8 +244,9 @@ def test_round15_speakers(registry, body, anchor, speaker):
     ],
 )
 def test_round15_no_wrong_speaker(registry, body, anchor, not_speaker):
-    for t, sts, got in _speaker(registry, body, anchor):
-        assert got is None or to_simplified(got) != not_speaker, (t, sts)
+    for t, sts in _both(body, registry):
+        got = _who(sts, t, anchor)
+        assert got is None or got[0] is None or to_simplified(got[0]) != not_speaker, (t, sts)
 
 
 def test_a_bare_shuo_inside_a_statement_or_an_idiom_starts_nothing(registry):
