@@ -865,8 +865,6 @@ def _tidy_org(org: str, title: str | None) -> tuple[str, str | None]:
     """The organisation's own name: without the front of a title a parse left on it, and without a
     description before a Latin name."""
     org = org.strip().removeprefix("这是")  # "这是来客CEO姚海平…说的一句话"
-    if org in _ORG_NONE:
-        return "", title
     if title and (rm := _ORG_REFERENCE.match(org)) is not None and rm.end() > 0:
         rest = org[rm.end() :]
         return "", (rest + title if rest and not rest.startswith("的") else title)
