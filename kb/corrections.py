@@ -197,6 +197,7 @@ def correct_speaker(
             "speaker_id": None,
             "speaker_type": "unnamed",
             "anonymous": 1,
+            "confidence": 1.0,  # an analyst's word: no longer "unsure" (kb/nlp/confidence.py)
         }
         _write(store, row, "speaker", old, None, changes, note)
         return _result(store, statement_id, "speaker", old, None, learned=None)
@@ -213,7 +214,7 @@ def correct_speaker(
         entity = _remember(store, reg, learned)
     assert entity is not None
 
-    changes = {"speaker": entity.name, "speaker_id": entity.id, "anonymous": 0}
+    changes = {"speaker": entity.name, "speaker_id": entity.id, "anonymous": 0, "confidence": 1.0}
     if entity.is_person:
         changes["speaker_type"] = "person"
         role = reg.role_on(entity.id, day, approximate=True)

@@ -54,6 +54,8 @@ class Statement:
     organization: str | None = None
     speaker_id: str | None = None  # registry id of the person/company/outlet, when known
     company_id: str | None = None  # registry id of `organization`, when known
+    # probability that the speaker is right (kb/nlp/confidence.py); None where no model was trained
+    confidence: float | None = None
     topics: list[str] = field(default_factory=list)
     stance: Stance | None = None  # stance toward the first topic's proposition
     stances: dict[str, Stance] = field(default_factory=dict)  # per topic

@@ -38,6 +38,7 @@ fi
 python -m kb.embed.convert --quiet
 python -m kb.nlp.ner_crf train --quiet  # NER CRF from ../shared/data/cluener/train.json (~3 min, once; skipped without it)
 python -m kb.nlp.antecedents train --quiet  # the antecedent ranker from the gold set (~30 s; skipped without ../shared)
+python -m kb.nlp.confidence train --quiet  # how far each statement's speaker can be trusted (~20 s; after the ranker)
 
 if [ $want_test = 1 ] && ! command -v chromium >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

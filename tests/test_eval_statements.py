@@ -117,6 +117,12 @@ FLOORS = {  # split -> metric -> floor
     # session 15's rules); 0.896 / 0.693 once the batch's rulings made 9 label changes (335 statements); 0.889 /
     # 0.693 after round 15
     "test-b31": {"precision": 0.87, "recall": 0.67},
+    # blind 0.886 / 0.664, never tuned on (60 articles, 363 statements; labelled in session 17 and measured with
+    # session 16's rules); 0.886 / 0.669 once the batch's rulings made 4 label changes (359 statements)
+    "test-b32": {"precision": 0.86, "recall": 0.64},
+    # blind 0.893 / 0.668, never tuned on (60 articles, 274 statements; labelled in session 17 and measured with
+    # session 16's rules); 0.893 / 0.673 once the batch's rulings made 4 label changes (272 statements)
+    "test-b33": {"precision": 0.87, "recall": 0.65},
     # the never-tuned batches. Until session 10 batches 17 to 20 (1,159 statements): 0.878 / 0.711 with the
     # rules of session 9, 0.892 / 0.718 with the antecedent ranker. Since session 11 batches 18 to 21
     # (240 articles, 1,124 statements: batch 17 joined the tuned set, batch 21 was labelled): 0.888 / 0.697
@@ -135,17 +141,18 @@ FLOORS = {  # split -> metric -> floor
     # batches 28 and 29 (batches 20 to 29, 600 articles, 2,950 statements, labelled in session 15): 0.898 / 0.704
     # with round 13's rules, 0.897 / 0.711 after round 14; the floors hold. With batches 30 and 31 (batches 20 to
     # 31, 720 articles, 3,537 statements, labelled in session 16): 0.896 / 0.707 with round 14's rules, 0.896 /
-    # 0.713 after round 15; the floors hold
+    # 0.713 after round 15; the floors hold. With batches 32 and 33 (batches 20 to 33, 840 articles, 4,168
+    # statements, labelled in session 17): 0.895 / 0.707 with round 15's rules; the floors hold
     "unseen": {"precision": 0.88, "recall": 0.70},
 }
 
 
 def test_gold_set_shape() -> None:
     gold = load_gold(GOLD)
-    assert len(gold) >= 1717
+    assert len(gold) >= 1837
     assert len({g["feed"].split("/")[0] + g["feed"] for g in gold}) >= 3
     n = sum(1 for g in gold for s in g["statements"] if not s.get("optional"))
-    assert n >= 8450
+    assert n >= 9081
     assert {g["split"] for g in gold} == {"dev", "test"}
     assert all(g["split"] == "test" for g in gold if g.get("batch", 1) >= 2)
 
@@ -164,6 +171,12 @@ def scores() -> dict:
         assert antecedents.active() is not None, (
             "the antecedent ranker is missing or stale: run scripts/setup.sh"
         )
+        from kb.nlp import confidence
+
+        # and with the statement-confidence model fitted after it
+        assert confidence.active() is not None, (
+            "the confidence model is missing or stale: run scripts/setup.sh"
+        )
     from kb.registry import Registry
 
     return evaluate(GOLD, data, Registry.load())
@@ -176,6 +189,19 @@ def test_statement_floors(scores: dict, split: str) -> None:
     got = scores[split]["all"]
     for metric, floor in FLOORS[split].items():
         assert got[metric] >= floor - EPS, f"{split} {metric} {got[metric]} < {floor}"
+
+
+@pytest.mark.shared
+def test_confident_view_on_articles_nothing_was_tuned_on(scores: dict) -> None:
+    """The statements the confidence model scores CONFIDENT or above (the app's view without the
+    "unsure speaker" ones) have far fewer wrong speakers, on batches neither the rules nor the model saw.
+    Measured in session 17: unseen (batches 20-33) 0.945 / 0.625 against 0.895 / 0.707 for all statements;
+    batches 32 and 33, labelled after the model's features were fixed: 0.936 / 0.616 and 0.955 / 0.625."""
+    conf, every = scores["unseen"]["confident"], scores["unseen"]["all"]
+    assert conf["precision"] >= 0.93 - EPS / 2
+    assert conf["recall"] >= 0.60 - EPS / 2
+    assert conf["precision"] - every["precision"] >= 0.04  # measured +0.050
+    assert conf["predicted"] >= 0.8 * every["predicted"]  # it keeps most statements: measured 84%
 
 
 def _acc(scores: dict, splits: tuple[str, ...], key: str) -> float:
@@ -267,6 +293,12 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     # rulings and after round 15)
     assert scores["test-b31"]["title_accuracy"] >= 0.81
     assert scores["test-b31"]["organization_accuracy"] >= 0.82
+    # batch 32 (blind: 0.798 / 0.724, n=104 / 98 with round 15's rules, also after its rulings)
+    assert scores["test-b32"]["title_accuracy"] >= 0.77
+    assert scores["test-b32"]["organization_accuracy"] >= 0.70
+    # batch 33 (blind: 0.797 / 0.610, n=64 / 59 with round 15's rules, also after its rulings)
+    assert scores["test-b33"]["title_accuracy"] >= 0.77
+    assert scores["test-b33"]["organization_accuracy"] >= 0.58
     # never tuned on: roles of people the rules have not met. Batches 17-20 (until session 10): 0.886 /
     # 0.766, n=341 / 307; batches 18-21 (since session 11, a new split): 0.874 / 0.776, n=333 / 299 with
     # session 10's rules, 0.875 / 0.779, n=337 / 303 after round 10; batches 18-22 (since session 12, a new
@@ -278,5 +310,11 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     # with batches 28 and 29 (batches 20-29): 0.848 / 0.752, n=923 / 824 with round 13's rules, 0.850 / 0.751,
     # n=933 / 832 after round 14; with batches 30 and 31 (batches 20-31): 0.847 / 0.757, n=1121 / 993 with
     # round 14's rules, 0.845 / 0.758, n=1125 / 997 after round 15
+    # With batches 32 and 33 (batches 20-33, session 17): 0.839 / 0.748, n=1293 / 1154 with round 15's rules;
+    # the new batches' organisations are harder (0.72 and 0.61), so the organisation floor of the larger
+    # split is set from that measurement, and batches 20-31 keep theirs
     assert scores["unseen"]["title_accuracy"] >= 0.82
-    assert scores["unseen"]["organization_accuracy"] >= 0.75
+    assert scores["unseen"]["organization_accuracy"] >= 0.74
+    b20_31 = tuple(f"test-b{b}" for b in range(20, 32))
+    assert _acc(scores, b20_31, "title") >= 0.82  # measured 0.845 (n=1125)
+    assert _acc(scores, b20_31, "organization") >= 0.75  # measured 0.758 (n=997)

@@ -334,3 +334,22 @@ def test_dates_are_the_sources_own_days(kb_home: Path) -> None:
     at.sidebar.date_input(key="f_since").set_value(date(2024, 5, 14))
     at.sidebar.date_input(key="f_until").set_value(date(2024, 5, 14)).run()
     assert "成本必须降下来" not in unescape(texts(at))
+
+
+def test_search_marks_an_unsure_speaker_and_can_hide_it(kb_home: Path) -> None:
+    """A statement the confidence model doubts carries an "unsure speaker" badge; the sidebar's "Hide
+    unsure speakers" leaves it out and keeps the rest."""
+    db = sqlite3.connect(kb_home / "kb.sqlite3")
+    with db:
+        db.execute("UPDATE statements SET confidence = 0.37 WHERE text LIKE '%纯API模式%'")
+        db.execute("UPDATE statements SET confidence = 0.97 WHERE text NOT LIKE '%纯API模式%'")
+    db.close()
+    at = run_app()
+    at.text_input(key="q").set_value("价格战").run()
+    shown = unescape(texts(at))
+    assert "纯API模式" in shown and "更多是營銷" in shown
+    assert "unsure speaker · 0.37" in shown and shown.count("unsure speaker") == 1
+    at.checkbox(key="f_hide_unsure").check().run()
+    assert not at.exception
+    hidden = unescape(texts(at))
+    assert "纯API模式" not in hidden and "更多是營銷" in hidden

@@ -202,9 +202,11 @@ def search(
     since: str | None = None,
     until: str | None = None,
     limit: int = 30,
+    hide_unsure: bool = False,
 ) -> dict[str, Any]:
     """Statements for `query` minus the chips the user removed, plus the sidebar's filters; best
-    first, syndicated copies folded into one hit. Returns {"hits", "text", "notes"}."""
+    first, syndicated copies folded into one hit. `hide_unsure` leaves out statements whose speaker the
+    confidence model doubts. Returns {"hits", "text", "notes"}."""
     if lib("kb.search") is None:
         parsed = _fallback_parse(kbase, query)
         chips = [c for i, c in enumerate(parsed["chips"]) if i not in removed]
@@ -244,6 +246,7 @@ def search(
         pq.since = date.fromisoformat(since)
     if until:
         pq.until = date.fromisoformat(until)
+    pq.hide_unsure = hide_unsure
     index = vector_index(kbase)
     result = lib_search(kbase.store, index, kbase.embedder, registry(kbase), pq, limit=limit)
     notes = list(result.notes)

@@ -17,6 +17,7 @@ import streamlit as st
 
 from kb.dates import local_day
 from kb.errors import KbError
+from kb.nlp.confidence import unsure
 from ui import backend
 from ui.data import clear_data, kb
 
@@ -116,6 +117,8 @@ def statement_card(
             badges.append(f":violet-badge[also in {n} source{'s' if n != 1 else ''}]")
         if s.get("corrected"):
             badges.append(":orange-badge[corrected]")
+        elif unsure(s.get("confidence")):
+            badges.append(f":red-badge[unsure speaker · {s['confidence']:.2f}]")
         st.markdown(" ".join(badges))
         with st.expander("Context"):
             if "context_before" in s:

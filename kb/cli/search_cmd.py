@@ -54,6 +54,14 @@ def parse_day(value: str | None, as_of: date | None, *, end: bool = False) -> da
     raise UsageError(f"cannot read the date {value!r}; use YYYY-MM-DD (e.g. 2024-05-01)")
 
 
+def _unsure(h: dict[str, Any]) -> str:
+    """A mark for a speaker the confidence model doubts (kb/nlp/confidence.py), unless an analyst fixed it."""
+    from kb.nlp.confidence import unsure
+
+    c = h.get("confidence")
+    return f" [unsure speaker: {c:.2f}]" if unsure(c, h.get("corrected")) else ""
+
+
 def _fmt_hit(n: int, h: dict[str, Any], color: bool) -> str:
     text = h["text"]
     if color:
@@ -79,7 +87,9 @@ def _fmt_hit(n: int, h: dict[str, Any], color: bool) -> str:
     )
     lines = [
         f"{n}. “{text}”",
-        f"   — {who}" + (f" ({role})" if role else "") + f" · {day} · {h.get('source') or '?'}{also}",
+        f"   — {who}"
+        + (f" ({role})" if role else "")
+        + f"{_unsure(h)} · {day} · {h.get('source') or '?'}{also}",
         f"   {h.get('article_title') or ''}" + (f" <{h['url']}>" if h.get("url") else ""),
     ]
     if not color and h.get("highlights"):
@@ -117,6 +127,10 @@ def register(group: click.Group) -> None:
         "--mode", type=click.Choice(["hybrid", "keyword", "vector"]), default="hybrid", show_default=True,
         help="Retrievers to use.",
     )  # fmt: skip
+    @click.option(
+        "--hide-unsure", is_flag=True,
+        help="Leave out statements whose speaker the confidence model doubts (marked 'unsure speaker').",
+    )  # fmt: skip
     @click.option("--explain", is_flag=True, help="Show how the query was understood (filters, text).")
     @click.option(
         "--csv", "csv_out", metavar="FILE|-", help="Also write the hits as CSV to FILE (or - for stdout)."
@@ -132,6 +146,7 @@ def register(group: click.Group) -> None:
         limit: int,
         as_of: str | None,
         mode: str,
+        hide_unsure: bool,
         explain: bool,
         csv_out: str | None,
     ) -> None:
@@ -146,6 +161,7 @@ def register(group: click.Group) -> None:
           kb search "what did Xiaomi say about chips last quarter" --explain
           kb search 价格战 --company 百度 --since 2024-05-01 --json
           kb search 开源 --csv results.csv
+          kb search "price war marketing" --hide-unsure
         """
         from kb.base import KnowledgeBase
         from kb.search import search
@@ -174,6 +190,7 @@ def register(group: click.Group) -> None:
                 limit=limit,
                 mode=mode,
                 as_of=today,
+                hide_unsure=hide_unsure,
             )
         finally:
             kb.close()

@@ -138,7 +138,7 @@ class Tally:
 @dataclass
 class Report:
     tallies: dict[str, Tally] = field(
-        default_factory=lambda: {k: Tally() for k in ("all", "direct", "indirect", "unnamed")}
+        default_factory=lambda: {k: Tally() for k in ("all", "direct", "indirect", "unnamed", "confident")}
     )
     title: list[int] = field(default_factory=lambda: [0, 0])
     org: list[int] = field(default_factory=lambda: [0, 0])
@@ -151,6 +151,13 @@ class Report:
         d["organization_accuracy"] = round(self.org[0] / self.org[1], 4) if self.org[1] else None
         d["title_n"], d["organization_n"], d["articles"] = self.title[1], self.org[1], self.articles
         return d
+
+
+def confident(p: Statement) -> bool:
+    """The statement is in the "confident only" view (kb/nlp/confidence.py)."""
+    from kb.nlp.confidence import CONFIDENT
+
+    return p.confidence is not None and p.confidence >= CONFIDENT
 
 
 def _cats(kind: str, stype: str) -> list[str]:
@@ -194,7 +201,7 @@ def score_article(
             else _cats(p.kind, p.speaker_type)
         )
         ok = mg is not None and speaker_ok(p, mg, registry)
-        for c in cats:
+        for c in cats + (["confident"] if confident(p) else []):
             rep.tallies[c].pred += 1
             rep.tallies[c].tp += int(ok)
         if not ok:
@@ -219,6 +226,9 @@ def score_article(
         for c in _cats(kind, g["speaker_type"]):
             rep.tallies[c].gold += 1
             rep.tallies[c].hit += int(ok)
+        # the confident view's recall is over all gold statements: what an analyst misses by using it
+        rep.tallies["confident"].gold += 1
+        rep.tallies["confident"].hit += int(ok and fpi is not None and confident(preds[fpi]))
         if not ok:
             rep.errors.append(
                 {
@@ -335,6 +345,13 @@ def register(group: click.Group) -> None:
                 else "off (KB_RANKER=off, or run: python -m kb.nlp.antecedents train)"
             )
         )
+        from kb.nlp import confidence
+
+        ctx.info(
+            f"statement confidence: on (confident = {confidence.CONFIDENT} and above)"
+            if confidence.active()
+            else "statement confidence: off (run: python -m kb.nlp.confidence train)"
+        )
         if ctx.json:
             for split in _shown(res):
                 ctx.emit({"split": split, **res[split]})
@@ -345,8 +362,10 @@ def register(group: click.Group) -> None:
         for split in _shown(res):
             r = res[split]
             click.echo(f"[{split}] articles={r['articles']}")
-            for k in ("all", "direct", "indirect", "unnamed"):
+            for k in ("all", "direct", "indirect", "unnamed", "confident"):
                 t = r[k]
+                if k == "confident" and not t["predicted"]:
+                    continue  # no confidence model (run: python -m kb.nlp.confidence train)
                 click.echo(
                     f"  {k:9s} P={t['precision']:.3f} R={t['recall']:.3f} (pred {t['predicted']}, gold {t['gold']})"
                 )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kb.nlp import confidence
 from kb.nlp.attribution import Attributor, resolve
 from kb.nlp.entities import EntityFinder
 from kb.nlp.finder import Finder, quote_spans
@@ -120,7 +121,9 @@ class AttributionStage(_Stage):
     def __call__(self, doc: Doc) -> Doc:
         original = doc.user_data.get("original", doc_text(doc))
         published: date | None = doc.user_data.get("published")
+        cands = doc._.kb_candidates or []
         doc._.statements = self.ctx.attributor.statements(
-            original, doc._.kb_candidates or [], doc._.kb_mentions or [], published, doc_text(doc)
+            original, cands, doc._.kb_mentions or [], published, doc_text(doc)
         )
+        confidence.assign(doc_text(doc), doc._.statements, cands)
         return doc

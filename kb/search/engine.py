@@ -285,7 +285,7 @@ def _vector_search(
     3. more: a larger unfiltered over-fetch sized by the pass rate seen in step 1;
     4. still short: Chroma's own filtered search (the slow, always-right path)."""
     where = chroma_where(pq, rv)
-    if where is None:
+    if where is None and not pq.hide_unsure:
         return list(index.query(vec, k))
     if store is None or not hasattr(index, "query_among"):
         return list(index.query(vec, k, where=where))
@@ -310,6 +310,10 @@ def _vector_search(
             hits = _passing(store, near, cond, params)
         if len(hits) >= k or len(near) < m:
             return hits[:k]
+    if where is None:
+        # only the confidence filter, which the index metadata does not hold; it passes most statements,
+        # so the over-fetches above found nearly all there are
+        return hits[:k]
     return list(index.query(vec, k, where=where))
 
 
@@ -361,14 +365,17 @@ def search(
     as_of: date | None = None,
     fusion: Fusion = DEFAULT_FUSION,
     context: bool = True,
+    hide_unsure: bool = False,
 ) -> SearchResult:
-    """Statements that answer `query`, best first (see the module docstring)."""
+    """Statements that answer `query`, best first (see the module docstring). `hide_unsure` leaves out
+    statements whose speaker the confidence model doubts."""
     if mode not in MODES:
         from kb.errors import UsageError
 
         raise UsageError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
     pq = parse_query(query, registry, as_of) if isinstance(query, str) else query
     pq = add_options(pq, registry, speaker=speaker, company=company, topic=topic, since=since, until=until)
+    pq.hide_unsure = pq.hide_unsure or hide_unsure
     notes = list(pq.notes)
     limit = max(1, min(int(limit), 1000))
     if pq.since and pq.until and pq.since > pq.until:

@@ -17,6 +17,7 @@ MAX_CONTEXT = 240  # characters of context per side, so one huge paragraph canno
 STATEMENT_FIELDS = (
     "id", "speaker", "speaker_id", "speaker_mention", "speaker_type", "anonymous", "organization",
     "company_id", "title", "text", "kind", "cue", "start", "end", "topics", "stance", "quote_key",
+    "confidence",
 )  # fmt: skip
 
 

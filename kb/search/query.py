@@ -79,6 +79,8 @@ class ParsedQuery:
     # English words of the text with their Chinese terms (kb.search.crosslingual); the retrievers
     # search these terms too, so an English question finds Chinese statements.
     translations: list[Translation] = field(default_factory=list)
+    # leave out statements whose speaker the confidence model doubts (kb/nlp/confidence.py `unsure`)
+    hide_unsure: bool = False
 
     @property
     def zh_terms(self) -> list[str]:
@@ -131,6 +133,7 @@ class ParsedQuery:
             "topic_filter": self.topic_filter,
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None,
+            "hide_unsure": self.hide_unsure,
             "translation": {t.english: list(t.terms) for t in self.translations},
             "explain": self.explain(),
         }

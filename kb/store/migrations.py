@@ -277,10 +277,17 @@ def m005_correction_anchors(db: sqlite3.Connection) -> None:
     )
 
 
+def m006_statement_confidence(db: sqlite3.Connection) -> None:
+    # How far the speaker can be trusted (kb/nlp/confidence.py): NULL for statements extracted before
+    # the model existed or without it; the app marks the ones below its "confident" mark.
+    run_script(db, "ALTER TABLE statements ADD COLUMN confidence REAL;")
+
+
 MIGRATIONS: list[Migration] = [
     m001_create_tables,
     m002_fulltext,
     m003_index_tombstones,
     m004_search_name_indexes,
     m005_correction_anchors,
+    m006_statement_confidence,
 ]

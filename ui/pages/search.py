@@ -9,6 +9,7 @@ from datetime import date
 
 import streamlit as st
 
+from kb.nlp.confidence import unsure
 from ui import components
 from ui.components import md_text, statement_card, topic_name
 from ui.data import q
@@ -47,6 +48,10 @@ with st.sidebar:
     if use_dates:
         since = st.date_input("Since", value=date(date.today().year, 1, 1), key="f_since")
         until = st.date_input("Until", value=date.today(), key="f_until")
+    hide_unsure = st.checkbox(
+        "Hide unsure speakers", key="f_hide_unsure",
+        help="Leave out statements whose attribution the confidence model doubts (marked 'unsure speaker').",
+    )  # fmt: skip
     limit = st.slider("Results", 10, 100, 30, step=10, key="f_limit")
 
 # The query's own filters, as chips the user can switch off (their words go back to the text).
@@ -69,9 +74,11 @@ filters = dict(
 )  # fmt: skip
 browsing = not query.strip() and not any(filters.values())
 if browsing:
-    result = {"hits": q("statements_of", limit=limit), "text": "", "notes": []}
+    newest = q("statements_of", limit=limit)
+    result = {"hits": [h for h in newest if not (hide_unsure and unsure(h.get("confidence"), h.get("corrected")))],
+              "text": "", "notes": []}  # fmt: skip
 else:
-    result = q("search", query, removed=removed, limit=limit, **filters)
+    result = q("search", query, removed=removed, limit=limit, hide_unsure=hide_unsure, **filters)
 hits, text = result["hits"], result["text"]
 for note in result["notes"]:
     st.caption(md_text(note))
