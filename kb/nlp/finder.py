@@ -12,6 +12,7 @@ from kb.nlp.lexicon import SURNAMES, Lexicon, common_word, looks_like_person
 from kb.nlp.lexicon import pos_tags as _pos
 from kb.nlp.speakers import LOCAL_NAMES, PARENS, PLURAL_PRONOUNS, Speaker, SpeakerParser
 from kb.nlp.subjects import REPRESENTATIVE_TAIL, TAIL_OK, SubjectTagger
+from kb.textnorm import same_alias
 
 OPEN_CLOSE = {"“": "”", "「": "」", "『": "』", '"': '"'}
 SENT_END = "。！？!?\n"
@@ -472,10 +473,27 @@ ANNOUNCE = re.compile(
 # Documents an organisation issues itself: with no issuer in sight, the organisation the sentence before
 # is about ("Synchrony是…发行商。新闻稿写道") issued it. A letter or a post needs its writer named.
 ORG_DOCS = ("声明", "公告", "新闻稿", "邮件", "通知", "招聘", "备忘录", "文档")
+# ...and those that, with no issuer in sight at all, are the paper of the company the article is about
+OWN_DOCS = ("声明", "公告", "新闻稿", "通知", "招聘", "文档")
 # "该局", "该委员会": the head noun of an organisation named earlier
 REF_HEAD = re.compile(
     r"^(?:该|这个|这家)(局|部|委|委员会|协会|组织|法院|政府|办公室|部门|银行|集团|基金会|研究院|研究所|大学)$"
 )
+# "该校": the university or college named last, wherever it stands in its clause
+SCHOOL_REF = re.compile(r"(?:该|这所)(?:校|学校)")
+SCHOOL_NAME = re.compile(r"[A-Za-z\u4e00-\u9fff]{2,16}(?:大学|学院)")
+
+
+def _school_before(text: str, cs: int) -> Speaker | None:
+    found = None
+    for m in SCHOOL_NAME.finditer(text, max(0, cs - 400), cs):
+        found = m
+    if found is None:
+        return None
+    name = found.group()
+    return Speaker(found.start(), found.end(), name, "organization", name=name)
+
+
 # "有消息称": an unnamed source
 SOME_REPORT = re.compile(r"\s*(?:另|也|还|又|此前|此外|另外)?有")
 # An outlet's name in a report frame: no function words (not "惯例以及各种曝光")
@@ -542,6 +560,17 @@ COMM_ACT = re.compile(
     r"发布|发表|发文|发帖|撰文|致信|写信|去信|签署|公开信|博客|帖子|推文|声明|文章|视频|演讲|讲话|采访|会上|发声|表态|"
     r"指向|矛头|上书|请愿|呈交|提交|诉讼|起诉"
 )
+# Cues that go on a named sentence subject after a comma with no pause of their own (_topic_then_cue)
+# (not 希望 or 提出: after an act, a named body's plan or proposal, no statement, about as often as not)
+TOPIC_CUES = (GOES_ON_CUES | NAMED_WEAK) - {"希望", "提出"}
+# a group of people after a name: the name is theirs, not the subject ("剑桥团队", "Servo 开发者")
+GROUP_AFTER = re.compile(
+    r"\s*(?:团队|开发者|研发人员|研究人员|工程师|员工|用户|受众|网友|专家|学者|官员|人士|代表|成员)"
+)
+# what opens a clause with its object, not its subject
+PREPOSITIONS = frozenset("对向与和跟给把从为将在于")
+# a passive or a causative: the one acting in the sentence is not its subject
+PASSIVE_OR_CAUSE = re.compile(r"被|让|使|令|遭|受到|据")
 WEAK_MIDDLE_BAD = re.compile(r"被|正在|时|与|会|的|测试|如何|是否")
 # A view announced by a colon or a dash ("…抛出颠覆性结论：", "…此前的担忧：", "提出了一个对比——")
 VIEW_COLON = re.compile(
@@ -1043,7 +1072,9 @@ class Finder:
             and cue in GROUP_WEAK
             and not sp.mention.endswith(("界", "外界"))
         )
-        if not pron and not group and (sp.type not in ("person", "organization", "media") or not sp.name):
+        # "该机构指控…", "这家公司承诺…": a reference to a body named before, resolved later like 他
+        ref = sp.type == "ref_org" and sp.mention.startswith(("该", "这家"))
+        if not (pron or group or ref) and (sp.type not in ("person", "organization", "media") or not sp.name):
             return False
         if cue == "说" and (sp.type != "person" or not sp.name or not _proper_shape(sp.name)):
             return False  # "特朗普去年10月说西班牙…": bare 说 only after a person's own name
@@ -1073,6 +1104,51 @@ class Finder:
         if sp is None or sp.type == "ref_person":
             return sp
         return sp if sp.type == "person" and sp.name and _proper_shape(sp.name) else None
+
+    def _topic_then_cue(
+        self, text: str, p: int, cue: str, quotes: list[tuple[int, int]], out: list[Candidate]
+    ) -> Speaker | None:
+        """A cue with no pause that opens a clause after a comma (after 并/还/同时 … at most) in a sentence
+        whose subject is named before it ("Unit 42已将该漏洞通报给Google，并建议…", "拉赫蒂市方面对这一决定
+        予以欢迎，并希望…", "TDF近日把矛头指向了欧盟委员会，指责…"): the subject said it. Chinese keeps one
+        subject over a chain of clauses; only a named person or body counts, and not after a passive or a
+        causative, where the one acting is someone else ("X被Y批评，…", "让用户觉得，…")."""
+        if cue not in TOPIC_CUES or any(c.start <= p < c.end for c in out[-3:]):
+            return None
+        cs = self._clause_start(text, p, quotes)
+        if cs == 0 or text[cs - 1] not in "，," or not (cs == p or GOES_ON_LEAD.fullmatch(text, cs, p)):
+            return None
+        q = p + len(cue)
+        if text[q : q + 1] in "了的过着得" or _clause_end(text, q) - q < 6:
+            return None
+        s0 = max(text.rfind(ch, 0, cs) for ch in "。！？!?\n") + 1
+        if (
+            cs - s0 > 150
+            or PASSIVE_OR_CAUSE.search(text, s0, cs)
+            or any(a < cs and b > s0 for a, b in quotes)
+        ):
+            return None
+        sp = None
+        a = s0
+        while a < cs - 1:
+            b = min([i for i in (text.find(ch, a, cs) for ch in "，,；;") if i >= 0] or [cs - 1])
+            head = text[a:b].lstrip()
+            opener = None
+            if head[:1] not in PREPOSITIONS:  # ("对马斯克的计划作出评价": an object, no subject)
+                opener = self._clause_opener(text, a, b)
+                crf = self.subjects.opener(text, a, b)
+                if crf is not None and (opener is None or crf.start <= opener.start < opener.end < crf.end):
+                    opener = crf  # ("OpenAI 首席执行官山姆·奥特曼…": the officer, not the company before the title)
+            if opener is not None:
+                if sp is not None and not same_alias(opener.name or opener.mention, sp.name or sp.mention):
+                    return None  # a second subject: whose the cue is, is not known here
+                sp = sp or opener
+            a = b + 1
+        if sp is None or sp.type not in ("person", "organization") or not sp.name:
+            return None
+        if GROUP_AFTER.match(text, sp.end) or self.lex.title_re.match(text, sp.end):
+            return None  # ("捷克外交部长…": a title or a group of the body's is the subject, and unnamed)
+        return sp
 
     def _act_then_cue(self, text: str, p: int, cue: str, quotes: list[tuple[int, int]]) -> Speaker | None:
         """A weak cue with no pause that opens a clause after one where a named speaker published or sent
@@ -1124,6 +1200,7 @@ class Finder:
                 or self._named_weak(text, p, cue, quotes, out)
                 or (act_sp := self._act_then_cue(text, p, cue, quotes)) is not None
                 or (act_sp := self._then_said(text, p, cue, quotes, out)) is not None
+                or (act_sp := self._topic_then_cue(text, p, cue, quotes, out)) is not None
             ):
                 continue
             pm = CUE_PAREN.match(text, mend)
@@ -1236,7 +1313,11 @@ class Finder:
                 ):
                     speaker = out[-1].speaker
                 else:
-                    speaker = act_sp or self._inherit_subject(text, cs, quotes)
+                    speaker = (
+                        act_sp
+                        or self._inherit_subject(text, cs, quotes)
+                        or self._topic_then_cue(text, p, cue, quotes, out)
+                    )
                 if speaker is None:
                     continue
             if (
@@ -1276,7 +1357,9 @@ class Finder:
                 if ante is not None:
                     speaker = speaker.copy(org=ante.name)
             if speaker.type == "ref_org":
-                ante = self._sentence_subject(text, cs, quotes)
+                ante = (
+                    _school_before(text, cs) if SCHOOL_REF.fullmatch(speaker.mention.strip()) else None
+                ) or self._sentence_subject(text, cs, quotes)
                 hm = REF_HEAD.match(speaker.mention)
                 if ante is None and hm:
                     ante = self._named_antecedent(text, cs, hm.group(1))
@@ -1603,9 +1686,37 @@ class Finder:
                 return ante
             a = self._sentence_start(text, e)
             if a >= e - 1:
-                return None
+                break
             e = a
-        return None
+        # a company's own paper in an article about that company ("新闻稿称", "公告还强调", "招聘信息写道")
+        return self._main_org(text, sp.start) if kind in OWN_DOCS else None
+
+    def _main_org(self, text: str, end: int) -> Speaker | None:
+        """The organisation the article is about up to `end`: named at least three times, and at least
+        twice as often as any other."""
+        counts = {
+            n: text.count(n, 0, end)
+            for n, kind in (LOCAL_NAMES.get() or {}).items()
+            if kind == "organization" and len(n) >= 2
+        }
+        counts = {n: c for n, c in counts.items() if c}
+        ranked = sorted(counts, key=lambda n: -counts[n])
+        # (every name competes, but a common word the tagger took for a body, "地图", is no answer)
+        top = next((n for n in ranked if not common_word(n)), None)
+        if top is None:
+            return None
+        # one organisation under several names ("宇树"/"宇树科技", "Google"/"Google地图") counts once
+        family = [n for n in ranked if top in n or n in top]
+        others = [counts[n] for n in ranked if n not in family]
+        if counts[top] < 3 or (others and counts[top] < 2 * max(others)):
+            return None
+
+        def alone(n: str) -> int:  # written as itself, not inside a longer name of the family
+            return counts[n] - sum(counts[m] for m in family if m != n and n in m)
+
+        name = max(family, key=lambda n: (alone(n), len(n)))
+        at = text.rfind(name, 0, end)
+        return Speaker(at, at + len(name), name, "organization", name=name)
 
     def _named_antecedent(self, text: str, cs: int, head: str) -> Speaker | None:
         """ "该局" -> the organisation named earlier as a clause's subject whose name ends in 局."""

@@ -867,7 +867,7 @@ class SpeakerParser:
             return Speaker(base, end, clean, "ref_person")
         if clean in lex.org_refs or re.fullmatch(
             r"(?:这家|该)[^，。]{0,24}(?:公司|开发商|制造商|供应商|运营商|服务商|企业|厂商|机构|平台|创业公司|银行|集团)|(?:该|这个|这家)(?:局|部|委|委员会|协会|组织|监管机构|法院|政府|办公室|部门|工会|联盟|联合会|基金会"
-            r"|研究所|研究院|实验室|大学|学院|医院|交易所|商会)",
+            r"|研究所|研究院|实验室|大学|学院|医院|交易所|商会|校|学校|工作室)",
             clean,
         ):
             return Speaker(base, end, clean, "ref_org")
