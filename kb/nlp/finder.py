@@ -1699,12 +1699,16 @@ class Finder:
             for n, kind in (LOCAL_NAMES.get() or {}).items()
             if kind == "organization" and len(n) >= 2
         }
-        counts = {n: c for n, c in counts.items() if c}
+        # (not a common word the tagger took for a body, "地图"; a known one, "百度", is a body whatever jieba says)
+        counts = {
+            n: c
+            for n, c in counts.items()
+            if c and (not common_word(n) or n in self.lex.known_orgs or self.parser.entity(n) is not None)
+        }
         ranked = sorted(counts, key=lambda n: -counts[n])
-        # (every name competes, but a common word the tagger took for a body, "地图", is no answer)
-        top = next((n for n in ranked if not common_word(n)), None)
-        if top is None:
+        if not ranked:
             return None
+        top = ranked[0]
         # one organisation under several names ("宇树"/"宇树科技", "Google"/"Google地图") counts once
         family = [n for n in ranked if top in n or n in top]
         others = [counts[n] for n in ranked if n not in family]
