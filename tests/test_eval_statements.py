@@ -195,13 +195,14 @@ def test_statement_floors(scores: dict, split: str) -> None:
 def test_confident_view_on_articles_nothing_was_tuned_on(scores: dict) -> None:
     """The statements the confidence model scores CONFIDENT or above (the app's view without the
     "unsure speaker" ones) have far fewer wrong speakers, on batches neither the rules nor the model saw.
-    Measured in session 17: unseen (batches 20-33) 0.945 / 0.625 against 0.895 / 0.707 for all statements;
-    batches 32 and 33, labelled after the model's features were fixed: 0.936 / 0.616 and 0.955 / 0.625."""
+    The model is fitted on the tuned articles only. Measured in session 17 after round 16: unseen (batches
+    20-33) 0.943 / 0.626 against 0.894 / 0.712 for all statements; batches 32 and 33 0.945 / 0.624 and
+    0.944 / 0.625."""
     conf, every = scores["unseen"]["confident"], scores["unseen"]["all"]
     assert conf["precision"] >= 0.93 - EPS / 2
     assert conf["recall"] >= 0.60 - EPS / 2
-    assert conf["precision"] - every["precision"] >= 0.04  # measured +0.050
-    assert conf["predicted"] >= 0.8 * every["predicted"]  # it keeps most statements: measured 84%
+    assert conf["precision"] - every["precision"] >= 0.04  # measured +0.049
+    assert conf["predicted"] >= 0.8 * every["predicted"]  # it keeps most statements: measured 83%
 
 
 def _acc(scores: dict, splits: tuple[str, ...], key: str) -> float:

@@ -485,6 +485,7 @@ SCHOOL_NAME = re.compile(r"[A-Za-z\u4e00-\u9fff]{2,16}(?:大学|学院)")
 
 
 def _school_before(text: str, cs: int) -> Speaker | None:
+    """The last university or college named in the 400 characters before `cs` (what "该校" stands for)."""
     found = None
     for m in SCHOOL_NAME.finditer(text, max(0, cs - 400), cs):
         found = m
@@ -1109,10 +1110,10 @@ class Finder:
         self, text: str, p: int, cue: str, quotes: list[tuple[int, int]], out: list[Candidate]
     ) -> Speaker | None:
         """A cue with no pause that opens a clause after a comma (after 并/还/同时 … at most) in a sentence
-        whose subject is named before it ("Unit 42已将该漏洞通报给Google，并建议…", "拉赫蒂市方面对这一决定
-        予以欢迎，并希望…", "TDF近日把矛头指向了欧盟委员会，指责…"): the subject said it. Chinese keeps one
-        subject over a chain of clauses; only a named person or body counts, and not after a passive or a
-        causative, where the one acting is someone else ("X被Y批评，…", "让用户觉得，…")."""
+        whose subject is named before it ("微软近日扩展其模型阵容，正式推出…，宣称…", "英伟达已将该漏洞通报给
+        客户，并建议…", "TDF近日把矛头指向了欧盟委员会，指责…"): the subject said it. Chinese keeps one
+        subject over a chain of clauses; only a named person or body counts, with no second subject in a later
+        clause, and not after a passive, a causative or a frame ("X被Y批评，…", "让用户觉得，…", "据…")."""
         if cue not in TOPIC_CUES or any(c.start <= p < c.end for c in out[-3:]):
             return None
         cs = self._clause_start(text, p, quotes)
