@@ -12,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,6 +37,24 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (h / "settings.toml").write_text('model = "fake"\n', encoding="utf-8")
     monkeypatch.setenv("KB_HOME", str(h))
     return h
+
+
+@pytest.fixture
+def fixture_kb(home: Path) -> Iterator[Any]:
+    """The app's fixture KB (tests/fixtures/ui/build_kb.py) written into `home`, open."""
+    import importlib.util
+
+    from kb.base import KnowledgeBase
+    from kb.config import load_settings
+
+    spec = importlib.util.spec_from_file_location("ui_fixture_kb", FIXTURES / "ui" / "build_kb.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mod.build(home).close()
+    kbase = KnowledgeBase(load_settings(home))
+    yield kbase
+    kbase.close()
 
 
 # ------------------------------------------------------------------------------ a Chroma server

@@ -5,7 +5,6 @@ correction settles it. How well it separates right from wrong is measured in tes
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from typing import Any
@@ -73,19 +72,8 @@ def test_the_same_statements_with_and_without_the_model(model: confidence.Model)
     assert all(s.confidence is not None for s in with_model) and all(s.confidence is None for s in without)
 
 
-@pytest.fixture
-def kb(home: Path) -> Any:
-    spec = importlib.util.spec_from_file_location("ui_fixture_kb", ROOT / "tests/fixtures/ui/build_kb.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    mod.build(home).close()
-    kbase = KnowledgeBase(load_settings(home))
-    yield kbase
-    kbase.close()
-
-
-def test_search_marks_a_doubtful_speaker_until_an_analyst_fixes_it(kb: Any, home: Path) -> None:
+def test_search_marks_a_doubtful_speaker_until_an_analyst_fixes_it(fixture_kb: Any, home: Path) -> None:
+    kb = fixture_kb
     from kb.cli import cli
 
     sid = kb.store.db.execute("SELECT id FROM statements WHERE text LIKE '%纯API模式%'").fetchone()[0]

@@ -4,7 +4,6 @@ registry when it should (and only then)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from typing import Any
@@ -21,15 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def kb(home: Path) -> Any:
-    spec = importlib.util.spec_from_file_location("ui_fixture_kb", ROOT / "tests/fixtures/ui/build_kb.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    mod.build(home).close()
-    kbase = KnowledgeBase(load_settings(home))
-    yield kbase
-    kbase.close()
+def kb(fixture_kb: Any) -> Any:
+    return fixture_kb
 
 
 def sid_of(kb: Any, words: str) -> str:

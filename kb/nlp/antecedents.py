@@ -22,7 +22,6 @@ CLI:
 
 from __future__ import annotations
 
-import argparse
 import contextvars
 import hashlib
 import json
@@ -36,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.config import cache_dir
+from kb.nlp import gold_model
 from kb.nlp.speakers import Speaker
 from kb.textnorm import alias_key, same_alias
 
@@ -493,10 +493,7 @@ def train(
         "train_s": round(time.time() - t0, 1),
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_suffix(".tmp")
-    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=0), encoding="utf-8")
-    os.replace(tmp, p)
+    gold_model.save(p, meta)
     _cached.cache_clear()
     if not quiet:
         print(
@@ -508,20 +505,9 @@ def train(
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m kb.nlp.antecedents")
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    t = sub.add_parser("train", help="fit the antecedent ranker on the gold set (skipped when current)")
-    t.add_argument("--force", action="store_true")
-    t.add_argument("--quiet", action="store_true")
-    args = ap.parse_args(argv)
-    meta = train(force=args.force, quiet=args.quiet)
-    if meta is None:
-        if not args.quiet:
-            print("antecedent ranker: skipped (../shared/data is absent); the rules decide", file=sys.stderr)
-        return 0
-    if meta.get("skipped") and not args.quiet:
-        print(f"antecedent ranker: current ({model_path()})", file=sys.stderr)
-    return 0
+    return gold_model.train_command(
+        "python -m kb.nlp.antecedents", "antecedent ranker", train, model_path, "the rules decide", argv
+    )
 
 
 if __name__ == "__main__":

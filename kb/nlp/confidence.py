@@ -16,12 +16,10 @@ statements carry `confidence = None` where it is absent or stale.
 
 from __future__ import annotations
 
-import argparse
 import contextvars
 import hashlib
 import json
 import math
-import os
 import re
 import sys
 import time
@@ -32,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.config import cache_dir
+from kb.nlp import gold_model
 from kb.textnorm import to_simplified
 
 if TYPE_CHECKING:
@@ -291,10 +290,7 @@ def train(
         "train_s": round(time.time() - t0, 1),
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_suffix(".tmp")
-    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=0), encoding="utf-8")
-    os.replace(tmp, p)
+    gold_model.save(p, meta)
     _cached.cache_clear()
     if not quiet:
         cv = meta["cross_validated"]
@@ -308,25 +304,14 @@ def train(
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m kb.nlp.confidence")
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    t = sub.add_parser(
-        "train", help="fit the statement-confidence model on the gold set (skipped when current)"
+    return gold_model.train_command(
+        "python -m kb.nlp.confidence",
+        "statement confidence",
+        train,
+        model_path,
+        "statements carry none",
+        argv,
     )
-    t.add_argument("--force", action="store_true")
-    t.add_argument("--quiet", action="store_true")
-    args = ap.parse_args(argv)
-    meta = train(force=args.force, quiet=args.quiet)
-    if meta is None:
-        if not args.quiet:
-            print(
-                "statement confidence: skipped (../shared/data is absent); statements carry none",
-                file=sys.stderr,
-            )
-        return 0
-    if meta.get("skipped") and not args.quiet:
-        print(f"statement confidence: current ({model_path()})", file=sys.stderr)
-    return 0
 
 
 if __name__ == "__main__":
