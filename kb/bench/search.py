@@ -272,9 +272,9 @@ def register(group: click.Group) -> None:
             for mode in ("hybrid", "keyword", "vector", "hybrid_hide_unsure"):
                 m = r[mode]
                 click.echo(
-                    f"  in process {mode:<8} p50 {m['p50_ms']:>7.1f} ms   p95 {m['p95_ms']:>7.1f} ms   (n={m['n']})"
+                    f"  in process {mode:<18} p50 {m['p50_ms']:>7.1f} ms   p95 {m['p95_ms']:>7.1f} ms   (n={m['n']})"
                 )
             c = r["cli_cold"]
             click.echo(
-                f"  cold CLI  hybrid   p50 {c['p50_ms']:>7.1f} ms   p95 {c['p95_ms']:>7.1f} ms   (n={c['n']})"
+                f"  cold CLI  hybrid             p50 {c['p50_ms']:>7.1f} ms   p95 {c['p95_ms']:>7.1f} ms   (n={c['n']})"
             )
