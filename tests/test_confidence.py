@@ -17,8 +17,6 @@ from kb.config import load_settings
 from kb.corrections import correct_speaker
 from kb.nlp import confidence
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def test_unsure_is_below_the_mark_and_not_fixed_by_hand() -> None:
     assert confidence.unsure(confidence.CONFIDENT - 0.01)
@@ -70,6 +68,17 @@ def test_the_same_statements_with_and_without_the_model(model: confidence.Model)
         confidence.RECORD.reset(token)
     assert [(s.start, s.end, s.speaker) for s in with_model] == [(s.start, s.end, s.speaker) for s in without]
     assert all(s.confidence is not None for s in with_model) and all(s.confidence is None for s in without)
+
+
+def test_traditional_script_scores_the_same(model: confidence.Model) -> None:
+    from kb.nlp import extract
+    from kb.registry import to_traditional
+
+    text = (
+        "小米集团董事长雷军表示，今年的研发投入会继续增加。\n\n有观众问到了价格。“价格会很有竞争力。”他说。"
+    )
+    simp, trad = extract([text, to_traditional(text)])
+    assert simp and [s.confidence for s in simp] == [s.confidence for s in trad]
 
 
 def test_search_marks_a_doubtful_speaker_until_an_analyst_fixes_it(fixture_kb: Any, home: Path) -> None:
