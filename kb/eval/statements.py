@@ -167,6 +167,20 @@ def _cats(kind: str, stype: str) -> list[str]:
     return cats
 
 
+def match_statements(text: str, gold: list[dict[str, Any]], preds: list[Statement]) -> dict[int, int]:
+    """Prediction index -> gold index: each gold statement, in order, takes the first prediction not yet
+    taken whose span holds its anchor."""
+    match_of: dict[int, int] = {}
+    for gi, g in enumerate(gold):
+        pos = anchor_pos(text, g["anchor"], g.get("nth", 1))
+        if pos < 0:
+            continue
+        pi = next((i for i, p in enumerate(preds) if i not in match_of and p.start <= pos < p.end), None)
+        if pi is not None:
+            match_of[pi] = gi
+    return match_of
+
+
 def score_article(
     text: str,
     gold: list[dict[str, Any]],
@@ -176,20 +190,7 @@ def score_article(
     ref: str = "",
 ) -> None:
     rep.articles += 1
-    anchors = []
-    for g in gold:
-        pos = anchor_pos(text, g["anchor"], g.get("nth", 1))
-        anchors.append(pos)
-    used: set[int] = set()
-    match_of: dict[int, int] = {}  # pred index -> gold index
-    for gi, pos in enumerate(anchors):
-        if pos < 0:
-            continue
-        for pi, p in enumerate(preds):
-            if pi not in used and p.start <= pos < p.end:
-                used.add(pi)
-                match_of[pi] = gi
-                break
+    match_of = match_statements(text, gold, preds)
     for pi, p in enumerate(preds):
         mgi = match_of.get(pi)
         mg: dict[str, Any] | None = gold[mgi] if mgi is not None else None

@@ -199,14 +199,12 @@ def resolve(
             if ant is None:
                 continue
             c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
-            c.extra["ref"] = sp.type  # how the speaker was reached (kb/nlp/confidence.py)
         elif sp.type == "ref_report":
             # "该报告称": whoever published the report, the organisation or outlet that spoke last
             ant = _latest(spoken_by, sp.start, ("organization", "media"))
             if ant is None or ant.start < _para_start(text, sp.start) - 400:
                 continue
             c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
-            c.extra["ref"] = sp.type  # how the speaker was reached (kb/nlp/confidence.py)
         elif sp.type == "ref_person" and sp.mention in PLURAL:
             # "他们认为…" with no subject in the sentence: a group, company or outlet that spoke in this
             # paragraph (one that spoke before a merely mentioned one); never one named person
@@ -216,7 +214,6 @@ def resolve(
             if ant is None or ant.start < _para_start(text, sp.start):
                 continue
             c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
-            c.extra["ref"] = sp.type  # how the speaker was reached (kb/nlp/confidence.py)
         elif sp.type == "ref_person":
             unnamed_head = bool(UNNAMED_REF.search(sp.mention))
             types = ("unnamed",) if unnamed_head else ("person", "unnamed")
@@ -326,7 +323,6 @@ def resolve(
             if ant is None:
                 continue  # an unresolved pronoun is not attributed (precision first)
             c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
-            c.extra["ref"] = sp.type  # how the speaker was reached (kb/nlp/confidence.py)
         elif sp.type == "ref_org":
             ant = _latest(history, sp.start, ("organization",), skip=_generic_org)
             # an organisation that spoke in this paragraph or the one before is the one referred to, not a
@@ -355,7 +351,6 @@ def resolve(
             if ant is None:
                 continue
             c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
-            c.extra["ref"] = sp.type  # how the speaker was reached (kb/nlp/confidence.py)
         elif sp.type == "title_only":
             ant = (
                 _named_with_honorific(history, mentions, sp)
@@ -366,7 +361,8 @@ def resolve(
             if ant is None:
                 continue
             c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
-            c.extra["ref"] = sp.type  # how the speaker was reached (kb/nlp/confidence.py)
+        if c.speaker is not sp:
+            c.extra["ref"] = sp.type  # reached through a reference: how, for kb/nlp/confidence.py
         if c.speaker.type == "person" and c.speaker.org == "@ref":
             o = _latest(history, c.speaker.start, ("organization",))
             c.speaker = c.speaker.copy(org=o.name if o else None)

@@ -190,7 +190,7 @@ def collect(
 ) -> tuple[list[dict[str, float]], list[int], list[str]]:
     """The rules' statements on the gold articles: features, whether the speaker is right, article id.
     Statements the gold set does not count (optional ones) are left out."""
-    from kb.eval.statements import anchor_pos, load_articles, speaker_ok
+    from kb.eval.statements import load_articles, match_statements, speaker_ok
     from kb.nlp import extract
 
     arts = load_articles([(g["feed"], g["guid"]) for g in gold], data)
@@ -209,16 +209,7 @@ def collect(
     y: list[int] = []
     ids: list[str] = []
     for g, (stmts, feats) in zip(gold, rec, strict=True):
-        text = arts[(g["feed"], g["guid"])][0]
-        # the evaluation's matching: each gold statement takes the first free statement over its anchor
-        match_of: dict[int, int] = {}
-        for gi, s in enumerate(g["statements"]):
-            pos = anchor_pos(text, s["anchor"], s.get("nth", 1))
-            pi = next(
-                (i for i, st in enumerate(stmts) if i not in match_of and st.start <= pos < st.end), None
-            )
-            if pos >= 0 and pi is not None:
-                match_of[pi] = gi
+        match_of = match_statements(arts[(g["feed"], g["guid"])][0], g["statements"], stmts)
         for pi, (st, f) in enumerate(zip(stmts, feats, strict=True)):
             gs = g["statements"][match_of[pi]] if pi in match_of else None
             if gs is not None and gs.get("optional"):

@@ -264,9 +264,8 @@ BAD_AFTER["批评"] = tuple("者 声 家".split())
 BAD_AFTER["回忆"] = tuple("起 了 过 着 的 录 中".split())  # ("回忆起近十年前一个…时刻": recalls an event)
 BAD_BEFORE["指控"] = ("的", "项", "些", "被", "所", "该", "此", "性侵", "刑事")  # ("面临的性侵指控")
 BAD_AFTER["指控"] = ("是", "的", "中", "已")
-BAD_BEFORE["威胁"] = tuple(
-    "作为 潜在 的 构成 安全 带来 造成 面临 受到 成为 种 大 些 到 出".split()
-)  # the noun
+# the noun ("构成威胁", "潜在的威胁")
+BAD_BEFORE["威胁"] = tuple("作为 潜在 的 构成 安全 带来 造成 面临 受到 成为 种 大 些 到 出".split())
 # "提出质疑", "外界质疑", "被用户吐槽已久的": a noun, or a passive (the one complained about is the subject)
 BAD_BEFORE["质疑"] = ("提出", "发出", "外界", "的", "被", "所", "遭")
 BAD_BEFORE["吐槽"] = ("被", "所", "遭", "的")
@@ -1122,7 +1121,7 @@ class Finder:
         q = p + len(cue)
         if text[q : q + 1] in "了的过着得" or _clause_end(text, q) - q < 6:
             return None
-        s0 = max(text.rfind(ch, 0, cs) for ch in "。！？!?\n") + 1
+        s0 = self._sentence_start(text, cs)
         if (
             cs - s0 > 150
             or PASSIVE_OR_CAUSE.search(text, s0, cs)
@@ -1132,7 +1131,7 @@ class Finder:
         sp = None
         a = s0
         while a < cs - 1:
-            b = min([i for i in (text.find(ch, a, cs) for ch in "，,；;") if i >= 0] or [cs - 1])
+            b = min((i for i in (text.find(ch, a, cs) for ch in "，,；;") if i >= 0), default=cs - 1)
             head = text[a:b].lstrip()
             opener = None
             if head[:1] not in PREPOSITIONS:  # ("对马斯克的计划作出评价": an object, no subject)

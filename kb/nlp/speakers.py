@@ -562,10 +562,9 @@ class SpeakerParser:
         head = self.known_org_prefix(region)
         tm = self.lex.title_re.match(region, len(head)) if head else None
         if tm is not None:
+            # "魅族总裁白永祥开始…": the officer's name after the title, not the company
             if n := opening_name(region[tm.end() :]):
-                cuts.add(
-                    tm.end() + n
-                )  # "魅族总裁白永祥开始…": the officer's name after the title, not the company
+                cuts.add(tm.end() + n)
         elif head and not SUB_BODY.match(region, len(head)):
             cuts.add(len(head))  # (not "美国商务部|工业与安全局": a body of the known one, named in full)
         # "黄珍萌发了…": a Chinese name of two or three characters opening the clause, as jieba reads it
