@@ -6,9 +6,10 @@ batch 2), "test-b3" (37, batch 3), "test-b4" (53), "test-b5" (37), "test-b6" (60
 "test-b8" (50), "test-b9" (52), "test-b10" (59), "test-b11" (42), "test-b12" (67), "test-b13" (59),
 "test-b14" (59), "test-b15" (60), "test-b16" (60), "test-b17" (60), "test-b18" (60), "test-b19" (60),
 "test-b20" (60), "test-b21" (60), "test-b22" (60), "test-b23" (60), "test-b24" (60), "test-b25" (60), "test-b26"
-(60), "test-b27" (60), "test-b28" (60), "test-b29" (60), "test-b30" (60) and "test-b31" (60), each labelled
-before the rules were run on it; each was measured blind once, then (up to batch 19) joined the set the rules are
-tuned on. The batches never tuned on (now 20 to 31) are "unseen",
+(60), "test-b27" (60), "test-b28" (60), "test-b29" (60), "test-b30" (60), "test-b31" (60), "test-b32" (60),
+"test-b33" (60), "test-b34" (60) and "test-b35" (60), each labelled before the rules were run on it; each was
+measured blind once, then (up to batch 19) joined the set the rules are tuned on. The batches never tuned on (now
+20 to 35) are "unseen",
 the estimate for new articles; the antecedent ranker (kb/nlp/antecedents.py) is not trained on them
 either. Each keeps its own floors, so that adding harder items never lowers a floor."""
 
@@ -123,6 +124,12 @@ FLOORS = {  # split -> metric -> floor
     # blind 0.893 / 0.668, never tuned on (60 articles, 274 statements; labelled in session 17 and measured with
     # session 16's rules); 0.893 / 0.673 once the batch's rulings made 4 label changes (272 statements)
     "test-b33": {"precision": 0.87, "recall": 0.65},
+    # blind 0.864 / 0.675, never tuned on (60 articles, 283 statements; labelled in session 18 and measured with
+    # session 17's rules); 0.860 / 0.671 once the batch's rulings made 3 label changes (283 statements)
+    "test-b34": {"precision": 0.84, "recall": 0.65},
+    # blind 0.910 / 0.690, never tuned on (60 articles, 352 statements; labelled in session 18 and measured with
+    # session 17's rules); 0.914 / 0.687 once the batch's rulings made 20 label changes (355 statements)
+    "test-b35": {"precision": 0.89, "recall": 0.66},
     # the never-tuned batches. Until session 10 batches 17 to 20 (1,159 statements): 0.878 / 0.711 with the
     # rules of session 9, 0.892 / 0.718 with the antecedent ranker. Since session 11 batches 18 to 21
     # (240 articles, 1,124 statements: batch 17 joined the tuned set, batch 21 was labelled): 0.888 / 0.697
@@ -142,17 +149,19 @@ FLOORS = {  # split -> metric -> floor
     # with round 13's rules, 0.897 / 0.711 after round 14; the floors hold. With batches 30 and 31 (batches 20 to
     # 31, 720 articles, 3,537 statements, labelled in session 16): 0.896 / 0.707 with round 14's rules, 0.896 /
     # 0.713 after round 15; the floors hold. With batches 32 and 33 (batches 20 to 33, 840 articles, 4,168
-    # statements, labelled in session 17): 0.895 / 0.707 with round 15's rules; the floors hold
+    # statements, labelled in session 17): 0.895 / 0.707 with round 15's rules; the floors hold. With batches 34
+    # and 35 (batches 20 to 35, 960 articles, 4,806 statements, labelled in session 18): 0.894 / 0.707 with
+    # round 16's rules; the floors hold
     "unseen": {"precision": 0.88, "recall": 0.70},
 }
 
 
 def test_gold_set_shape() -> None:
     gold = load_gold(GOLD)
-    assert len(gold) >= 1837
+    assert len(gold) >= 1957
     assert len({g["feed"].split("/")[0] + g["feed"] for g in gold}) >= 3
     n = sum(1 for g in gold for s in g["statements"] if not s.get("optional"))
-    assert n >= 9081
+    assert n >= 9719
     assert {g["split"] for g in gold} == {"dev", "test"}
     assert all(g["split"] == "test" for g in gold if g.get("batch", 1) >= 2)
 
@@ -197,7 +206,8 @@ def test_confident_view_on_articles_nothing_was_tuned_on(scores: dict) -> None:
     "unsure speaker" ones) have far fewer wrong speakers, on batches neither the rules nor the model saw.
     The model is fitted on the tuned articles only. Measured in session 17 after round 16: unseen (batches
     20-33) 0.943 / 0.627 against 0.894 / 0.712 for all statements; batches 32 and 33 0.945 / 0.624 and
-    0.944 / 0.621."""
+    0.944 / 0.621. With batches 34 and 35 (batches 20-35, session 18, same code): 0.942 / 0.624 against
+    0.894 / 0.707, keeping 84%; batch 34 alone 0.904 / 0.597, batch 35 0.952 / 0.611."""
     conf, every = scores["unseen"]["confident"], scores["unseen"]["all"]
     assert conf["precision"] >= 0.93 - EPS / 2
     assert conf["recall"] >= 0.60 - EPS / 2
@@ -300,6 +310,13 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     # batch 33 (blind: 0.797 / 0.610, n=64 / 59 with round 15's rules, also after its rulings)
     assert scores["test-b33"]["title_accuracy"] >= 0.77
     assert scores["test-b33"]["organization_accuracy"] >= 0.58
+    # batch 34 (blind: 0.854 / 0.772, n=82 / 57 with round 16's rules, also after its rulings)
+    assert scores["test-b34"]["title_accuracy"] >= 0.83
+    assert scores["test-b34"]["organization_accuracy"] >= 0.75
+    # batch 35 (blind: 0.851 / 0.545, n=87 / 77 with round 16's rules; 0.854 / 0.545, n=89 / 77 after its
+    # rulings): many statements by departments and laboratories whose parent the article names elsewhere
+    assert scores["test-b35"]["title_accuracy"] >= 0.83
+    assert scores["test-b35"]["organization_accuracy"] >= 0.52
     # never tuned on: roles of people the rules have not met. Batches 17-20 (until session 10): 0.886 /
     # 0.766, n=341 / 307; batches 18-21 (since session 11, a new split): 0.874 / 0.776, n=333 / 299 with
     # session 10's rules, 0.875 / 0.779, n=337 / 303 after round 10; batches 18-22 (since session 12, a new
@@ -314,8 +331,14 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     # With batches 32 and 33 (batches 20-33, session 17): 0.839 / 0.748, n=1293 / 1154 with round 15's rules;
     # the new batches' organisations are harder (0.72 and 0.61), so the organisation floor of the larger
     # split is set from that measurement, and batches 20-31 keep theirs
+    # With batches 34 and 35 (batches 20-35, session 18): 0.840 / 0.736, n=1465 / 1289 with round 16's rules;
+    # batch 35's organisations are the hardest yet (0.55), so again the larger split's organisation floor is set
+    # from that measurement and the earlier splits keep theirs
     assert scores["unseen"]["title_accuracy"] >= 0.82
-    assert scores["unseen"]["organization_accuracy"] >= 0.74
+    assert scores["unseen"]["organization_accuracy"] >= 0.72
     b20_31 = tuple(f"test-b{b}" for b in range(20, 32))
     assert _acc(scores, b20_31, "title") >= 0.82  # measured 0.845 (n=1125)
     assert _acc(scores, b20_31, "organization") >= 0.75  # measured 0.758 (n=997)
+    b20_33 = tuple(f"test-b{b}" for b in range(20, 34))
+    assert _acc(scores, b20_33, "title") >= 0.82  # measured 0.840 (n=1294)
+    assert _acc(scores, b20_33, "organization") >= 0.74  # measured 0.747 (n=1156)
