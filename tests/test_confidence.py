@@ -121,6 +121,53 @@ def test_search_marks_a_doubtful_speaker_until_an_analyst_fixes_it(fixture_kb: A
     assert sid in run.output  # an analyst's fix is no longer in doubt
 
 
+def test_the_kb_setting_and_the_option_move_the_search_mark(
+    fixture_kb: Any, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`unsure_below` (settings.toml, KB_UNSURE_BELOW, `kb search --unsure-below`) decides both the
+    mark and what --hide-unsure leaves out, in every retriever."""
+    from kb.cli import cli
+    from kb.search.filters import sql_condition
+    from kb.search.query import ParsedQuery
+
+    kb = fixture_kb
+    sid = kb.store.db.execute("SELECT id FROM statements WHERE text LIKE '%纯API模式%'").fetchone()[0]
+    with kb.store.db:
+        kb.store.db.execute(
+            "UPDATE statements SET confidence = CASE WHEN id = ? THEN 0.7 ELSE 0.99 END", (sid,)
+        )
+
+    def run(*extra: str) -> tuple[str, set[str]]:
+        args = ["search", "纯API模式", "--limit", "10", "--home", str(home), *extra]
+        text = CliRunner().invoke(cli, args)
+        assert text.exit_code == 0, text.output
+        js = CliRunner().invoke(cli, [*args, "--json"]).output
+        return text.output, {json.loads(x)["id"] for x in js.splitlines() if x.startswith("{")}
+
+    (home / "settings.toml").write_text('model = "fake"\nunsure_below = 0.5\n', encoding="utf-8")
+    shown, ids = run()
+    assert "unsure speaker" not in shown and sid in ids
+    for mode in ("keyword", "vector", "hybrid"):  # 0.7 is no doubt for this KB
+        assert sid in run("--hide-unsure", "--mode", mode)[1], mode
+    # one command moves the mark
+    shown, _ = run("--unsure-below", "0.8")
+    assert "[unsure speaker: 0.70]" in shown and shown.count("unsure speaker") == 1
+    for mode in ("keyword", "vector", "hybrid"):
+        _, hidden = run("--hide-unsure", "--unsure-below", "0.8", "--mode", mode)
+        assert sid not in hidden and hidden, mode
+    # the environment moves it for every command
+    monkeypatch.setenv("KB_UNSURE_BELOW", "0.8")
+    assert "[unsure speaker: 0.70]" in run()[0] and sid not in run("--hide-unsure")[1]
+    assert sid in run("--hide-unsure", "--unsure-below", "0.6")[1]  # the option beats the setting
+
+    # the SQL of the filter carries the query's mark, not a constant
+    pq = ParsedQuery(raw="x", text="x", hide_unsure=True, unsure_below=0.37)
+    cond, params = sql_condition(pq)
+    assert "s.confidence >= ?" in cond and params == [0.37]
+    bad = CliRunner().invoke(cli, ["search", "纯API模式", "--unsure-below", "1.5", "--home", str(home)])
+    assert bad.exit_code == 2 and "0<=x<=1" in bad.output
+
+
 def test_ingest_stores_the_confidence(model: confidence.Model, home: Path) -> None:
     from kb.cli import cli
 

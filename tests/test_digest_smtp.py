@@ -145,6 +145,44 @@ def test_subscribers_get_their_own_digest(store: Store, home: Path, server: Inbo
     assert "李开复" in lee and "王小川" not in lee
 
 
+def test_unsure_speakers_over_the_wire(store: Store, home: Path, server: Inbox) -> None:
+    """The KB's mark decides what is unsure; a subscriber who leaves unsure speakers out does not get
+    the doubtful quote, one who does not gets it with its mark in both parts, and neither is told of a
+    stance shift that only the doubtful quote would make."""
+    # 王小川, against: his stance shift of the week
+    doubtful = "创业公司不应该卷入价格战，而应该找准自己的场景"
+    store.db.execute(
+        "UPDATE statements SET confidence = CASE WHEN text = ? THEN 0.62 ELSE 0.97 END", (doubtful,)
+    )
+    subscribe(store, "marked@example.com", people=["王小川"])
+    subscribe(store, "hidden@example.com", people=["王小川"], hide_unsure=True)
+    settings = load_settings(home)
+    assert settings.unsure_below == 0.9
+    res = run_digest(store, settings, SINCE, UNTIL, smtp=cfg(server.port))
+    assert {r.address: (r.status, r.statements) for r in res} == {
+        "marked@example.com": ("sent", 2),
+        "hidden@example.com": ("sent", 1),
+    }
+    got = {m["to"][0]: message_from_bytes(m["data"], policy=default_policy) for m in server.messages}
+    text = got["marked@example.com"].get_body(("plain",)).get_content()
+    html = got["marked@example.com"].get_body(("html",)).get_content()
+    assert doubtful in text
+    assert "[发言人存疑 · unsure speaker · 0.62 — 王小川? 请核对原文 check the source]" in text
+    assert doubtful in html and "发言人存疑 · unsure speaker · 0.62</span>" in html
+    assert "立场变化" not in text and "STANCE SHIFTS" not in html
+    for part in ("plain", "html"):
+        body = got["hidden@example.com"].get_body((part,)).get_content()
+        assert doubtful not in body and "unsure speaker · 0.62" not in body and "王小川" in body
+    # A KB that draws the mark lower trusts the quote: no mark, and the shift is reported.
+    settings.unsure_below = 0.5
+    again = run_digest(store, settings, SINCE, UNTIL, smtp=cfg(server.port), to=["lower@example.com"])
+    assert [r.status for r in again] == ["sent"]
+    last = message_from_bytes(server.messages[-1]["data"], policy=default_policy)
+    text = last.get_body(("plain",)).get_content()
+    assert doubtful in text and "unsure speaker" not in text
+    assert "王小川 / 价格战与定价: 支持 for -> 反对 against" in text
+
+
 def test_stopped_server_then_retry(store: Store, home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     port = free_port()  # nothing listens here
     args = ["digest", "--since", "2024-05-20", "--until", "2024-05-26", "--to", "ana@example.com"]

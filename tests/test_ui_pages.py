@@ -353,3 +353,71 @@ def test_search_marks_an_unsure_speaker_and_can_hide_it(kb_home: Path) -> None:
     assert not at.exception
     hidden = unescape(texts(at))
     assert "纯API模式" not in hidden and "更多是營銷" in hidden
+
+
+def test_the_kb_setting_moves_the_apps_mark(kb_home: Path) -> None:
+    """The badge and "Hide unsure speakers" follow the KB's `unsure_below`, not a constant."""
+    db = sqlite3.connect(kb_home / "kb.sqlite3")
+    with db:
+        db.execute(
+            "UPDATE statements SET confidence = CASE WHEN text LIKE '%纯API模式%' THEN 0.37 ELSE 0.6 END"
+        )
+    db.close()
+    (kb_home / "settings.toml").write_text('model = "fake"\nunsure_below = 0.5\n', encoding="utf-8")
+    at = run_app()
+    at.text_input(key="q").set_value("价格战").run()
+    shown = unescape(texts(at))
+    assert "unsure speaker · 0.37" in shown and "unsure speaker · 0.60" not in shown  # 0.6 is sure here
+    assert "below 0.50" in at.sidebar.checkbox(key="f_hide_unsure").help
+    at.checkbox(key="f_hide_unsure").check().run()
+    hidden = unescape(texts(at))
+    assert "纯API模式" not in hidden and "更多是營銷" in hidden
+    at.text_input(key="q").set_value("").run()  # browsing the latest statements filters alike
+    latest = unescape(texts(at))
+    assert "纯API模式" not in latest and "开源能让生态更快成长" in latest
+
+
+def test_a_bad_setting_is_one_line_in_the_app(kb_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KB_UNSURE_BELOW", "1.5")
+    for page in [None, "digests"]:
+        at = run_app(page)  # no exception reaches the page
+        assert len(at.error) == 1
+        assert unescape(at.error[0].value).startswith(
+            "kb: setting unsure_below must be a confidence from 0 to 1 (got 1.5 from KB_UNSURE_BELOW)"
+        )
+        assert not at.text_input and not at.dataframe  # the page stops there
+
+
+def test_digests_page_marks_and_can_leave_out_unsure_speakers(kb_home: Path) -> None:
+    """The newest week (李彦宏, July): his open-source quote turns his April "against" into a stance
+    shift, unless that quote is the unsure one; a subscription or the preview can leave it out."""
+    db = sqlite3.connect(kb_home / "kb.sqlite3")
+    at = run_app("digests")
+    preview = "\n".join(t.value for t in at.text)
+    assert "立场变化" in preview and "unsure speaker" not in preview  # no scores yet: nothing unsure
+    with db:
+        db.execute(
+            "UPDATE statements SET confidence = CASE WHEN text LIKE '开源能让生态%' THEN 0.41 ELSE 0.97 END"
+        )
+    at.run()
+    preview = "\n".join(t.value for t in at.text)
+    assert "[发言人存疑 · unsure speaker · 0.41 — 李彦宏? 请核对原文 check the source]" in preview
+    assert "立场变化" not in preview  # the shift stood on the doubtful quote only
+    at.checkbox(key="d_hide_unsure").check().run()
+    preview = "\n".join(t.value for t in at.text)
+    assert "开源能让生态更快成长" not in preview and "文心大模型的调用量增长很快" in preview
+
+    # a subscription that leaves them out: stored, listed, and its preview has no doubtful quote
+    at.text_input(key="addr-0").set_value("cio@example.com")
+    at.checkbox(key="sh-0").check()
+    at.button[0].click().run()
+    assert not at.exception
+    assert db.execute("SELECT address, hide_unsure FROM subscriptions").fetchall() == [("cio@example.com", 1)]
+    assert list(at.dataframe[0].value["unsure speakers"]) == ["left out"]
+    at.selectbox(key="d_to").set_value("cio@example.com").run()
+    preview = "\n".join(t.value for t in at.text)
+    assert "cio@example.com" in preview and "开源能让生态更快成长" not in preview
+    assert "文心大模型的调用量增长很快" in preview
+    sid = db.execute("SELECT id FROM subscriptions").fetchone()[0]
+    at.selectbox(key="sub_pick").set_value(sid).run()
+    assert at.checkbox(key=f"sh-{sid}").value is True  # the edit form shows the stored choice

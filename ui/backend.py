@@ -206,7 +206,7 @@ def search(
 ) -> dict[str, Any]:
     """Statements for `query` minus the chips the user removed, plus the sidebar's filters; best
     first, syndicated copies folded into one hit. `hide_unsure` leaves out statements whose speaker the
-    confidence model doubts. Returns {"hits", "text", "notes"}."""
+    confidence model doubts (below the KB's `unsure_below`). Returns {"hits", "text", "notes"}."""
     if lib("kb.search") is None:
         parsed = _fallback_parse(kbase, query)
         chips = [c for i, c in enumerate(parsed["chips"]) if i not in removed]
@@ -247,6 +247,7 @@ def search(
     if until:
         pq.until = date.fromisoformat(until)
     pq.hide_unsure = hide_unsure
+    pq.unsure_below = kbase.settings.unsure_below  # the KB's "unsure speaker" mark
     index = vector_index(kbase)
     result = lib_search(kbase.store, index, kbase.embedder, registry(kbase), pq, limit=limit)
     notes = list(result.notes)
@@ -711,10 +712,11 @@ def _display_name(kbase: KnowledgeBase, kind: str, eid: str) -> str:
 
 def save_subscription(
     kbase: KnowledgeBase, address: str, people: list[str], companies: list[str], topics: list[str],
-    query: str | None, sub_id: int | None = None,
+    query: str | None, sub_id: int | None = None, hide_unsure: bool = False,
 ) -> int:  # fmt: skip
     """Add (sub_id None) or edit a subscription; the digest library validates the address and
-    resolves the names (one subscription per address)."""
+    resolves the names (one subscription per address). `hide_unsure` leaves statements whose speaker
+    is in doubt out of its digests."""
     digest = lib("kb.digest")
     if digest is not None:
         addr = digest.validate_address(address)
@@ -726,23 +728,24 @@ def save_subscription(
             kbase.store, addr,
             people=[_display_name(kbase, "person", p) for p in people],
             companies=[_display_name(kbase, "company", c) for c in companies],
-            topics=list(topics), query=query or None,
+            topics=list(topics), query=query or None, hide_unsure=hide_unsure,
         )  # fmt: skip
         return int(sub.id)
     if not re.fullmatch(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+", address.strip()):
         raise ValueError(f"not an e-mail address: {address!r}")
     vals = (address.strip(), json.dumps(people, ensure_ascii=False), json.dumps(companies, ensure_ascii=False),
-            json.dumps(topics, ensure_ascii=False), query or None)  # fmt: skip
+            json.dumps(topics, ensure_ascii=False), query or None, int(hide_unsure))  # fmt: skip
     with kbase.store.transaction() as db:
         if sub_id is None:
             cur = db.execute(
-                "INSERT INTO subscriptions (address, people, companies, topics, query, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO subscriptions (address, people, companies, topics, query, hide_unsure, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (*vals, now_iso()),
             )
             return int(cur.lastrowid or 0)
         db.execute(
-            "UPDATE subscriptions SET address = ?, people = ?, companies = ?, topics = ?, query = ? WHERE id = ?",
+            "UPDATE subscriptions SET address = ?, people = ?, companies = ?, topics = ?, query = ?, hide_unsure = ? "
+            "WHERE id = ?",
             (*vals, sub_id),
         )
         return sub_id
@@ -769,17 +772,21 @@ def digest_window(newest: date | None, today: date | None = None) -> tuple[date,
 
 
 def digest_preview(
-    kbase: KnowledgeBase, address: str | None, since: date, until: date
+    kbase: KnowledgeBase, address: str | None, since: date, until: date, hide_unsure: bool = False
 ) -> dict[str, Any] | None:
     """The next digest exactly as it will be sent (the rendered e-mail's parts):
-    {"subject", "html", "text", "statements"}; None while the digest library is absent."""
+    {"subject", "html", "text", "statements", "unsure"}; None while the digest library is absent.
+    Unsure speakers are marked by the KB's `unsure_below`; `hide_unsure` leaves them out (as a
+    subscription's own setting does, and `kb digest --hide-unsure`)."""
     digest = lib("kb.digest")
     if digest is None:
         return None
     sub = None
     if address:
         sub = next((x for x in digest.list_subscriptions(kbase.store) if x.address == address), None)
-    d = digest.build_digest(kbase.store, since, until, sub)
+    d = digest.build_digest(
+        kbase.store, since, until, sub, unsure_below=kbase.settings.unsure_below, hide_unsure=hide_unsure
+    )
     msg = digest.render(d, to=address, mail_from=kbase.settings.mail_from)
     html, text = msg.get_body(("html",)), msg.get_body(("plain",))
     return {
@@ -787,6 +794,7 @@ def digest_preview(
         "html": html.get_content() if html else "",
         "text": text.get_content() if text else "",
         "statements": d.statement_count,
+        "unsure": d.unsure_count,
         "eml": digest.eml_bytes(msg),
     }
 

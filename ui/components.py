@@ -117,7 +117,7 @@ def statement_card(
             badges.append(f":violet-badge[also in {n} source{'s' if n != 1 else ''}]")
         if s.get("corrected"):
             badges.append(":orange-badge[corrected]")
-        elif unsure(s.get("confidence")):
+        elif unsure(s.get("confidence"), below=kb().settings.unsure_below):  # the KB's mark
             badges.append(f":red-badge[unsure speaker · {s['confidence']:.2f}]")
         st.markdown(" ".join(badges))
         with st.expander("Context"):

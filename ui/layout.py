@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kb.errors import KbError
 from ui import components
 from ui.components import flash, md_text
-from ui.data import home, q, registry, warm_up
+from ui.data import home, kb, q, registry, warm_up
 
 
 def page(title: str, caption: str = "") -> None:
+    try:
+        kb()  # opens the KB: a setting it cannot work with (unsure_below = 1.5) is one line, not a traceback
+    except KbError as e:
+        st.error(md_text(f"kb: {e}"))
+        st.stop()
     registry()  # loaded once per process; it also brings the curated people and companies into the KB
     warm_up()  # the embedding model and the vector index, in the background
     components.TOPICS.clear()

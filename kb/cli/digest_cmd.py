@@ -74,6 +74,13 @@ def register(group: click.Group) -> None:
         "--resend", is_flag=True, help="Send again to recipients already sent this window's digest."
     )
     @click.option("--send-empty", is_flag=True, help="Also send digests that have no statements.")
+    @click.option(
+        "--hide-unsure",
+        is_flag=True,
+        help="Leave statements whose speaker is in doubt (below the KB's unsure_below) out of every digest "
+        "of this run; by default they are listed, marked 'unsure speaker' (a subscription can leave them "
+        "out for good: kb subscribe --hide-unsure).",
+    )
     @click.option("--dry-run", is_flag=True, help="Build and show the digests; send nothing.")
     def digest(
         ctx: Ctx,
@@ -86,12 +93,15 @@ def register(group: click.Group) -> None:
         out: str | None,
         resend: bool,
         send_empty: bool,
+        hide_unsure: bool,
         dry_run: bool,
     ) -> None:
         """The digest email of a window: one per subscriber (or per --to address).
 
         Each message is multipart (HTML + plain text, UTF-8): what changed (new topics, stance
-        shifts, most-quoted people), then the statements grouped by company and person.
+        shifts, most-quoted people), then the statements grouped by company and person. A statement
+        whose speaker is in doubt (confidence below the KB's unsure_below setting, not corrected) is
+        marked "unsure speaker · 0.62 — check the source" and counts for nothing in what changed.
 
         \b
         It is sent when an SMTP server is known (--smtp, or the KB's `smtp` setting when no --out is
@@ -104,6 +114,7 @@ def register(group: click.Group) -> None:
         Examples:
           kb digest --since 2024-05-20 --until 2024-05-26 --out d.eml
           kb digest --week 2024-W21 --to ana@example.com --smtp 127.0.0.1:2525
+          kb digest --week 2024-W21 --hide-unsure          # preview without unsure speakers
           kb digest                # last full week to every subscriber, via the smtp setting
           (cron) 0 7 * * 1  kb digest --home /srv/kb >> /var/log/kb-digest.log 2>&1
         """
@@ -121,7 +132,10 @@ def register(group: click.Group) -> None:
             names = Names.load(store)
             if server is None and out is None:  # preview
                 for address, sub in recipients(store, to):
-                    d = build_digest(store, start, end, sub, names=names)
+                    d = build_digest(
+                        store, start, end, sub, names=names,
+                        unsure_below=ctx.settings.unsure_below, hide_unsure=hide_unsure,
+                    )  # fmt: skip
                     d.address = d.address or address
                     if ctx.json:
                         ctx.emit(d.to_dict())
@@ -145,6 +159,7 @@ def register(group: click.Group) -> None:
                 resend=resend,
                 send_empty=send_empty,
                 names=names,
+                hide_unsure=hide_unsure,
             )
         failed = [r for r in results if r.status == "failed"]
         # The same failure for everyone (server down): that one line is the whole story.
@@ -196,6 +211,12 @@ def register(group: click.Group) -> None:
         help="Follow a topic, e.g. pricing, 价格战, open source (repeatable).",
     )
     @click.option("--query", metavar="Q", help="Words a statement must contain (all of them).")
+    @click.option(
+        "--hide-unsure",
+        is_flag=True,
+        help="Leave statements whose speaker is in doubt (below the KB's unsure_below) out of this "
+        "address's digests; by default they are listed, marked 'unsure speaker'.",
+    )
     def subscribe_cmd(
         ctx: Ctx,
         address: str,
@@ -203,24 +224,31 @@ def register(group: click.Group) -> None:
         companies: tuple[str, ...],
         topics: tuple[str, ...],
         query: str | None,
+        hide_unsure: bool,
     ) -> None:
         """Subscribe ADDRESS to the weekly digest (subscribing again replaces what it follows).
 
         People and companies choose who; topics and the query choose what; with both, a
-        statement must match both. With nothing, the digest has everything.
+        statement must match both. With nothing, the digest has everything. Statements whose
+        speaker is in doubt are listed, marked "unsure speaker", unless --hide-unsure; they never
+        count for what changed (new topics, stance shifts, most quoted).
 
         \b
         Examples:
           kb subscribe ana@example.com --person 王小川 --person "Kai-Fu Lee" --topic pricing
           kb subscribe ops@example.com --company 字节跳动 --query 芯片
           kb subscribe all@example.com
+          kb subscribe cio@example.com --company 百度 --hide-unsure
         """
         from kb.digest import Names, subscribe
         from kb.store import Store
 
         with Store(ctx.settings.db_path) as store:
             names = Names.load(store)
-            sub = subscribe(store, address, list(people), list(companies), list(topics), query, names=names)
+            sub = subscribe(
+                store, address, list(people), list(companies), list(topics), query,
+                names=names, hide_unsure=hide_unsure,
+            )  # fmt: skip
             if ctx.json:
                 ctx.emit(sub.to_dict(names))
             else:

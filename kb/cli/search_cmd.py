@@ -54,15 +54,20 @@ def parse_day(value: str | None, as_of: date | None, *, end: bool = False) -> da
     raise UsageError(f"cannot read the date {value!r}; use YYYY-MM-DD (e.g. 2024-05-01)")
 
 
-def _unsure(h: dict[str, Any]) -> str:
-    """A mark for a speaker the confidence model doubts (kb/nlp/confidence.py), unless an analyst fixed it."""
-    from kb.nlp.confidence import unsure
+def _unsure(h: dict[str, Any], below: float | None) -> str:
+    """A mark for a speaker the confidence model doubts (kb/nlp/confidence.py: scored below the KB's
+    `unsure_below`, CONFIDENT when None), unless an analyst fixed it."""
+    from kb.nlp.confidence import CONFIDENT, unsure
 
     c = h.get("confidence")
-    return f" [unsure speaker: {c:.2f}]" if unsure(c, h.get("corrected")) else ""
+    return (
+        f" [unsure speaker: {c:.2f}]"
+        if unsure(c, h.get("corrected"), CONFIDENT if below is None else below)
+        else ""
+    )
 
 
-def _fmt_hit(n: int, h: dict[str, Any], color: bool) -> str:
+def _fmt_hit(n: int, h: dict[str, Any], color: bool, unsure_below: float | None = None) -> str:
     text = h["text"]
     if color:
         out, last = [], 0
@@ -89,7 +94,7 @@ def _fmt_hit(n: int, h: dict[str, Any], color: bool) -> str:
         f"{n}. “{text}”",
         f"   — {who}"
         + (f" ({role})" if role else "")
-        + f"{_unsure(h)} · {day} · {h.get('source') or '?'}{also}",
+        + f"{_unsure(h, unsure_below)} · {day} · {h.get('source') or '?'}{also}",
         f"   {h.get('article_title') or ''}" + (f" <{h['url']}>" if h.get("url") else ""),
     ]
     if not color and h.get("highlights"):
@@ -129,7 +134,13 @@ def register(group: click.Group) -> None:
     )  # fmt: skip
     @click.option(
         "--hide-unsure", is_flag=True,
-        help="Leave out statements whose speaker the confidence model doubts (marked 'unsure speaker').",
+        help="Leave out statements whose speaker the confidence model doubts: scored below the KB's "
+        "unsure_below (or --unsure-below) and not corrected, marked 'unsure speaker'.",
+    )  # fmt: skip
+    @click.option(
+        "--unsure-below", type=click.FloatRange(0, 1), metavar="X",
+        help="Mark (and with --hide-unsure leave out) speakers scored below X for this search "
+        "[default: the KB's unsure_below setting, 0.9].",
     )  # fmt: skip
     @click.option("--explain", is_flag=True, help="Show how the query was understood (filters, text).")
     @click.option(
@@ -147,6 +158,7 @@ def register(group: click.Group) -> None:
         as_of: str | None,
         mode: str,
         hide_unsure: bool,
+        unsure_below: float | None,
         explain: bool,
         csv_out: str | None,
     ) -> None:
@@ -162,6 +174,7 @@ def register(group: click.Group) -> None:
           kb search 价格战 --company 百度 --since 2024-05-01 --json
           kb search 开源 --csv results.csv
           kb search "price war marketing" --hide-unsure
+          kb search 价格战 --hide-unsure --unsure-below 0.95
         """
         from kb.base import KnowledgeBase
         from kb.search import search
@@ -169,6 +182,8 @@ def register(group: click.Group) -> None:
         from kb.store import StoreError
 
         today = parse_day(as_of, None) if as_of else None
+        # the "unsure speaker" mark: the KB's setting, or this command's --unsure-below
+        mark = ctx.settings.unsure_below if unsure_below is None else unsure_below
         try:
             kb = KnowledgeBase(ctx.settings, readonly=True)
             store = kb.store
@@ -191,6 +206,7 @@ def register(group: click.Group) -> None:
                 mode=mode,
                 as_of=today,
                 hide_unsure=hide_unsure,
+                unsure_below=mark,
             )
         finally:
             kb.close()
@@ -220,5 +236,5 @@ def register(group: click.Group) -> None:
             return
         color = sys.stdout.isatty()
         for n, h in enumerate(result.hits, 1):
-            click.echo(_fmt_hit(n, h, color))
+            click.echo(_fmt_hit(n, h, color, mark))
             click.echo("")

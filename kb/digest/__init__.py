@@ -2,6 +2,7 @@
 
   subscribe(store, "ana@example.com", people=["王小川"], topics=["pricing"])
   d = build_digest(store, date(2024, 5, 20), date(2024, 5, 26), subscription)   # Digest
+  d = build_digest(store, since, until, unsure_below=settings.unsure_below, hide_unsure=True)
   msg = render(d, to="ana@example.com")                                         # EmailMessage
   run_digest(store, settings, since, until, smtp=smtp_config(settings, "127.0.0.1:2525"))
 

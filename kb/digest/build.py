@@ -8,6 +8,21 @@ Selection rules (documented in `kb subscribe --help`): the people and companies 
 follows select *who* (any of them); its topics and query select *what* (any of them); when both
 are given a statement must match both ("what 王小川 said about pricing"). A subscription with
 nothing, or no subscription, selects everything in the window.
+
+Unsure speakers (kb/nlp/confidence.py `unsure`, below the KB's `unsure_below` setting): a statement
+whose speaker the confidence model scores below the mark, and that no analyst corrected, is listed in
+its group marked "unsure speaker" (`DigestItem.unsure`), or left out when the subscription (or the
+caller: `kb digest --hide-unsure`) asks for `hide_unsure`. Either way it is no evidence for "what
+changed" or "most quoted", because a stance shift reported from a misattributed quote is the loudest
+error a digest can make:
+- in the window it counts for nobody: it makes no new topic, no stance shift (nor a side of one), and
+  no quote in "most quoted";
+- in the earlier history it counts neither: it does not make a person or company known, nor a topic
+  already discussed, nor set the stance a shift is measured against.
+A quote that several outlets carry (one digest entry, "also in") is unsure only when every copy is:
+one confident attribution of the same words to the same speaker vouches for the others, and the
+entry shows the highest score. Statements without a score (no model) and corrected ones are never
+unsure.
 """
 
 from __future__ import annotations
@@ -21,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from kb.digest.lookup import Names
 from kb.digest.subscriptions import Subscription
+from kb.nlp.confidence import CONFIDENT, unsure
 from kb.textnorm import alias_key, to_simplified
 
 if TYPE_CHECKING:
@@ -51,6 +67,10 @@ class DigestItem:
     topics: list[str] = field(default_factory=list)  # display labels
     stance: str | None = None
     also_in: list[str] = field(default_factory=list)  # other outlets that carried the same quote
+    # probability that the speaker is right (None: no model); `unsure` when below the KB's mark and not
+    # corrected: the templates mark it "check the source" and it counts for nothing in "what changed"
+    confidence: float | None = None
+    unsure: bool = False
 
 
 @dataclass
@@ -103,10 +123,17 @@ class Digest:
     stance_shifts: list[Change]
     most_quoted: list[Quoted]
     generated_at: datetime
+    hide_unsure: bool = False  # unsure speakers were left out (the subscription's or the caller's choice)
+    unsure_below: float = CONFIDENT  # the mark the digest was built with (the KB's unsure_below)
 
     @property
     def statement_count(self) -> int:
         return sum(g.count for g in self.groups)
+
+    @property
+    def unsure_count(self) -> int:
+        """Listed statements marked "unsure speaker" (0 when they were left out)."""
+        return sum(1 for g in self.groups for p in g.people for i in p.items if i.unsure)
 
     @property
     def people_count(self) -> int:
@@ -129,6 +156,7 @@ class Digest:
         d["statements"] = self.statement_count
         d["people"] = self.people_count
         d["outlets"] = self.outlets
+        d["unsure_statements"] = self.unsure_count
         return d
 
 
@@ -167,17 +195,21 @@ def _local(published: str | None, tz: str | None) -> datetime | None:
 _COLUMNS = (
     "s.id, s.text, s.text_simplified, s.kind, s.speaker, s.speaker_id, s.speaker_mention, "
     "s.speaker_type, s.title, s.organization, s.company_id, s.published, s.quote_key, s.topics, "
-    "s.stance, a.title AS article_title, a.url AS url, a.source_name AS source, a.tz AS tz"
+    "s.stance, s.confidence, s.corrected, a.title AS article_title, a.url AS url, "
+    "a.source_name AS source, a.tz AS tz"
 )
 
 
 class _Row:
     """A statement row plus what the digest derives for it (person id, company, local date)."""
 
-    def __init__(self, r: Any, names: Names, stances: dict[str, dict[str, str | None]]):
+    def __init__(self, r: Any, names: Names, stances: dict[str, dict[str, str | None]], below: float):
         self.r = r
         self.id: str = r["id"]
         self.type: str = r["speaker_type"]
+        self.confidence: float | None = r["confidence"]
+        # below the KB's mark and not corrected: listed (marked) but no evidence for "what changed"
+        self.unsure: bool = unsure(self.confidence, r["corrected"], below)
         local = _local(r["published"], r["tz"])
         self.day: date | None = local.date() if local else None
         self.topics: list[str] = list(json.loads(r["topics"] or "[]"))
@@ -229,14 +261,14 @@ def _stances(store: Store, ids: list[str]) -> dict[str, dict[str, str | None]]:
     return out
 
 
-def _rows(store: Store, names: Names, where: str, params: tuple[Any, ...]) -> list[_Row]:
+def _rows(store: Store, names: Names, where: str, params: tuple[Any, ...], below: float) -> list[_Row]:
     raw = store.db.execute(
         f"SELECT {_COLUMNS} FROM statements s JOIN articles a ON a.id = s.article_id "
         f"WHERE {where} ORDER BY s.published, s.article_id, s.seq",
         params,
     ).fetchall()
     stances = _stances(store, [r["id"] for r in raw])
-    return [_Row(r, names, stances) for r in raw]
+    return [_Row(r, names, stances, below) for r in raw]
 
 
 # -- selection ----------------------------------------------------------------------------------
@@ -326,8 +358,14 @@ def build_digest(
     *,
     names: Names | None = None,
     now: datetime | None = None,
+    unsure_below: float = CONFIDENT,
+    hide_unsure: bool = False,
 ) -> Digest:
-    """The digest of [since, until] (whole days, China time) for one subscription (None: all)."""
+    """The digest of [since, until] (whole days, China time) for one subscription (None: all).
+
+    `unsure_below` is the KB's mark (Settings.unsure_below); `hide_unsure` leaves unsure speakers out
+    (so does a subscription's own `hide_unsure`). Either way they count for nothing in "what changed"
+    and "most quoted" (see the module docstring)."""
     if until < since:
         from kb.errors import UsageError
 
@@ -335,11 +373,16 @@ def build_digest(
     names = names or Names.load(store)
     start, end = window_bounds(since, until)
     select = _Selector(subscription, names)
-    rows = [r for r in _rows(store, names, "s.published >= ? AND s.published < ?", (start, end)) if select(r)]
-    kept, also = _dedupe(rows)
+    window = _rows(store, names, "s.published >= ? AND s.published < ?", (start, end), unsure_below)
+    kept, also = _dedupe([r for r in window if select(r)])
+    hide = hide_unsure or bool(subscription and subscription.hide_unsure)
+    if hide:  # after folding the copies: a quote one outlet attributes confidently stays
+        kept = [r for r in kept if not r.unsure]
     groups = _group(kept, also, names)
-    prior = _prior(store, names, kept, start)
-    new_topics, shifts = _changes(kept, prior, names)
+    # "What changed" and "most quoted" stand on confident statements only, here and in the history.
+    sure = [r for r in kept if not r.unsure]
+    prior = [r for r in _prior(store, names, sure, start, unsure_below) if not r.unsure]
+    new_topics, shifts = _changes(sure, prior, names)
     return Digest(
         since=since,
         until=until,
@@ -349,13 +392,16 @@ def build_digest(
         groups=groups,
         new_topics=new_topics,
         stance_shifts=shifts,
-        most_quoted=_most_quoted(kept),
+        most_quoted=_most_quoted(sure),
         generated_at=now or datetime.now(UTC),
+        hide_unsure=hide,
+        unsure_below=unsure_below,
     )
 
 
 def _dedupe(rows: list[_Row]) -> tuple[list[_Row], dict[str, list[str]]]:
-    """One entry per quote and speaker; the syndicated copies become "also in" outlets."""
+    """One entry per quote and speaker; the syndicated copies become "also in" outlets. The entry is
+    unsure only when every copy is, and shows the highest score of them."""
     first: dict[tuple[str, str], _Row] = {}
     also: dict[str, list[str]] = defaultdict(list)
     kept: list[_Row] = []
@@ -366,6 +412,9 @@ def _dedupe(rows: list[_Row]) -> tuple[list[_Row], dict[str, list[str]]]:
             outlet = row.r["source"] or ""
             if outlet and outlet != keep.r["source"] and outlet not in also[keep.id]:
                 also[keep.id].append(outlet)
+            keep.unsure = keep.unsure and row.unsure
+            if row.confidence is not None and (keep.confidence is None or row.confidence > keep.confidence):
+                keep.confidence = row.confidence
             continue
         first[key] = row
         kept.append(row)
@@ -391,6 +440,8 @@ def _item(row: _Row, also: dict[str, list[str]], names: Names) -> DigestItem:
         topics=[names.topic_zh(t) for t in row.topics],
         stance=row.stances.get(first_topic) if first_topic else None,
         also_in=list(also.get(row.id, [])),
+        confidence=row.confidence,
+        unsure=row.unsure,
     )
 
 
@@ -446,7 +497,7 @@ def _most_quoted(rows: list[_Row]) -> list[Quoted]:
 # -- what changed ---------------------------------------------------------------------------------
 
 
-def _prior(store: Store, names: Names, rows: list[_Row], start: str) -> list[_Row]:
+def _prior(store: Store, names: Names, rows: list[_Row], start: str, below: float) -> list[_Row]:
     """Earlier statements of the speakers and companies in the window (for "what changed")."""
     speakers = sorted({r.r["speaker"] for r in rows if r.r["speaker"]})
     ids = sorted({x for r in rows for x in (r.r["speaker_id"], r.person_id) if x})
@@ -466,7 +517,7 @@ def _prior(store: Store, names: Names, rows: list[_Row], start: str) -> list[_Ro
             clauses.append(f"{col} IN ({','.join('?' * len(vals))})")
             params.extend(vals)
     where = f"s.published < ? AND s.topics != '[]' AND ({' OR '.join(clauses)})"
-    return _rows(store, names, where, (start, *params))
+    return _rows(store, names, where, (start, *params), below)
 
 
 def _changes(rows: list[_Row], prior: list[_Row], names: Names) -> tuple[list[Change], list[Change]]:

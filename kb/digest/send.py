@@ -341,9 +341,12 @@ def run_digest(
     resend: bool = False,
     send_empty: bool = False,
     names: Names | None = None,
+    hide_unsure: bool = False,
 ) -> list[Delivery]:
     """Build, write and/or send one digest per recipient. Never raises for a failed send: each
-    failure is a Delivery with status 'failed' and is recorded, so the next run retries it."""
+    failure is a Delivery with status 'failed' and is recorded, so the next run retries it.
+    Unsure speakers are marked by the KB's `unsure_below`; `hide_unsure` leaves them out of every
+    digest of the run (a subscription's own `hide_unsure` does for its address)."""
     names = names or Names.load(store)
     targets = recipients(store, to)
     several = len(targets) > 1
@@ -357,7 +360,15 @@ def run_digest(
                 if row is not None and row["status"] == "sent":
                     results.append(Delivery(address, "skipped", message_id=row["message_id"]))
                     continue
-            digest = build_digest(store, since, until, sub, names=names)
+            digest = build_digest(
+                store,
+                since,
+                until,
+                sub,
+                names=names,
+                unsure_below=settings.unsure_below,
+                hide_unsure=hide_unsure,
+            )
             if address and digest.address is None:
                 digest.address = address
             msg = render(digest, to=address, mail_from=settings.mail_from)

@@ -4,6 +4,7 @@ One subscription per address (subscribing again replaces what the address follow
 KB's `subscriptions` table. People and companies are resolved through the registry when it knows
 them (stored as registry ids, so renames and aliases in either script keep matching); topics through
 the topic taxonomy. Addresses are validated strictly, because they end up in mail headers.
+`hide_unsure` leaves statements whose speaker is in doubt out of the address's digests (kb.digest.build).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class Subscription:
     topics: list[str] = field(default_factory=list)  # topic ids
     query: str | None = None
     created_at: str | None = None
+    hide_unsure: bool = False  # leave "unsure speaker" statements out (default: list them, marked)
 
     @property
     def follows_everything(self) -> bool:
@@ -75,6 +77,7 @@ class Subscription:
             "topics": list(self.topics),
             "query": self.query,
             "created_at": self.created_at,
+            "hide_unsure": self.hide_unsure,
         }
         if names is not None:  # display names beside the ids, for people reading the list
             d["people_names"] = [names.entity_name(p) for p in self.people]
@@ -93,7 +96,8 @@ class Subscription:
             parts.append("topics: " + ", ".join(n.topic_label(t) for t in self.topics))
         if self.query:
             parts.append(f"query: {self.query}")
-        return "; ".join(parts) or "everything"
+        what = "; ".join(parts) or "everything"
+        return f"{what} (unsure speakers left out)" if self.hide_unsure else what
 
 
 def _row(r: Any) -> Subscription:
@@ -105,6 +109,7 @@ def _row(r: Any) -> Subscription:
         topics=json.loads(r["topics"] or "[]"),
         query=r["query"],
         created_at=r["created_at"],
+        hide_unsure=bool(r["hide_unsure"]),
     )
 
 
@@ -117,9 +122,11 @@ def subscribe(
     query: str | None = None,
     *,
     names: Names | None = None,
+    hide_unsure: bool = False,
 ) -> Subscription:
     """Add or replace the subscription of `address`. Unknown names raise a UsageError that
-    suggests the closest ones."""
+    suggests the closest ones. `hide_unsure` leaves statements whose speaker is in doubt out of its
+    digests (they are listed, marked, by default)."""
     addr = validate_address(address)
     n = names or Names.load(store)
     person_ids = _unique(n.resolve_person(p) for p in people)
@@ -133,8 +140,8 @@ def subscribe(
     with store.transaction() as db:
         db.execute("DELETE FROM subscriptions WHERE lower(address) = lower(?)", (addr,))
         cur = db.execute(
-            "INSERT INTO subscriptions (address, people, companies, topics, query, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO subscriptions (address, people, companies, topics, query, created_at, hide_unsure) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 addr,
                 json.dumps(person_ids, ensure_ascii=False),
@@ -142,6 +149,7 @@ def subscribe(
                 json.dumps(topic_ids, ensure_ascii=False),
                 q,
                 now_iso(),
+                int(bool(hide_unsure)),
             ),
         )
         sid = int(cur.lastrowid or 0)

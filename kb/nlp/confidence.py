@@ -45,9 +45,10 @@ MODEL_FILE = "confidence.json"
 CONFIDENT = 0.9
 
 
-def unsure(value: float | None, corrected: Any = False) -> bool:
-    """The app's and the CLI's "check the source" mark: scored below CONFIDENT and not fixed by hand."""
-    return value is not None and value < CONFIDENT and not corrected
+def unsure(value: float | None, corrected: Any = False, below: float = CONFIDENT) -> bool:
+    """The app's, the CLI's and the digest's "check the source" mark: scored below the mark (a KB can
+    move it: the `unsure_below` setting) and not fixed by hand."""
+    return value is not None and value < below and not corrected
 
 
 # a speaker written as a reference to someone named before

@@ -366,9 +366,11 @@ def search(
     fusion: Fusion = DEFAULT_FUSION,
     context: bool = True,
     hide_unsure: bool = False,
+    unsure_below: float | None = None,
 ) -> SearchResult:
     """Statements that answer `query`, best first (see the module docstring). `hide_unsure` leaves out
-    statements whose speaker the confidence model doubts."""
+    statements whose speaker the confidence model doubts: scored below `unsure_below` (the KB's setting
+    of that name, which callers pass; None keeps the query's own, by default CONFIDENT)."""
     if mode not in MODES:
         from kb.errors import UsageError
 
@@ -376,6 +378,8 @@ def search(
     pq = parse_query(query, registry, as_of) if isinstance(query, str) else query
     pq = add_options(pq, registry, speaker=speaker, company=company, topic=topic, since=since, until=until)
     pq.hide_unsure = pq.hide_unsure or hide_unsure
+    if unsure_below is not None:
+        pq.unsure_below = unsure_below
     notes = list(pq.notes)
     limit = max(1, min(int(limit), 1000))
     if pq.since and pq.until and pq.since > pq.until:

@@ -152,11 +152,9 @@ def sql_condition(pq: ParsedQuery, rv: Resolved | None = None) -> tuple[str, lis
         conds.append("s.published < ?")
         params.append(iso_utc(day_start(pq.until + timedelta(days=1))))
     if pq.hide_unsure:
-        from kb.nlp.confidence import CONFIDENT
-
-        # the negation of `unsure`: no score (no model), at or above the mark, or fixed by an analyst
+        # the negation of `unsure`: no score (no model), at or above the KB's mark, or fixed by an analyst
         conds.append("(s.confidence IS NULL OR s.confidence >= ? OR s.corrected = 1)")
-        params.append(CONFIDENT)
+        params.append(pq.unsure_below)
     return (" AND ".join(conds) or "1"), params
 
 

@@ -17,7 +17,7 @@ MAX_CONTEXT = 240  # characters of context per side, so one huge paragraph canno
 STATEMENT_FIELDS = (
     "id", "speaker", "speaker_id", "speaker_mention", "speaker_type", "anonymous", "organization",
     "company_id", "title", "text", "kind", "cue", "start", "end", "topics", "stance", "quote_key",
-    "confidence",
+    "confidence", "corrected",
 )  # fmt: skip
 
 
@@ -80,6 +80,7 @@ def statement_dict(row: Any) -> dict[str, Any]:
     keys = row.keys()
     d = {k: row[k] for k in STATEMENT_FIELDS if k in keys}
     d["anonymous"] = bool(d.get("anonymous"))
+    d["corrected"] = bool(d.get("corrected"))  # an analyst's fix: never "unsure" (kb/nlp/confidence.py)
     topics = d.get("topics")
     d["topics"] = json.loads(topics) if isinstance(topics, str) else (topics or [])
     return d

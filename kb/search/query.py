@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from kb.nlp.confidence import CONFIDENT
 from kb.search.crosslingual import Translation, translate
 from kb.search.dates import find_dates
 from kb.textnorm import alias_key, to_simplified
@@ -79,8 +80,10 @@ class ParsedQuery:
     # English words of the text with their Chinese terms (kb.search.crosslingual); the retrievers
     # search these terms too, so an English question finds Chinese statements.
     translations: list[Translation] = field(default_factory=list)
-    # leave out statements whose speaker the confidence model doubts (kb/nlp/confidence.py `unsure`)
+    # leave out statements whose speaker the confidence model doubts (kb/nlp/confidence.py `unsure`):
+    # scored below `unsure_below` (the KB's setting of that name; the search entry points set it)
     hide_unsure: bool = False
+    unsure_below: float = CONFIDENT
 
     @property
     def zh_terms(self) -> list[str]:
@@ -134,6 +137,7 @@ class ParsedQuery:
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None,
             "hide_unsure": self.hide_unsure,
+            "unsure_below": self.unsure_below,
             "translation": {t.english: list(t.terms) for t in self.translations},
             "explain": self.explain(),
         }

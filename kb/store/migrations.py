@@ -283,6 +283,12 @@ def m006_statement_confidence(db: sqlite3.Connection) -> None:
     run_script(db, "ALTER TABLE statements ADD COLUMN confidence REAL;")
 
 
+def m007_subscription_hide_unsure(db: sqlite3.Connection) -> None:
+    # A subscription may leave statements whose speaker is in doubt (kb/nlp/confidence.py `unsure`) out
+    # of its digests; existing subscriptions keep getting them, marked.
+    run_script(db, "ALTER TABLE subscriptions ADD COLUMN hide_unsure INTEGER NOT NULL DEFAULT 0;")
+
+
 MIGRATIONS: list[Migration] = [
     m001_create_tables,
     m002_fulltext,
@@ -290,4 +296,5 @@ MIGRATIONS: list[Migration] = [
     m004_search_name_indexes,
     m005_correction_anchors,
     m006_statement_confidence,
+    m007_subscription_hide_unsure,
 ]

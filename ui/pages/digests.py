@@ -29,7 +29,8 @@ if subs:
         pd.DataFrame([{"id": s["id"], "address": s["address"],
                        "people": ", ".join(people.get(p, p) for p in s["people"]),
                        "companies": ", ".join(companies.get(c, c) for c in s["companies"]),
-                       "topics": ", ".join(topic_name(t) for t in s["topics"]), "query": s["query"] or ""}
+                       "topics": ", ".join(topic_name(t) for t in s["topics"]), "query": s["query"] or "",
+                       "unsure speakers": "left out" if s.get("hide_unsure") else "marked"}
                       for s in subs]),
         hide_index=True, width="stretch",
     )  # fmt: skip
@@ -49,14 +50,18 @@ with st.form(f"sub-{sid}"):
     f_topics = st.multiselect("Topics", list(catalog), default=[t for t in (cur or {}).get("topics", []) if t in catalog],
                               format_func=topic_name, key=f"st-{sid}")  # fmt: skip
     query = st.text_input("Query (optional)", value=(cur or {}).get("query") or "", key=f"sq-{sid}")
+    f_hide = st.checkbox("Leave out unsure speakers", value=bool((cur or {}).get("hide_unsure")), key=f"sh-{sid}",
+                         help="Statements whose speaker the confidence model doubts are listed, marked 'unsure "
+                              "speaker', unless this is on. They never count for what changed.")  # fmt: skip
     c1, c2 = st.columns(2)
     save = c1.form_submit_button("Save subscription", type="primary")
     remove = c2.form_submit_button("Remove", disabled=cur is None)
 if save:
     try:
         backend.save_subscription(
-            kb(), address, f_people, f_companies, f_topics, query, None if cur is None else sid
-        )
+            kb(), address, f_people, f_companies, f_topics, query, None if cur is None else sid,
+            hide_unsure=f_hide,
+        )  # fmt: skip
     except Exception as e:  # noqa: BLE001 - KbError, ValueError: shown to the user as one line
         st.error(md_text(f"Not saved: {e}"))
     else:
@@ -82,10 +87,13 @@ until = c2.date_input("Until", value=week_end, key="d_until")
 recipients = [None, *sorted({s["address"] for s in subs})]
 to = c3.selectbox("For", recipients, format_func=lambda a: "everything (no subscription)" if a is None else a,
                   key="d_to")  # fmt: skip
+# A subscriber's digest follows their own setting; the everything-digest (`kb digest --hide-unsure`) can too.
+hide = to is None and st.checkbox("Leave out unsure speakers", key="d_hide_unsure")
 try:
     # Cached like every read (the digest of a busy week takes most of a second to build): editing a
     # subscription or opening the page again does not rebuild it; a save clears it (clear_data).
-    preview = q("digest_preview", to, since, until)
+    # (Without the flag it is the very call whose result the warm-up prebuilt: ui.data._warm_up.)
+    preview = q("digest_preview", *((to, since, until, True) if hide else (to, since, until)))
 except Exception as e:  # noqa: BLE001 - the preview must not break the page
     st.error(md_text(f"The digest could not be built: {type(e).__name__}: {e}"))
     preview = None

@@ -12,7 +12,7 @@ import streamlit as st
 from kb.nlp.confidence import unsure
 from ui import components
 from ui.components import md_text, statement_card, topic_name
-from ui.data import q
+from ui.data import kb, q
 from ui.layout import clean_label, entity_link, page
 
 page(
@@ -48,9 +48,11 @@ with st.sidebar:
     if use_dates:
         since = st.date_input("Since", value=date(date.today().year, 1, 1), key="f_since")
         until = st.date_input("Until", value=date.today(), key="f_until")
+    mark = kb().settings.unsure_below  # the KB's `unsure_below` setting
     hide_unsure = st.checkbox(
         "Hide unsure speakers", key="f_hide_unsure",
-        help="Leave out statements whose attribution the confidence model doubts (marked 'unsure speaker').",
+        help=f"Leave out statements whose attribution the confidence model doubts: scored below {mark:.2f} "
+        "(the KB's unsure_below setting) and not corrected, marked 'unsure speaker'.",
     )  # fmt: skip
     limit = st.slider("Results", 10, 100, 30, step=10, key="f_limit")
 
@@ -75,7 +77,7 @@ filters = dict(
 browsing = not query.strip() and not any(filters.values())
 if browsing:
     newest = q("statements_of", limit=limit)
-    result = {"hits": [h for h in newest if not (hide_unsure and unsure(h.get("confidence"), h.get("corrected")))],
+    result = {"hits": [h for h in newest if not (hide_unsure and unsure(h.get("confidence"), h.get("corrected"), mark))],
               "text": "", "notes": []}  # fmt: skip
 else:
     result = q("search", query, removed=removed, limit=limit, hide_unsure=hide_unsure, **filters)
