@@ -64,7 +64,9 @@ def register(group: click.Group) -> None:
     @kb_command(group, "doctor")
     def doctor(ctx: Ctx) -> None:
         """Check the KB: SQLite integrity, and that the vector and keyword indexes agree with
-        the statements. Exits 1 when something needs `kb reindex`.
+        the statements. Exits 1 when something needs `kb reindex`. Also says whether the attribution
+        models (NER tagger, antecedent ranker, confidence) are active, missing or stale; a missing or
+        stale one is a note with its fix, since the KB itself is whole.
 
         \b
         Example:
@@ -82,6 +84,7 @@ def register(group: click.Group) -> None:
                 f"statements: {found['statements']}  vectors: {found.get('vectors', '?')}  "
                 f"keyword rows: {found['keyword_index_rows']}  sqlite: {found['sqlite']}"
             )
+            click.echo("models: " + " · ".join(f"{k} {m['state']}" for k, m in found["models"].items()))
             for p in found["problems"]:
                 click.echo(f"problem: {p}")
             for n in found.get("notes", []):
