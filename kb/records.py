@@ -56,6 +56,13 @@ class Statement:
     company_id: str | None = None  # registry id of `organization`, when known
     # probability that the speaker is right (kb/nlp/confidence.py); None where no model was trained
     confidence: float | None = None
+    # The evidence for the speaker, as offsets into the article text: where the speaker is written for
+    # this statement (`speaker_mention`: a name, or a reference such as 他/该公司), and, for a reference,
+    # where the name it stands for was last written before it. None where not known.
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    named_start: int | None = None
+    named_end: int | None = None
     topics: list[str] = field(default_factory=list)
     stance: Stance | None = None  # stance toward the first topic's proposition
     stances: dict[str, Stance] = field(default_factory=dict)  # per topic

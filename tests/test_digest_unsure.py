@@ -225,8 +225,9 @@ def test_migration_adds_the_flag_and_keeps_subscriptions(tmp_path: Path) -> None
     db.execute("INSERT INTO meta VALUES ('schema_version', '6')")
     db.execute("ATTACH DATABASE ? AS cur", (str(path),))
     tables = "articles statements statement_topics people companies aliases affiliations"
-    for table in tables.split():
-        db.execute(f"INSERT INTO {table} SELECT * FROM cur.{table}")
+    for table in tables.split():  # the columns a schema-6 table has (later migrations add some)
+        cols = ", ".join(r[1] for r in db.execute(f"PRAGMA main.table_info({table})"))
+        db.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM cur.{table}")
     db.execute("DETACH DATABASE cur")
     db.execute(
         "INSERT INTO subscriptions (address, people, companies, topics, query, created_at) "
@@ -236,7 +237,7 @@ def test_migration_adds_the_flag_and_keeps_subscriptions(tmp_path: Path) -> None
     db.close()
 
     with Store(old) as store:
-        assert store.schema_version() == len(MIGRATIONS) == 7
+        assert store.schema_version() == len(MIGRATIONS) >= 7
         (sub,) = list_subscriptions(store)
         assert (sub.address, sub.people, sub.topics, sub.hide_unsure) == (
             "ana@example.com",

@@ -368,18 +368,26 @@ def highlight_spans(text: str, query_text: str) -> list[tuple[int, int]]:
 _SENT_END = re.compile(r"(?<=[。！？!?；;\n])")
 
 
-def context(kbase: KnowledgeBase, statement_id: str) -> dict[str, str]:
-    """The sentence before and after a statement in its article."""
+def context(kbase: KnowledgeBase, statement_id: str) -> dict[str, Any]:
+    """The sentence before and after a statement in its article, and the evidence for a speaker reached
+    through a reference (kb.search.hits.evidence)."""
+    from kb.search.hits import evidence
+
     row = kbase.store.db.execute(
-        "SELECT s.start, s.end, a.text FROM statements s JOIN articles a ON a.id = s.article_id WHERE s.id = ?",
+        "SELECT s.start, s.end, s.speaker_start, s.speaker_end, s.named_start, s.named_end, s.corrected, "
+        "a.text FROM statements s JOIN articles a ON a.id = s.article_id WHERE s.id = ?",
         (statement_id,),
     ).fetchone()
     if not row:
-        return {"before": "", "after": ""}
-    start, end, text = row
+        return {"before": "", "after": "", "evidence": None}
+    start, end, text = row["start"], row["end"], row["text"]
     before = [x for x in _SENT_END.split(text[:start]) if x.strip()]
     after = [x for x in _SENT_END.split(text[end:]) if x.strip()]
-    return {"before": before[-1].strip() if before else "", "after": after[0].strip() if after else ""}
+    return {
+        "before": before[-1].strip() if before else "",
+        "after": after[0].strip() if after else "",
+        "evidence": evidence(text, dict(row)),
+    }
 
 
 # -- people and companies ------------------------------------------------------------------------

@@ -89,6 +89,13 @@ def who_line(s: dict[str, Any]) -> str:
     return " · ".join(b for b in bits if b)
 
 
+def evidence_line(ev: dict[str, Any]) -> str:
+    """'“他” is 王小川, named here: …百川智能创始人**王小川**周三…' (markdown, article text escaped)."""
+    sent, a, b = ev["sentence"], ev["name_start"], ev["name_end"]
+    quoted = f"{md_text(sent[:a])}**{md_text(sent[a:b])}**{md_text(sent[b:])}"
+    return f"“{md_text(ev['reference'])}” is {md_text(ev['name'])}, named here: …{quoted}…"
+
+
 def statement_card(
     s: dict[str, Any], *, query_text: str = "", key: str = "", corrections: bool = True
 ) -> None:
@@ -101,6 +108,13 @@ def statement_card(
         if s.get("speaker_type") and s["speaker_type"] != "person":
             meta.append(f":gray-badge[{s['speaker_type']}]")
         st.markdown(" ".join(meta))
+        if "context_before" in s:  # a search hit carries its context
+            ctx = {"before": s["context_before"], "after": s["context_after"], "evidence": s.get("evidence")}
+        else:
+            ctx = backend.context(kb(), s["id"])
+        if ev := ctx.get("evidence"):
+            # a speaker reached through 他/该公司: where the name stands, so the analyst can check at a glance
+            st.caption(evidence_line(ev))
         day = local_day(s.get("published"), s.get("tz"))
         date = day.isoformat() if day else "date unknown"
         where = [date, md_text(s.get("source") or "")]
@@ -121,10 +135,6 @@ def statement_card(
             badges.append(f":red-badge[unsure speaker · {s['confidence']:.2f}]")
         st.markdown(" ".join(badges))
         with st.expander("Context"):
-            if "context_before" in s:
-                ctx = {"before": s["context_before"], "after": s["context_after"]}
-            else:
-                ctx = backend.context(kb(), s["id"])
             st.text(ctx["before"] or "(start of article)")
             st.markdown(f"**{md_text(s['text'])}**")
             st.text(ctx["after"] or "(end of article)")

@@ -97,6 +97,9 @@ def _fmt_hit(n: int, h: dict[str, Any], color: bool, unsure_below: float | None 
         + f"{_unsure(h, unsure_below)} · {day} · {h.get('source') or '?'}{also}",
         f"   {h.get('article_title') or ''}" + (f" <{h['url']}>" if h.get("url") else ""),
     ]
+    if ev := h.get("evidence"):
+        # a speaker reached through 他/该公司: where the name it stands for is written
+        lines.insert(2, f"   “{ev['reference']}” is {ev['name']}, named here: …{ev['sentence']}…")
     if not color and h.get("highlights"):
         lines.append("   matched: " + ", ".join(dict.fromkeys(s["term"] for s in h["highlights"])))
     return "\n".join(lines)

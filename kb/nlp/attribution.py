@@ -14,7 +14,7 @@ from kb.nlp.antecedents import decide
 from kb.nlp.finder import SHORT_NAME, Candidate
 from kb.nlp.speakers import LEAD, ORG_HEAD_STRIP, Speaker, SpeakerParser, outlet_after_country
 from kb.records import Statement
-from kb.textnorm import alias_key
+from kb.textnorm import alias_key, to_simplified
 
 if TYPE_CHECKING:
     from kb.registry import Registry
@@ -107,6 +107,31 @@ def _prev_para_start(text: str, pos: int) -> int:
     while p > 0 and text[p - 1] in "\n \u3000":
         p -= 1
     return _para_start(text, p) if p > 0 else 0
+
+
+# a speaker phrase that is itself a reference, no name
+_REF_WORD = re.compile(r"^(?:他|她|其|该|这|此|上述|前述|公司|官方|对方|后者|前者)")
+
+
+def _named_at(st: Statement, c: Candidate, text: str) -> None:
+    """For a speaker reached through a reference (他, 该公司, a bare title): where the name it stands for
+    is written (the antecedent the coreference stage chose, else the name's last mention before the
+    reference), the analyst's evidence for the resolution."""
+    assert st.speaker_start is not None
+    named = c.extra.get("named")
+    if isinstance(named, tuple):
+        a, b = named
+        written = text[a:b]
+        # the phrase without the spaces around it ("John Zimmer ")
+        st.named_start = a + len(written) - len(written.lstrip())
+        st.named_end = b - len(written) + len(written.rstrip())
+        return
+    sp = c.speaker
+    for form in dict.fromkeys(f for f in (sp.name, st.speaker, sp.canonical) if f and len(f) >= 2):
+        at = text.rfind(to_simplified(form), 0, st.speaker_start)
+        if at >= 0:
+            st.named_start, st.named_end = at, at + len(form)
+            return
 
 
 def resolve(
@@ -363,6 +388,13 @@ def resolve(
             c.speaker = ant.copy(start=sp.start, end=sp.end, mention=sp.mention)
         if c.speaker is not sp:
             c.extra["ref"] = sp.type  # reached through a reference: how, for kb/nlp/confidence.py
+            # where the antecedent is written, when a name stands there (a chained 他 points to the 他 before)
+            if (
+                ant is not None
+                and 0 <= ant.start < ant.end <= sp.start
+                and not _REF_WORD.match(text[ant.start : ant.end])
+            ):
+                c.extra["named"] = (ant.start, ant.end)
         if c.speaker.type == "person" and c.speaker.org == "@ref":
             o = _latest(history, c.speaker.start, ("organization",))
             c.speaker = c.speaker.copy(org=o.name if o else None)
@@ -665,6 +697,8 @@ class Attributor:
                 else sp.mention,
                 speaker_type="unnamed",
             )
+            if 0 <= sp.start < sp.end <= len(original):
+                st.speaker_start, st.speaker_end = sp.start, sp.end
             if sp.type == "unnamed":
                 st.anonymous = True
             elif sp.type == "person":
@@ -705,6 +739,8 @@ class Attributor:
                     st.speaker = name
             else:
                 continue
+            if c.extra.get("ref") and st.speaker_start is not None:
+                _named_at(st, c, src)
             out.append(st)
         out.sort(key=lambda st: st.start)
         # a company's lawyer speaks for the company wherever the article names them (by surname, as 她)

@@ -17,7 +17,7 @@ MAX_CONTEXT = 240  # characters of context per side, so one huge paragraph canno
 STATEMENT_FIELDS = (
     "id", "speaker", "speaker_id", "speaker_mention", "speaker_type", "anonymous", "organization",
     "company_id", "title", "text", "kind", "cue", "start", "end", "topics", "stance", "quote_key",
-    "confidence", "corrected",
+    "confidence", "corrected", "speaker_start", "speaker_end", "named_start", "named_end",
 )  # fmt: skip
 
 
@@ -74,6 +74,32 @@ def context(article_text: str, start: int, end: int) -> tuple[str, str]:
         nxt = _SENT_END.search(article_text, m.end())
         after = article_text[m.end() : nxt.end() if nxt else len(article_text)].strip()
     return before[-MAX_CONTEXT:], after[:MAX_CONTEXT]
+
+
+def evidence(article_text: str, st: dict[str, Any]) -> dict[str, Any] | None:
+    """Why a speaker reached through a reference (他, 该公司) is who it is: the reference as written and
+    the sentence where the name it stands for is written, with the name's offsets in that sentence. None
+    for a speaker written at the statement, for statements extracted before the evidence was kept, and
+    for a corrected speaker (the analyst's word replaced the resolution)."""
+    ss, ns, ne = st.get("speaker_start"), st.get("named_start"), st.get("named_end")
+    se = st.get("speaker_end")
+    if st.get("corrected") or ss is None or se is None or ns is None or ne is None:
+        return None
+    if not (0 <= ns < ne <= len(article_text) and ns < ss < se <= len(article_text)):
+        return None
+    ends = [m.end() for m in _SENT_END.finditer(article_text, 0, ns)]
+    begin = max(ends[-1] if ends else 0, ns - MAX_CONTEXT // 2)
+    m = _SENT_END.search(article_text, ne)
+    stop = min(m.end() if m else len(article_text), ne + MAX_CONTEXT // 2)
+    sentence = article_text[begin:stop]
+    lead = len(sentence) - len(sentence.lstrip())
+    return {
+        "reference": article_text[ss:se],
+        "name": article_text[ns:ne],
+        "sentence": sentence.strip(),
+        "name_start": ns - begin - lead,
+        "name_end": ne - begin - lead,
+    }
 
 
 def statement_dict(row: Any) -> dict[str, Any]:
@@ -158,6 +184,6 @@ def _add_context(store: Any, hits: list[dict[str, Any]]) -> None:
     q = ",".join("?" * len(ids))
     texts = {r[0]: r[1] for r in store.db.execute(f"SELECT id, text FROM articles WHERE id IN ({q})", ids)}
     for h in hits:
-        h["context_before"], h["context_after"] = context(
-            texts.get(h["article_id"], ""), h["start"], h["end"]
-        )
+        text = texts.get(h["article_id"], "")
+        h["context_before"], h["context_after"] = context(text, h["start"], h["end"])
+        h["evidence"] = evidence(text, h)

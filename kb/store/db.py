@@ -220,13 +220,15 @@ class Store:
             db.execute(
                 "INSERT OR IGNORE INTO statements (id, article_id, seq, text, text_simplified, "
                 "start, end, kind, cue, speaker, speaker_id, speaker_mention, speaker_type, "
-                "anonymous, title, organization, company_id, published, quote_key, topics, stance, confidence) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "anonymous, title, organization, company_id, published, quote_key, topics, stance, confidence, "
+                "speaker_start, speaker_end, named_start, named_end) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     sid, article_id, seq, s.text, simp, s.start, s.end, s.kind, s.cue,
                     s.speaker, s.speaker_id, s.speaker_mention, s.speaker_type, int(s.anonymous),
                     s.title, s.organization, s.company_id, published, quote_key(s.text),
                     json.dumps(s.topics, ensure_ascii=False), s.stance, s.confidence,
+                    s.speaker_start, s.speaker_end, s.named_start, s.named_end,
                 ),
             )  # fmt: skip
             for topic in s.topics:

@@ -289,6 +289,21 @@ def m007_subscription_hide_unsure(db: sqlite3.Connection) -> None:
     run_script(db, "ALTER TABLE subscriptions ADD COLUMN hide_unsure INTEGER NOT NULL DEFAULT 0;")
 
 
+def m008_statement_evidence(db: sqlite3.Connection) -> None:
+    # The evidence for a statement's speaker (kb.records.Statement): where the speaker is written for it,
+    # and for a reference (他, 该公司) where the name it stands for is written. NULL for statements
+    # extracted before; the app then shows no evidence line.
+    run_script(
+        db,
+        """
+        ALTER TABLE statements ADD COLUMN speaker_start INTEGER;
+        ALTER TABLE statements ADD COLUMN speaker_end INTEGER;
+        ALTER TABLE statements ADD COLUMN named_start INTEGER;
+        ALTER TABLE statements ADD COLUMN named_end INTEGER;
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_create_tables,
     m002_fulltext,
@@ -297,4 +312,5 @@ MIGRATIONS: list[Migration] = [
     m005_correction_anchors,
     m006_statement_confidence,
     m007_subscription_hide_unsure,
+    m008_statement_evidence,
 ]
