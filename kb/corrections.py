@@ -26,7 +26,11 @@ fix back: same fields, keyword row, index metadata; the row then points at the n
 - A fix whose quote is gone from the new text is kept, marked `orphaned`, named in the ingest's
   warnings, counted by `kb doctor` and listed by `orphans` (and `kb doctor --json`).
 
-Used by `kb correct` (kb/cli/correct_cmd.py), the app's statement cards and kb/pipeline.py.
+A confirmation (`confirm_speaker`: the speaker as extracted is right) is a speaker fix that keeps
+every value; it settles the statement's confidence at 1, here and after a re-extraction that agrees.
+
+Used by `kb correct` and `kb confirm` (kb/cli/correct_cmd.py), the app's statement cards and
+kb/pipeline.py.
 """
 
 from __future__ import annotations
@@ -242,6 +246,19 @@ def correct_speaker(
     return _result(store, statement_id, "speaker", old, entity.name, learned=learned)
 
 
+def confirm_speaker(store: Store, statement_id: str, *, note: str | None = None) -> dict[str, Any]:
+    """The analyst checked the source and the speaker as extracted is right: a fix that keeps every value
+    (kept across re-extraction like any other) and settles the confidence at 1, so the statement is no
+    longer an "unsure speaker" (kb/review.py is the queue of those)."""
+    row = _statement(store, statement_id)
+    name = row["speaker"] or row["speaker_mention"]
+    keep = ("speaker", "speaker_id", "speaker_type", "anonymous", "title", "organization", "company_id")
+    changes: dict[str, Any] = {k: row[k] for k in keep}
+    changes["confidence"] = 1.0
+    _write(store, row, "speaker", name, name, changes, note or "confirmed")
+    return _result(store, statement_id, "speaker", name, name, confirmed=True)
+
+
 def correct_company(
     store: Store,
     statement_id: str,
@@ -433,6 +450,10 @@ def _reapply(db: sqlite3.Connection, fix: Any, sid: str, stmt: Statement | None)
         return str(fix["status"])  # a field this module does not set: left as it is
     changes = _changes(fix)
     if all(cur[k] == changes.get(k) for k in _identity(field, changes)):
+        if field == "speaker":
+            # the new extraction names the speaker an analyst checked: not in doubt, whatever the model says
+            db.execute("UPDATE statements SET confidence = 1.0 WHERE id = ?", (sid,))
+            _mirror(stmt, {"confidence": 1.0})
         return "satisfied"
     cols = ", ".join(f"{k} = ?" for k in changes)
     db.execute(

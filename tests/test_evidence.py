@@ -8,12 +8,11 @@ import json
 import sqlite3
 import subprocess
 import sys
-from html import unescape
 from pathlib import Path
 
 from kb.nlp import extract
 from tests.conftest import FIXTURES
-from tests.test_ui_pages import run_app, texts
+from tests.test_ui_pages import run_app, texts, unescape
 
 FEED = FIXTURES / "evidence" / "feed.xml"
 SIMPLIFIED = "百川智能创始人王小川周三在北京出席活动。他表示，大模型的价格战只是营销，长期看拼的是技术。"

@@ -675,6 +675,27 @@ def correct(
     return plain(apply(kbase.store, statement_id, field, new, registry(kbase), note=note or None))
 
 
+def confirm(kbase: KnowledgeBase, statement_id: str, note: str = "") -> dict[str, Any]:
+    """The analyst checked the source and the speaker is right (kb.corrections.confirm_speaker)."""
+    from kb.corrections import confirm_speaker
+
+    return plain(confirm_speaker(kbase.store, statement_id, note=note or None))
+
+
+def review_queue(kbase: KnowledgeBase, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+    """Statements with an unsure speaker under the KB's mark, lowest confidence first (kb.review)."""
+    from kb import review
+
+    rows = review.queue(kbase.store, kbase.settings.unsure_below, limit=limit, offset=offset)
+    return _with_stances(kbase, [plain(r) for r in rows])
+
+
+def review_count(kbase: KnowledgeBase) -> int:
+    from kb import review
+
+    return review.count(kbase.store, kbase.settings.unsure_below)
+
+
 def corrections(kbase: KnowledgeBase, limit: int = 200) -> list[dict[str, Any]]:
     """The corrections log, newest first; each fix with its `status`: applied, satisfied (a later
     extraction already agrees with it) or orphaned (its statement is gone after a re-extraction)."""

@@ -129,11 +129,24 @@ def statement_card(
         if s.get("also_in"):
             n = int(s["also_in"])
             badges.append(f":violet-badge[also in {n} source{'s' if n != 1 else ''}]")
+        doubt = not s.get("corrected") and unsure(s.get("confidence"), below=kb().settings.unsure_below)
         if s.get("corrected"):
             badges.append(":orange-badge[corrected]")
-        elif unsure(s.get("confidence"), below=kb().settings.unsure_below):  # the KB's mark
+        elif doubt:  # below the KB's mark
             badges.append(f":red-badge[unsure speaker · {s['confidence']:.2f}]")
         st.markdown(" ".join(badges))
+        if doubt and corrections and st.button(
+            "Speaker is right", key=f"ok-{k}", icon=":material/check:", type="tertiary",
+            help="You checked the source: keep this speaker, and drop the 'unsure speaker' mark.",
+        ):  # fmt: skip
+            try:
+                backend.confirm(kb(), s["id"])
+            except KbError as e:  # e.g. the statement was re-extracted meanwhile: one line
+                st.error(md_text(f"Not saved: {e}"))
+            else:
+                clear_data()
+                st.session_state["_flash"] = f"Confirmed: {who_line(s)}."
+                st.rerun()
         with st.expander("Context"):
             st.text(ctx["before"] or "(start of article)")
             st.markdown(f"**{md_text(s['text'])}**")

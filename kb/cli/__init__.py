@@ -22,7 +22,7 @@ COMMAND_MODULES = [
     "kb.cli.eval_cmd",  # eval statements|ner|search|topics|stance
     "kb.cli.bench_cmd",  # bench ingest|search
     "kb.cli.ui_cmd",  # ui
-    "kb.cli.correct_cmd",  # correct
+    "kb.cli.correct_cmd",  # correct, confirm, review
 ]
 
 

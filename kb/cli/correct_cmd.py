@@ -57,3 +57,74 @@ def register(group: click.Group) -> None:
                     )
         if not ctx.json:
             ctx.info("the search index picks this up at the next `kb ingest` or `kb reindex`")
+
+    @kb_command(group, "review")
+    @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+    @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many (the next page).")
+    def review_cmd(ctx: Ctx, limit: int, offset: int) -> None:
+        """List the statements whose speaker is in doubt ("unsure speaker": a confidence below the KB's
+        `unsure_below`, never corrected), lowest confidence first, with the sentence around each and, for
+        a speaker reached through 他/该公司, the sentence that names it. Decide each with `kb confirm ID`
+        (the speaker is right) or `kb correct ID --speaker NAME`; either takes it off the list.
+
+        \b
+        Example:
+          kb review
+          kb review --limit 50 --json
+        """
+        from kb import review
+        from kb.base import KnowledgeBase
+
+        if not ctx.settings.db_path.exists():
+            raise KbError(f"no knowledge base at {ctx.home} (run `kb ingest` first)")
+        below = ctx.settings.unsure_below
+        with KnowledgeBase(ctx.settings) as kb:
+            total = review.count(kb.store, below)
+            items = review.queue(kb.store, below, limit=limit, offset=offset)
+        if ctx.json:
+            for it in items:
+                ctx.emit(it)
+            return
+        if not items:
+            click.echo(
+                f"no more to review: {total} in all (kb review --offset 0)"
+                if total
+                else f"nothing to review: no unsure speaker (confidence below {below:.2f})"
+            )
+            return
+        noun = "statement" if total == 1 else "statements"
+        click.echo(f"{total} {noun} with an unsure speaker (confidence below {below:.2f}), lowest first:")
+        for n, it in enumerate(items, offset + 1):
+            who = it["speaker"] or f"{it['speaker_mention']} (unnamed source)"
+            click.echo(f"\n{n}. [{it['confidence']:.2f}] {who}: “{it['text']}”")
+            click.echo(f"   {it['id']} · {it.get('source') or '?'} · {it.get('article_title') or ''}")
+            if ev := it.get("evidence"):
+                click.echo(f"   “{ev['reference']}” is {ev['name']}, named here: …{ev['sentence']}…")
+            if it["context_before"] and not (ev and ev["sentence"] == it["context_before"]):
+                click.echo(f"   before: {it['context_before']}")
+        if total > offset + len(items):
+            ctx.info(f"{total - offset - len(items)} more: kb review --offset {offset + len(items)}")
+
+    @kb_command(group, "confirm")
+    @click.option("--note", help="Why (kept with the confirmation).")
+    @click.argument("statement_id")
+    def confirm_cmd(ctx: Ctx, statement_id: str, note: str | None) -> None:
+        """Confirm that a statement's speaker is right (after checking the source): it is kept as a fix,
+        the statement is no longer an "unsure speaker", and the confirmation holds when the article is
+        extracted again.
+
+        \b
+        Example:
+          kb confirm 3f2a9c0d1e2b4a5c6d7e
+        """
+        from kb.base import KnowledgeBase
+        from kb.corrections import confirm_speaker
+
+        if not ctx.settings.db_path.exists():
+            raise KbError(f"no knowledge base at {ctx.home} (run `kb ingest` first)")
+        with KnowledgeBase(ctx.settings) as kb:
+            r = confirm_speaker(kb.store, statement_id, note=note)
+        if ctx.json:
+            ctx.emit(r)
+        else:
+            click.echo(f"{statement_id}: speaker {r['new'] or '—'} confirmed")

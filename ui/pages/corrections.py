@@ -1,18 +1,19 @@
-"""Corrections: every fix analysts made (speaker, company, stance), newest first, with its status,
-and the fixes that lost their statement. Fixes are made on any statement card ("Correct this
-statement")."""
+"""Corrections: the statements whose speaker is in doubt, to check (lowest confidence first: confirm
+or correct each on its card), then every fix analysts made (speaker, company, stance), newest first,
+with its status, and the fixes that lost their statement. Fixes are made on any statement card
+("Correct this statement")."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from ui.components import md_text, safe_url
-from ui.data import q
+from ui.components import flash, md_text, safe_url, statement_card
+from ui.data import kb, q
 from ui.layout import page
 
-page("Corrections", "Fixes made from statement cards. They are kept across re-extraction and teach the "
-     "registry and the stance model.")  # fmt: skip
+page("Corrections", "Speakers to check, and the fixes made from statement cards. Fixes are kept across "
+     "re-extraction and teach the registry and the stance model.")  # fmt: skip
 
 STATUS = {
     "applied": "applied",
@@ -21,6 +22,31 @@ STATUS = {
 }
 
 
+PAGE = 20
+
+flash()
+st.subheader("Unsure speakers to check")
+waiting = q("review_count")
+if not waiting:
+    st.caption(
+        md_text(
+            f"Nothing to check: no statement has a speaker scored below {kb().settings.unsure_below:.2f}."
+        )
+    )
+else:
+    st.caption(md_text(
+        f"{waiting} statement{'s' if waiting != 1 else ''} with a speaker scored below "
+        f"{kb().settings.unsure_below:.2f}, the least sure first. Check each against its context (and the "
+        "sentence that names a speaker reached through 他/该公司), then click “Speaker is right” or correct it."
+    ))  # fmt: skip
+    shown = st.session_state.get("review_shown", PAGE)
+    for s in q("review_queue", limit=shown):
+        statement_card(s, key="review-")
+    if waiting > shown and st.button(f"Show {min(PAGE, waiting - shown)} more", key="review_more"):
+        st.session_state["review_shown"] = shown + PAGE
+        st.rerun()
+
+st.subheader("Fixes")
 rows = q("corrections")
 if not rows:
     st.info("No correction yet. Click “Correct speaker, company or stance” on any statement card to fix a speaker, "
