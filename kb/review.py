@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kb.search.filters import SURE_SQL
 from kb.search.hits import context, evidence, statement_dict
 
 if TYPE_CHECKING:
     from kb.store import Store
 
-# no score (no model) is no doubt; a corrected statement was decided by an analyst
-_UNSURE = "s.confidence IS NOT NULL AND s.confidence < ? AND s.corrected = 0"
+_UNSURE = f"NOT {SURE_SQL}"
 
 
 def count(store: Store, below: float) -> int:

@@ -108,6 +108,12 @@ def resolve(registry: Any, pq: ParsedQuery) -> Resolved:
     return Resolved(list(pq.speaker_ids), _names(registry, pq.speaker_ids), ids, _names(registry, ids), spans)
 
 
+# The negation of kb/nlp/confidence.py `unsure` in SQL, with the mark as its one parameter: no score (no
+# model), at or above the mark, or fixed by an analyst. "Hide unsure speakers" keeps these; kb/review.py's
+# queue holds the others.
+SURE_SQL = "(s.confidence IS NULL OR s.confidence >= ? OR s.corrected = 1)"
+
+
 def sql_condition(pq: ParsedQuery, rv: Resolved | None = None) -> tuple[str, list[Any]]:
     """(`AND`-joined condition over `s`, parameters); "1" when nothing filters."""
     rv = rv or resolve(None, pq)
@@ -152,8 +158,7 @@ def sql_condition(pq: ParsedQuery, rv: Resolved | None = None) -> tuple[str, lis
         conds.append("s.published < ?")
         params.append(iso_utc(day_start(pq.until + timedelta(days=1))))
     if pq.hide_unsure:
-        # the negation of `unsure`: no score (no model), at or above the KB's mark, or fixed by an analyst
-        conds.append("(s.confidence IS NULL OR s.confidence >= ? OR s.corrected = 1)")
+        conds.append(SURE_SQL)
         params.append(pq.unsure_below)
     return (" AND ".join(conds) or "1"), params
 
