@@ -6,6 +6,7 @@ rows. Keeping them here (and free of any heavy import) lets every stage share on
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -30,6 +31,12 @@ class ParsedItem:
     author: str | None = None
     summary_only: bool = False  # the feed carried only a summary; full text may be fetched
     demo: bool = False
+
+
+def confidence_text(value: float) -> str:
+    """A statement's confidence as shown to analysts: two decimals, rounded down, so that a score below
+    the "unsure speaker" mark never reads as the mark itself (0.897 under 0.9 shows 0.89, not 0.90)."""
+    return f"{math.floor(round(value * 100, 6)) / 100:.2f}"  # (round: 0.29 * 100 is 28.999…)
 
 
 @dataclass

@@ -133,3 +133,19 @@ def test_the_corrections_page_lists_them_and_confirms_with_one_click(home: Path)
         1,
     )
     db.close()
+
+
+def test_a_score_just_below_the_mark_never_reads_as_the_mark(home: Path) -> None:
+    """0.897 is unsure under 0.9: rounded to two decimals it would read "0.90", the mark itself."""
+    from kb.records import confidence_text
+
+    assert [confidence_text(x) for x in (0.897, 0.9, 0.29, 1.0)] == ["0.89", "0.90", "0.29", "1.00"]
+    ids = scored(home)
+    db = sqlite3.connect(home / "kb.sqlite3")
+    with db:
+        db.execute("UPDATE statements SET confidence = 0.897 WHERE id = ?", (ids["王小川"],))
+    db.close()
+    assert "[0.89] 王小川" in kb(home, "review")
+    assert "[unsure speaker: 0.89]" in kb(home, "search", "价格战", "--mode", "keyword")
+    digest = kb(home, "digest", "--since", "2024-05-20", "--until", "2024-05-20")
+    assert "unsure speaker · 0.89" in digest and "0.90 —" not in digest

@@ -18,6 +18,7 @@ import streamlit as st
 from kb.dates import local_day
 from kb.errors import KbError
 from kb.nlp.confidence import unsure
+from kb.records import confidence_text
 from ui import backend
 from ui.data import clear_data, kb
 
@@ -133,7 +134,7 @@ def statement_card(
         if s.get("corrected"):
             badges.append(":orange-badge[corrected]")
         elif doubt:  # below the KB's mark
-            badges.append(f":red-badge[unsure speaker · {s['confidence']:.2f}]")
+            badges.append(f":red-badge[unsure speaker · {confidence_text(s['confidence'])}]")
         st.markdown(" ".join(badges))
         if doubt and corrections and st.button(
             "Speaker is right", key=f"ok-{k}", icon=":material/check:", type="tertiary",

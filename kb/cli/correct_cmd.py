@@ -74,6 +74,7 @@ def register(group: click.Group) -> None:
         """
         from kb import review
         from kb.base import KnowledgeBase
+        from kb.records import confidence_text
 
         if not ctx.settings.db_path.exists():
             raise KbError(f"no knowledge base at {ctx.home} (run `kb ingest` first)")
@@ -96,7 +97,7 @@ def register(group: click.Group) -> None:
         click.echo(f"{total} {noun} with an unsure speaker (confidence below {below:.2f}), lowest first:")
         for n, it in enumerate(items, offset + 1):
             who = it["speaker"] or f"{it['speaker_mention']} (unnamed source)"
-            click.echo(f"\n{n}. [{it['confidence']:.2f}] {who}: “{it['text']}”")
+            click.echo(f"\n{n}. [{confidence_text(it['confidence'])}] {who}: “{it['text']}”")
             click.echo(f"   {it['id']} · {it.get('source') or '?'} · {it.get('article_title') or ''}")
             if ev := it.get("evidence"):
                 click.echo(f"   “{ev['reference']}” is {ev['name']}, named here: …{ev['sentence']}…")

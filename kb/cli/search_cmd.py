@@ -58,13 +58,12 @@ def _unsure(h: dict[str, Any], below: float | None) -> str:
     """A mark for a speaker the confidence model doubts (kb/nlp/confidence.py: scored below the KB's
     `unsure_below`, CONFIDENT when None), unless an analyst fixed it."""
     from kb.nlp.confidence import CONFIDENT, unsure
+    from kb.records import confidence_text
 
     c = h.get("confidence")
-    return (
-        f" [unsure speaker: {c:.2f}]"
-        if unsure(c, h.get("corrected"), CONFIDENT if below is None else below)
-        else ""
-    )
+    if c is None or not unsure(c, h.get("corrected"), CONFIDENT if below is None else below):
+        return ""
+    return f" [unsure speaker: {confidence_text(c)}]"
 
 
 def _fmt_hit(n: int, h: dict[str, Any], color: bool, unsure_below: float | None = None) -> str:

@@ -24,6 +24,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from kb.digest.build import Digest
 from kb.digest.subscriptions import validate_address
 from kb.errors import UsageError
+from kb.records import confidence_text
 
 STANCE = {"for": "支持 for", "against": "反对 against", "neutral": "中立 neutral", "mixed": "有保留 mixed"}
 STANCE_COLOR = {"for": "#1a7f37", "against": "#cf222e", "mixed": "#bf8700", "neutral": "#8c959f"}
@@ -60,6 +61,7 @@ def environment() -> Environment:
     env.filters["safe_url"] = safe_url
     env.filters["stance"] = lambda s: STANCE.get(s or "", s or "")
     env.filters["stance_color"] = lambda s: STANCE_COLOR.get(s or "", "#d0d7de")
+    env.filters["confidence"] = confidence_text
     return env
 
 
