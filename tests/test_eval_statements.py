@@ -7,9 +7,9 @@ batch 2), "test-b3" (37, batch 3), "test-b4" (53), "test-b5" (37), "test-b6" (60
 "test-b14" (59), "test-b15" (60), "test-b16" (60), "test-b17" (60), "test-b18" (60), "test-b19" (60),
 "test-b20" (60), "test-b21" (60), "test-b22" (60), "test-b23" (60), "test-b24" (60), "test-b25" (60), "test-b26"
 (60), "test-b27" (60), "test-b28" (60), "test-b29" (60), "test-b30" (60), "test-b31" (60), "test-b32" (60),
-"test-b33" (60), "test-b34" (60) and "test-b35" (60), each labelled before the rules were run on it; each was
-measured blind once, then (up to batch 19) joined the set the rules are tuned on. The batches never tuned on (now
-20 to 35) are "unseen",
+"test-b33" (60), "test-b34" (60), "test-b35" (60), "test-b36" (60) and "test-b37" (60), each labelled before the
+rules were run on it; each was measured blind once, then (up to batch 19) joined the set the rules are tuned on. The
+batches never tuned on (now 20 to 37) are "unseen",
 the estimate for new articles; the antecedent ranker (kb/nlp/antecedents.py) is not trained on them
 either. Each keeps its own floors, so that adding harder items never lowers a floor."""
 
@@ -130,6 +130,12 @@ FLOORS = {  # split -> metric -> floor
     # blind 0.910 / 0.690, never tuned on (60 articles, 352 statements; labelled in session 18 and measured with
     # session 17's rules); 0.914 / 0.687 once the batch's rulings made 20 label changes (355 statements)
     "test-b35": {"precision": 0.89, "recall": 0.66},
+    # blind 0.914 / 0.722, never tuned on (60 articles, 295 statements; labelled in session 19 and measured with
+    # session 18's rules); 0.915 / 0.725 once the batch's rulings made 4 label changes (295 statements)
+    "test-b36": {"precision": 0.89, "recall": 0.70},
+    # blind 0.896 / 0.692, never tuned on (60 articles, 260 statements; labelled in session 19 and measured with
+    # session 18's rules); 0.896 / 0.687 once the batch's rulings made 8 label changes (262 statements)
+    "test-b37": {"precision": 0.87, "recall": 0.66},
     # the never-tuned batches. Until session 10 batches 17 to 20 (1,159 statements): 0.878 / 0.711 with the
     # rules of session 9, 0.892 / 0.718 with the antecedent ranker. Since session 11 batches 18 to 21
     # (240 articles, 1,124 statements: batch 17 joined the tuned set, batch 21 was labelled): 0.888 / 0.697
@@ -151,17 +157,18 @@ FLOORS = {  # split -> metric -> floor
     # 0.713 after round 15; the floors hold. With batches 32 and 33 (batches 20 to 33, 840 articles, 4,168
     # statements, labelled in session 17): 0.895 / 0.707 with round 15's rules; the floors hold. With batches 34
     # and 35 (batches 20 to 35, 960 articles, 4,806 statements, labelled in session 18): 0.894 / 0.707 with
-    # round 16's rules; the floors hold
+    # round 16's rules; the floors hold. With batches 36 and 37 (batches 20 to 37, 1,080 articles, 5,363
+    # statements, labelled in session 19): 0.895 / 0.707 with session 18's rules; the floors hold
     "unseen": {"precision": 0.88, "recall": 0.70},
 }
 
 
 def test_gold_set_shape() -> None:
     gold = load_gold(GOLD)
-    assert len(gold) >= 1957
+    assert len(gold) >= 2077
     assert len({g["feed"].split("/")[0] + g["feed"] for g in gold}) >= 3
     n = sum(1 for g in gold for s in g["statements"] if not s.get("optional"))
-    assert n >= 9719
+    assert n >= 10276
     assert {g["split"] for g in gold} == {"dev", "test"}
     assert all(g["split"] == "test" for g in gold if g.get("batch", 1) >= 2)
 
@@ -207,7 +214,9 @@ def test_confident_view_on_articles_nothing_was_tuned_on(scores: dict) -> None:
     The model is fitted on the tuned articles only. Measured in session 17 after round 16: unseen (batches
     20-33) 0.943 / 0.627 against 0.894 / 0.712 for all statements; batches 32 and 33 0.945 / 0.624 and
     0.944 / 0.621. With batches 34 and 35 (batches 20-35, session 18, same code): 0.942 / 0.624 against
-    0.894 / 0.707, keeping 84%; batch 34 alone 0.904 / 0.597, batch 35 0.952 / 0.611."""
+    0.894 / 0.707, keeping 84%; batch 34 alone 0.904 / 0.597, batch 35 0.952 / 0.611. With batches 36 and 37
+    (batches 20-37, session 19, with session 18's code): 0.943 / 0.624 against 0.895 / 0.707; batch 36 alone
+    0.954 / 0.631, batch 37 0.947 / 0.615."""
     conf, every = scores["unseen"]["confident"], scores["unseen"]["all"]
     assert conf["precision"] >= 0.93 - EPS / 2
     assert conf["recall"] >= 0.60 - EPS / 2
@@ -317,6 +326,21 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     # rulings): many statements by departments and laboratories whose parent the article names elsewhere
     assert scores["test-b35"]["title_accuracy"] >= 0.83
     assert scores["test-b35"]["organization_accuracy"] >= 0.52
+    # since session 19 a role the article writes where the person does not speak is read too
+    # (kb/nlp/attribution.py, _roles_written) and the line between body and post is drawn again: batch 34
+    # 0.841 / 0.807 (titles written exactly as the gold's went up, those holding the gold's less often),
+    # batch 35 0.899 / 0.701
+    assert scores["test-b34"]["organization_accuracy"] >= 0.78
+    assert scores["test-b35"]["title_accuracy"] >= 0.87
+    assert scores["test-b35"]["organization_accuracy"] >= 0.68
+    # batch 36 (blind: 0.803 / 0.793, n=132 / 116 with session 18's rules, also after its rulings; 0.818 /
+    # 0.819 with session 19's roles)
+    assert scores["test-b36"]["title_accuracy"] >= 0.79
+    assert scores["test-b36"]["organization_accuracy"] >= 0.80
+    # batch 37 (blind: 0.854 / 0.686, n=103 / 86 with session 18's rules, also after its rulings; 0.864 /
+    # 0.767 with session 19's roles)
+    assert scores["test-b37"]["title_accuracy"] >= 0.84
+    assert scores["test-b37"]["organization_accuracy"] >= 0.75
     # never tuned on: roles of people the rules have not met. Batches 17-20 (until session 10): 0.886 /
     # 0.766, n=341 / 307; batches 18-21 (since session 11, a new split): 0.874 / 0.776, n=333 / 299 with
     # session 10's rules, 0.875 / 0.779, n=337 / 303 after round 10; batches 18-22 (since session 12, a new
@@ -334,11 +358,76 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     # With batches 34 and 35 (batches 20-35, session 18): 0.840 / 0.736, n=1465 / 1289 with round 16's rules;
     # batch 35's organisations are the hardest yet (0.55), so again the larger split's organisation floor is set
     # from that measurement and the earlier splits keep theirs
-    assert scores["unseen"]["title_accuracy"] >= 0.82
-    assert scores["unseen"]["organization_accuracy"] >= 0.72
+    # With batches 36 and 37 (batches 20-37, session 19): 0.838 / 0.738, n=1700 / 1491 with session 18's rules;
+    # 0.854 / 0.799 once a role the article writes where the person does not speak is read too (the earlier
+    # splits: batches 20-31 0.859 / 0.811, 20-33 0.855 / 0.805, 20-35 0.857 / 0.799)
+    assert scores["unseen"]["title_accuracy"] >= 0.84
+    assert scores["unseen"]["organization_accuracy"] >= 0.78
     b20_31 = tuple(f"test-b{b}" for b in range(20, 32))
-    assert _acc(scores, b20_31, "title") >= 0.82  # measured 0.845 (n=1125)
-    assert _acc(scores, b20_31, "organization") >= 0.75  # measured 0.758 (n=997)
+    assert _acc(scores, b20_31, "title") >= 0.84  # measured 0.845 (n=1125); 0.859 in session 19
+    assert _acc(scores, b20_31, "organization") >= 0.79  # measured 0.758 (n=997); 0.811 in session 19
     b20_33 = tuple(f"test-b{b}" for b in range(20, 34))
-    assert _acc(scores, b20_33, "title") >= 0.82  # measured 0.840 (n=1294)
-    assert _acc(scores, b20_33, "organization") >= 0.74  # measured 0.747 (n=1156)
+    assert _acc(scores, b20_33, "title") >= 0.84  # measured 0.840 (n=1294); 0.855 in session 19
+    assert _acc(scores, b20_33, "organization") >= 0.78  # measured 0.747 (n=1156); 0.805 in session 19
+    b20_35 = tuple(f"test-b{b}" for b in range(20, 36))
+    assert _acc(scores, b20_35, "title") >= 0.84  # measured 0.840 (n=1465) in session 18; 0.857 in session 19
+    assert _acc(scores, b20_35, "organization") >= 0.78  # measured 0.736 (n=1289); 0.799 in session 19
+
+
+@pytest.mark.shared
+def test_exact_roles_and_roles_given_where_the_article_gives_none(tmp_path) -> None:
+    """Title accuracy takes one value inside the other ("律师" for "知识产权律师"); the report also says how
+    often a title is written exactly as the gold's, and how often one is given where the gold has none
+    (people outside the registry). Checked on a one-statement gold file made from a real article: the
+    gold title lengthened (accurate, not exact), then the gold title removed (given where none is)."""
+    import json
+
+    from kb.eval.statements import load_articles, match_statements
+    from kb.nlp import extract
+    from kb.registry import Registry
+
+    data = shared("feeds").parent
+    reg = Registry.load()
+    picked = None
+    for g in [g for g in load_gold(GOLD) if g["split"] == "dev"]:
+        arts = load_articles([(g["feed"], g["guid"])], data)
+        if not arts:
+            continue
+        text, pub = arts[(g["feed"], g["guid"])]
+        preds = extract([text], [pub], registry=reg)[0]
+        for pi, gi in match_statements(text, g["statements"], preds).items():
+            p, gs = preds[pi], g["statements"][gi]
+            if p.speaker_type == "person" and not p.speaker_id and p.title and gs.get("title") == p.title:
+                picked = (g, gs)
+                break
+        if picked:
+            break
+    assert picked is not None, "no dev statement by a person outside the registry with a title"
+    g, gs = picked
+
+    def score(title: str | None) -> dict:
+        path = tmp_path / "gold.jsonl"
+        row = {**g, "statements": [{**gs, "title": title, "optional": False}]}
+        path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+        return evaluate(gold_path=path, data=data, registry=reg)["dev"]
+
+    longer = score("资深" + gs["title"])
+    assert longer["title_accuracy"] == 1.0 and longer["title_exact"] == 0.0, longer
+    assert longer["title_extra"] is None
+    same = score(gs["title"])
+    assert same["title_accuracy"] == 1.0 and same["title_exact"] == 1.0, same
+    none = score(None)
+    assert none["title_accuracy"] is None and none["title_extra"] == 1.0, none
+
+
+@pytest.mark.shared
+def test_roles_exactly_as_written_on_articles_nothing_was_tuned_on(scores: dict) -> None:
+    """Session 19 (batches 20-37): titles written exactly as the gold's 0.578 and organisations 0.541 with
+    session 18's rules, 0.618 and 0.630 once roles written elsewhere are read and the line between body and
+    post is drawn again; given where the article gives none (people outside the registry): title 0.107,
+    organisation 0.292 (0.083 and 0.342 before). Ceilings only go down."""
+    u = scores["unseen"]
+    assert u["title_exact"] >= 0.60
+    assert u["organization_exact"] >= 0.61
+    assert u["title_extra"] <= 0.13
+    assert u["organization_extra"] <= 0.31

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from kb.nlp.antecedents import decide
 from kb.nlp.finder import SHORT_NAME, Candidate
-from kb.nlp.speakers import LEAD, ORG_HEAD_STRIP, Speaker, SpeakerParser, outlet_after_country
+from kb.nlp.speakers import COUNTRIES, LEAD, ORG_HEAD_STRIP, Speaker, SpeakerParser, outlet_after_country
 from kb.records import Statement
 from kb.textnorm import alias_key, to_simplified
 
@@ -20,6 +20,22 @@ if TYPE_CHECKING:
     from kb.registry import Registry
 
 _SEP = re.compile(r"[·•‧・\s]")
+# where the words that describe a person stop, going back from the name
+_ROLE_BOUND = frozenset('。！？；;!?\n，,：:“”"「」『』（()）')
+_ROLE_AFTER = re.compile(r"由|据|被|让|向|是|担任|出任|援引了?|(?:同样)?(?:来自|出自)")
+# words of a clause, not of a body's name or a post ("激怒了", "驳回", "已多次对")
+_ROLE_CLAUSE = re.compile(r"了|已|对|于|把|将|在|就|由|旗下|指示|这一|此前|当")
+# what goes on a body's name rather than starting a post ("…伯克利分校", "零一创投", "剑桥大学地球科学系")
+_BODY_GOES_ON = re.compile(
+    r"[^\s、的]{0,8}?(?:分校|学院|研究所|研究院|实验室|中心|系|创投|资本|集团|事业部|部门|委员会|公司|大学|AI|光纤)"
+)
+_LATIN_START = re.compile(r"[A-Za-z0-9、/.&]")
+# a Latin name later in the stretch ("微软旗下风投基金M12", "AI开发平台Lovable"): the body is that name
+_LATIN_NAME_IN = re.compile(r"[A-Za-z]{2,}|[A-Z]\d")
+# posts of a state, which take the country as organisation (美国总统, 西班牙首相, 美国国防部副部长)
+_STATE_POST = re.compile(
+    r"(?:总统|总理|首相|部长|大臣|国务卿|外长|大使|官员|议员|局长|署长|司长|秘书|发言人|主席|特使|顾问|法官|检察官)$"
+)
 
 
 @dataclass
@@ -679,6 +695,7 @@ class Attributor:
         )
         out: list[Statement] = []
         seen: set[tuple[int, int]] = set()
+        written: dict[str, list[Mention]] = {}  # _roles_written's findings, per name, for this article
         lawyer_of: dict[str, Statement] = {}  # a company's lawyer -> the statement that became the company's
         for c in cands:
             if (c.start, c.end) in seen or c.end <= c.start:
@@ -702,7 +719,7 @@ class Attributor:
             if sp.type == "unnamed":
                 st.anonymous = True
             elif sp.type == "person":
-                self._person(st, sp, persons, published)
+                self._person(st, sp, persons, published, src, written)
                 lawyer = st.speaker
                 if self._client(st) and lawyer:
                     lawyer_of[lawyer] = st
@@ -781,7 +798,15 @@ class Attributor:
             out.append(Mention(m.start(1), m.start(1) + len(m.group(1)), name, "PERSON", None, title, org))
         return out
 
-    def _person(self, st: Statement, sp: Speaker, persons: list[Mention], published: date | None) -> None:
+    def _person(
+        self,
+        st: Statement,
+        sp: Speaker,
+        persons: list[Mention],
+        published: date | None,
+        src: str = "",
+        written: dict[str, list[Mention]] | None = None,
+    ) -> None:
         name = sp.canonical or sp.name or sp.mention
         full = self._full_name(name, persons)
         if re.search(r"[·•‧・]", full):
@@ -789,6 +814,8 @@ class Attributor:
             full = self.parser._trim_dotted(full)
         e = self.parser.entity(full) or self.parser.entity(name)
         title, org = sp.title, sp.org
+        if org in _ORG_NONE:
+            org = None  # "公司副总裁": no name of the body here; another mention may give it
         if not title or not org:
             # the role the article states with another mention of the same person ("沙利文" after
             # "波士顿大学教授南希·沙利文"): the title when none is given here, the organisation too
@@ -807,12 +834,22 @@ class Attributor:
                     _same_person(m.text, f) or _same_person(f, m.text) for f in forms
                 ):
                     continue
+                m_org = None if m.org in _ORG_NONE else m.org
                 if not title and m.title:
-                    title, org = m.title, m.org
+                    title, org = m.title, m_org
                     break
-                if title and not org and m.org:
-                    org = m.org
+                if title and not org and m_org:
+                    org = m_org
                     break
+            if (not title or not org) and src:
+                cache = written if written is not None else {}
+                for m in self._roles_written(src, full, cache):
+                    if not title:
+                        title, org = m.title, m.org
+                    elif not org and m.org:
+                        org = m.org
+                    if title and org:
+                        break
         st.speaker_type = "person"
         if e is not None and getattr(e, "kind", "") == "person":
             st.speaker, st.speaker_id = e.name, e.id
@@ -833,12 +870,110 @@ class Attributor:
             st.speaker = full
         if org:
             org, title = _tidy_org(org, title)
+        if org and title and st.company_id is None and not self._body(org, title):
+            # the parse drew the line between body and post too late ("OpenAI 全球事务" + 主管, "西班牙经济" +
+            # 大臣): a known body at the start keeps the rest for the post, unless the name goes on
+            parts = self._body_in(org, title, unit_stays=True)
+            if parts is not None:
+                org, title = parts
         st.title = title or None
         st.organization = org or None
         if st.organization and st.company_id is None:
             ce = self.parser.entity(st.organization)
             if ce is not None and getattr(ce, "kind", "") != "person":
                 st.company_id = ce.id
+
+    def _roles_written(self, src: str, full: str, cache: dict[str, list[Mention]]) -> list[Mention]:
+        """The roles the article writes before other mentions of a person, as the speaker parser reads them
+        ("…由新南威尔士大学化学工程学院的弗朗西斯科·特鲁希略领导" for a later "特鲁希略表示"; "AMD公司副总裁Anush
+        Elangovan发布了…"). Why: the tagger's appositions miss many of these (an organisation joined by 的, a
+        company written with 公司, a post of a state), while the parser that reads speakers at a cue reads them
+        well; a role written where the person does not speak was otherwise lost."""
+        if full in cache:
+            return cache[full]
+        found: list[Mention] = []
+        if len(full) >= 2:
+            for m in re.finditer(re.escape(full), src):
+                b = m.start()
+                while b > 0 and m.start() - b < 40:
+                    if src[b - 1] in "）)":
+                        # a gloss in brackets ("英特尔（Intel）首席执行官…") is part of the description
+                        o = max(src.rfind("（", 0, b), src.rfind("(", 0, b))
+                        if o < 0 or b - o > 30 or any(ch in _ROLE_BOUND for ch in src[o + 1 : b - 1]):
+                            break
+                        b = o
+                        continue
+                    if src[b - 1] in _ROLE_BOUND:
+                        break
+                    b -= 1
+                if b == m.start() or m.start() - b >= 40:
+                    continue
+                # "该研究由…的NAME领导", "据VeraCrypt开发者NAME披露": the role starts after the preposition
+                for pm in _ROLE_AFTER.finditer(src, b, m.start()):
+                    b = pm.end()
+                owner, de, post = src[b : m.start()].rpartition("的")
+                owner, post = ORG_HEAD_STRIP.sub("", owner.strip()), post.strip()
+                if de and owner and self._body(owner, post) and not _ROLE_CLAUSE.search(owner):
+                    # "NowThis的执行主编Versha Sharma", "海岸研究中心的贝卡·莱恩": the body before 的, the post
+                    # (if any) after it
+                    tm = self.parser.lex.title_re.search(post) if post else None
+                    if not post or (tm is not None and tm.end() == len(post)):
+                        found.append(Mention(b, m.end(), full, "PERSON", None, post or None, owner))
+                    continue
+                sp = self.parser.classify(src[b : m.end()], b)
+                if (
+                    sp is None
+                    or sp.type != "person"
+                    or not (sp.title or sp.org)
+                    or not (sp.name == full or _same_person(full, sp.name or ""))
+                ):
+                    continue
+                org = sp.org if sp.org and sp.org != "@ref" else None
+                title = sp.title.removeprefix("的") if sp.title else None
+                if org and not self._body(org, title):
+                    parts = self._body_in(org, title)
+                    if parts is None:
+                        # a clause the stretch took in ("…于周五驳回了总统…"), no body: the whole reading is
+                        # doubtful, its title too
+                        continue
+                    org, title = parts
+                found.append(Mention(b, m.end(), full, "PERSON", sp.entity_id, title, org))
+        # the first that gives both, then the first with a title
+        found.sort(key=lambda m: (not (m.title and m.org), not m.title, m.start))
+        cache[full] = found
+        return found
+
+    def _body(self, name: str, title: str | None = None) -> bool:
+        """`name` is a body a person can hold a post in: a country only for a post of its state (美国总统, not
+        美国统计学专家: a nationality is no organisation, data/gold/LABELLING.md)."""
+        if name in COUNTRIES:
+            return bool(title and _STATE_POST.search(title))
+        return self.parser.kind_of(name) in ("organization", "media")
+
+    def _body_in(
+        self, org: str, title: str | None, unit_stays: bool = False
+    ) -> tuple[str, str | None] | None:
+        """A body inside what a parse took for the organisation: at its start, with a field or a unit
+        that belongs to the title after it ("约翰斯·霍普金斯大学应用经济学" + 教授, "美国国防" + 部长), or at its
+        end, after a clause ("这一事件激怒了美国" + 总统)."""
+        for n in range(len(org) - 1, 1, -1):
+            head, rest = org[:n], org[n:]
+            if head[-1].isascii() and rest[0].isascii() and (head[-1] + rest[0]).strip().isalnum():
+                continue  # not inside a Latin name ("SPARKS SCHOOLS")
+            if unit_stays and (
+                _BODY_GOES_ON.match(rest) or _LATIN_START.match(rest.lstrip()) or _LATIN_NAME_IN.search(rest)
+            ):
+                continue  # the name goes on ("加州大学" + "伯克利分校", "零一" + "创投", "D.A." + " Davidson")
+            post = rest.lstrip("的 ") + (title or "")
+            if self._body(head.strip(), post) and not _ROLE_CLAUSE.search(rest):
+                return head.strip(), post
+        for n in range(1, len(org) - 1):
+            tail = org[n:]
+            if _ROLE_CLAUSE.search(org[:n]) and (
+                self._body(tail, title) if tail in COUNTRIES else self.parser.entity(tail) is not None
+            ):
+                return tail, title
+        return None
 
     def _client(self, st: Statement) -> bool:
         """ "代表 OpenAI 出庭的律师X", "马斯克的代理律师X": the organisation slot holds the client, not an
@@ -896,6 +1031,7 @@ _ORG_QUALIFIER = re.compile(r"(?:该?研究|论文|项目|共同|退役|知名|�
 # ... a reference to one named elsewhere ("该校经济学教授", "该机构气候科学家"), whose rest is the title's,
 # a count ("是一名软件工程师"), a bare kind of body ("公司联合创办人"), or a word of the sentence ("由于")
 _ORG_REFERENCE = re.compile(r"(?:该|这家)(?:机构|学院|大学|校|公司|网站|平台|研究|团队)?(?:的)?|[其此]$")
+_PARTY = re.compile(r"(?:共和党|民主党)(?:籍)?$")
 _ORG_NONE = frozenset("一名 一位 这位 公司 网站 平台 机构 由于 因为 但是 而".split())
 
 
@@ -903,6 +1039,8 @@ def _tidy_org(org: str, title: str | None) -> tuple[str, str | None]:
     """The organisation's own name: without the front of a title a parse left on it, and without a
     description before a Latin name."""
     org = org.strip().removeprefix("这是")  # "这是来客CEO姚海平…说的一句话"
+    if title and title.endswith("议员") and _PARTY.search(org):
+        return "", title  # "北达科他州共和党众议员": a legislator's state and party are no organisation
     if title and (rm := _ORG_REFERENCE.match(org)) is not None and rm.end() > 0:
         rest = org[rm.end() :]
         return "", (rest + title if rest and not rest.startswith("的") else title)
