@@ -955,7 +955,8 @@ class Attributor:
     ) -> tuple[str, str | None] | None:
         """A body inside what a parse took for the organisation: at its start, with a field or a unit
         that belongs to the title after it ("约翰斯·霍普金斯大学应用经济学" + 教授, "美国国防" + 部长), or at its
-        end, after a clause ("这一事件激怒了美国" + 总统)."""
+        end, after a clause ("这一事件激怒了美国" + 总统). With `unit_stays` (an organisation the parse read
+        as a whole) no cut is made where the body's own name may go on ("加州大学" + "伯克利分校")."""
         for n in range(len(org) - 1, 1, -1):
             head, rest = org[:n], org[n:]
             if head[-1].isascii() and rest[0].isascii() and (head[-1] + rest[0]).strip().isalnum():
