@@ -105,27 +105,21 @@ def anchor_pos(text: str, anchor: str, nth: int = 1) -> int:
 def same_name(pred: str | None, gold: str | None, registry: Any = None) -> bool:
     if not pred or not gold:
         return False
-    if same_alias(pred, gold):
-        return True
-    if registry is not None:
-        try:
-            ea, eb = registry.find(pred), registry.find(gold)
-        except Exception:
-            return False
-        return ea is not None and eb is not None and ea.id == eb.id
-    return False
+    return same_alias(pred, gold) or _same_entry(pred, gold, registry)
 
 
 def _same_body(pred: str | None, gold: str, registry: Any = None) -> bool:
     """The organisation written as the gold writes it (alias key), or the same registry entry."""
     if not pred:
         return False
-    if alias_key(pred) == alias_key(gold):
-        return True
+    return alias_key(pred) == alias_key(gold) or _same_entry(pred, gold, registry)
+
+
+def _same_entry(a: str, b: str, registry: Any) -> bool:
     if registry is None:
         return False
     try:
-        ea, eb = registry.find(pred), registry.find(gold)
+        ea, eb = registry.find(a), registry.find(b)
     except Exception:
         return False
     return ea is not None and eb is not None and ea.id == eb.id
@@ -157,14 +151,14 @@ class Report:
     )
     title: list[int] = field(default_factory=lambda: [0, 0])
     org: list[int] = field(default_factory=lambda: [0, 0])
-    # a title / an organisation given where the gold has none (the article writes none, or a ruling
-    # leaves it out), for people the registry does not know (for those it knows, the registry's role on
-    # the day is given on purpose): [given, such statements]. Accuracy alone would reward filling every slot.
     # the same statements as title / org, counting only a value written exactly as the gold's (the same alias
     # key, or for an organisation the same registry entry): accuracy takes one inside the other ("Indeed"
     # for "Indeed的经济研究"), which an analyst reading the card would not
     title_exact: int = 0
     org_exact: int = 0
+    # a title / an organisation given where the gold has none (the article writes none, or a ruling
+    # leaves it out), for people the registry does not know (for those it knows, the registry's role on
+    # the day is given on purpose): [given, such statements]. Accuracy alone would reward filling every slot.
     title_extra: list[int] = field(default_factory=lambda: [0, 0])
     org_extra: list[int] = field(default_factory=lambda: [0, 0])
     articles: int = 0
