@@ -122,3 +122,27 @@ def test_training_on_gold_articles_learns_and_cross_validates(tmp_path: Path) ->
     assert antecedents.train(quiet=True, gold=small, out=out)["skipped"] is True  # type: ignore[index]
     # and the model is not current for the full gold set, trained from other articles
     assert antecedents.load(out) is None
+
+
+def test_features_say_whether_an_option_fits_the_references_head() -> None:
+    text = "FreeBSD 基金会与戴尔合作推出新工具。欧盟委员会随后介入调查。基金会强调，监管机构指出，"
+    fb = Speaker(0, 11, "FreeBSD 基金会", "organization", name="FreeBSD 基金会")
+    dell = Speaker(text.index("戴尔"), text.index("戴尔") + 2, "戴尔", "organization", name="戴尔")
+    eu = Speaker(
+        text.index("欧盟委员会"),
+        text.index("欧盟委员会") + 5,
+        "欧盟委员会",
+        "organization",
+        name="欧盟委员会",
+    )
+    history = [(fb.start, fb), (dell.start, dell), (eu.start, eu)]
+    pos = text.index("基金会强调")
+    ref = Speaker(pos, pos + 3, "基金会", "ref_org")
+    opts = antecedents.options(ref, [], history, [], None, dell, text)
+    feats = {o.key: f for o, f in zip(opts, antecedents.features(ref, opts, text, dell), strict=True)}
+    assert feats["freebsd基金会"]["head_name"] == 1 and feats["戴尔"]["head_name"] == 0
+    pos = text.index("监管机构")
+    ref = Speaker(pos, pos + 4, "监管机构", "ref_org")
+    opts = antecedents.options(ref, [], history, [], None, dell, text)
+    feats = {o.key: f for o, f in zip(opts, antecedents.features(ref, opts, text, dell), strict=True)}
+    assert feats["欧盟委员会"]["regulator"] == 1 and feats["戴尔"]["regulator"] == 0

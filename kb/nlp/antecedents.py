@@ -27,6 +27,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from kb.nlp.attribution import Mention
 
 # Bump when the options or their features change: a cached model of another version is stale.
-FEATURE_VERSION = "ante-3"
+FEATURE_VERSION = "ante-4"
 MODEL_FILE = "antecedents.json"
 # Below this score (log-odds) no option is attributed: a missing statement is better than a wrong
 # speaker. Another option replaces the rules' choice only when it scores MARGIN higher. Both chosen
@@ -71,6 +72,51 @@ class Option:
     self_: bool = False
 
 
+# What a reference to a body is called, without its demonstrative: "该基金会" -> 基金会, "监管机构" stays
+_REF_PREFIX = re.compile(r"^(?:该|这家|这个|这所|此|本|上述|前述)")
+_REF_SUFFIX = re.compile(r"(?:方面|层面|同时|还|也|则)$")
+# Heads that end a body's own name ("FreeBSD 基金会", "文档基金会"): such a name written before the
+# reference is an antecedent even where the tagger missed it. (Not 公司/机构/平台: every company's
+# description ends so.)
+NAMED_HEADS = frozenset(
+    "基金会 工会 联盟 协会 工作室 委员会 研究所 研究院 实验室 交易所 商会 联合会 大学 学院 医院 法院 银行".split()
+)
+# a regulator's or a government body's name, what "监管机构", "监管部门", "当局" stand for
+_GOVERNMENT = re.compile(
+    r"(?:委员会|管理局|监管局|总局|监管|部|局|署|厅|办公室|政府|当局|法院|议会|国会|欧盟|白宫|五角大楼"
+    r"|FTC|FCC|SEC|CMA|FDA|NHTSA|CFTC|DOJ)$"
+)
+_REGULATOR_REFS = ("监管机构", "监管部门", "监管层", "监管方", "当局", "有关部门", "相关部门")
+
+
+# words before a head that make no name of it ("但基金会", "根据基金会", "该基金会")
+_NOT_NAME_LEAD = re.compile(
+    r"^(?:但是|但|而|并|根据|据|对于|对|向|与|和|由|在|为|被|让|把|从|其|该|这个|这|此|那|各|每|多家|一家)+"
+)
+
+
+def ref_head(mention: str) -> str:
+    return _REF_SUFFIX.sub("", _REF_PREFIX.sub("", mention.strip()))
+
+
+def bodies_with_head(text: str, pos: int, head: str) -> list[tuple[str, int]]:
+    """Names ending in `head` written before `pos`: the words from the boundary before them (a mark,
+    a space after Han text, 的/在/由/与/和) to the head, at most 16 characters; the bare head is none."""
+    out = []
+    i = text.find(head, 0, pos)
+    while 0 <= i < pos - len(head):
+        a = i
+        while a > 0 and i - a < 16 and text[a - 1] not in "，。！？；：、“”「」（）()《》—\n的在由与和及对向":
+            if text[a - 1] == " " and a >= 2 and not text[a - 2].isascii():
+                break
+            a -= 1
+        name = _NOT_NAME_LEAD.sub("", text[a : i + len(head)].strip())
+        if len(name) > len(head):
+            out.append((name, a))
+        i = text.find(head, i + len(head), pos)
+    return out
+
+
 def options(
     ref: Speaker,
     mentions: list[Mention],
@@ -78,6 +124,7 @@ def options(
     spoken_by: list[tuple[int, Speaker]],
     crf_ant: Speaker | None,
     ant: Speaker | None,
+    text: str = "",
 ) -> list[Option]:
     """Every antecedent the reference at `ref.start` could have, one per name."""
     pos = ref.start
@@ -113,6 +160,13 @@ def options(
                 add(key_of(s), s.type, p, s, spoke=spoke).subject = True
     if crf_ant is not None and (crf_ant.name or crf_ant.mention):
         add(key_of(crf_ant), crf_ant.type, crf_ant.start, crf_ant).crf = True
+    head = ref_head(ref.mention) if ref.type == "ref_org" else ""
+    if head in NAMED_HEADS:
+        # "FreeBSD 基金会…。基金会强调": a body written with that head before, tagged as a name or not
+        for name, p in bodies_with_head(text, pos, head):
+            add(
+                alias_key(name), "organization", p, Speaker(p, p + len(name), name, "organization", name=name)
+            )
     if ant is not None and not any(is_choice(o, ant) for o in by_key.values()):
         # the rules may find the one meant after the reference ("甲大学教授曾志颖告诉…": the title, then the
         # name) or as a person's company ("该公司" for "Chain公司的创建人" → Chain公司)
@@ -230,6 +284,13 @@ def features(ref: Speaker, opts: list[Option], text: str, ant: Speaker | None) -
             f"rt_rule={rt}": chosen,
             "rule_dropped": int(ant is None),
         }
+        # what the reference calls its antecedent: "该基金会" a body whose name ends in 基金会, "这位高管"
+        # someone with that title, "监管机构" a government body
+        hd = ref_head(m)
+        f["head_name"] = int(len(hd) >= 2 and name.endswith(hd) and len(name) > len(hd))
+        f["head_title"] = int(len(hd) >= 2 and hd in (o.speaker.title or ""))
+        if hd in _REGULATOR_REFS:
+            f["regulator"] = int(bool(_GOVERNMENT.search(name)))
         out.append(f)
     return out
 
@@ -283,7 +344,7 @@ def decide(
     model = None if record is not None else active()
     if (model is None and record is None) or _named_after(ref, ant, text):
         return ant
-    opts = options(ref, mentions, history, spoken_by, crf_ant, ant)
+    opts = options(ref, mentions, history, spoken_by, crf_ant, ant, text)
     feats = features(ref, opts, text, ant)
     if record is not None:
         record.append({"span": span, "options": opts, "features": feats})

@@ -10,8 +10,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from kb.nlp.antecedents import decide
+from kb.nlp.antecedents import NAMED_HEADS, bodies_with_head, decide, ref_head
 from kb.nlp.finder import SHORT_NAME, Candidate
+from kb.nlp.lexicon import COMPOUND_SURNAMES, SURNAMES
 from kb.nlp.speakers import COUNTRIES, LEAD, ORG_HEAD_STRIP, Speaker, SpeakerParser, outlet_after_country
 from kb.records import Statement
 from kb.textnorm import alias_key, to_simplified
@@ -379,6 +380,24 @@ def resolve(
                     if p > ant_pos and not GENERIC_ORG.match(s.org):
                         ant = Speaker(s.start, s.end, s.org, "organization", name=s.org)
                     break
+            head = ref_head(sp.mention)
+            if head in NAMED_HEADS:
+                # "FreeBSD 基金会…。基金会强调": the body last written with that head, not the organisation
+                # named last ("戴尔")
+                bodies = [
+                    (p, s)
+                    for p, s in history
+                    if p < sp.start
+                    and s.type == "organization"
+                    and (s.name or "").endswith(head)
+                    and len(s.name or "") > len(head)
+                ]
+                bodies += [
+                    (p, Speaker(p, p + len(n), n, "organization", name=n))
+                    for n, p in bodies_with_head(text, sp.start, head)
+                ]
+                if bodies:
+                    ant = max(bodies, key=lambda ps: ps[0])[1]
             if ant is None and org_counts:
                 name = org_counts.most_common(1)[0][0]
                 ant = Speaker(sp.start, sp.end, name, "organization", name=name)
@@ -396,6 +415,7 @@ def resolve(
             ant = (
                 _named_with_honorific(history, mentions, sp)
                 or _by_title(history, mentions, sp)
+                or _addressed(sp)
                 or sp.copy(type="unnamed")
             )
             ant = decide(sp, ant, (c.start, c.end), mentions, history, spoken_by, crf_ant_of(c), text)
@@ -591,7 +611,7 @@ def _named_with_honorific(
     """The one person named before whose name `sp`'s short name is part of, when `sp` is that short name with
     an honorific ("日本九州大学教授君塚信夫…。君塚教授表示"): the parse reads the name as an organisation."""
     word = (sp.org or "").strip()
-    if len(word) < 2 or not sp.title or not _HONORIFIC.fullmatch(sp.title):
+    if (len(word) < 2 and word not in SURNAMES) or not sp.title or not _HONORIFIC.fullmatch(sp.title):
         return None
     found: dict[str, Speaker] = {}
     people = [(p, s) for p, s in history if s.type == "person"] + [
@@ -617,6 +637,17 @@ def _named_with_honorific(
         return None
     s = max(found.values(), key=lambda s: len(s.name or s.mention))
     return s if s.title else s.copy(title=sp.title)
+
+
+def _addressed(sp: Speaker) -> Speaker | None:
+    """ "王教授表示", "欧阳院士指出" with no one of that surname named before: a person by the form of
+    address, named as written (like "李女士")."""
+    word = (sp.org or "").strip()
+    if not sp.title or not _HONORIFIC.fullmatch(sp.title) or sp.mention.strip() != word + sp.title:
+        return None
+    if word in SURNAMES or word in COMPOUND_SURNAMES:
+        return sp.copy(type="person", name=sp.mention.strip(), title=None, org=None)
+    return None
 
 
 def _by_title(history: list[tuple[int, Speaker]], mentions: list[Mention], sp: Speaker) -> Speaker | None:

@@ -287,7 +287,8 @@ TIME_CLAUSE = re.compile(r"(?:时|后|之后|以后|之前|以前|当晚|当天|
 WEAK_CLAUSE = re.compile(
     r"(?:公司|该公司|本公司|我们|我|他们|她们|自己|集团|平台)(?:将|会|已|已经|正在|计划|打算|仍|不会)"
 )
-FRAME_OPEN = re.compile(r"^\s*(?:但|而|不过|另外|此外|同时)?\s*(?:据|根据|按照|援引)")
+# ("另据路透社报道": a second source for the same story)
+FRAME_OPEN = re.compile(r"^\s*(?:但|而|不过|另外|此外|同时|另)?\s*(?:据|根据|按照|援引)")
 OUTLET = re.compile(r"\s*([\u4e00-\u9fffA-Za-z0-9·《》][\u4e00-\u9fffA-Za-z0-9·《》 ]{1,15})\s*")
 # "据《白鲸实验室》独家爆料", "据彭博社最新报道": an outlet with an adverb before the cue
 OUTLET_ADV = re.compile(
@@ -526,7 +527,8 @@ NOUN_CUES = re.compile(
     r"|(?:一|这|那|此)[句番段种](?:网络|网友|善意|无心|公开|玩笑)?)$"
 )
 # A verb of asking before the subject of the cue ("要求企业高管指出…"): the cue is in its complement
-CONTROL_BEFORE = re.compile(r"(?:要求|请求|邀请|鼓励|促使)[\u4e00-\u9fffA-Za-z]{1,10}$")
+# (not "一位要求匿名的知情人士透露": asking for anonymity describes the source)
+CONTROL_BEFORE = re.compile(r"(?:要求|请求|邀请|鼓励|促使)(?!匿名|不具名)[\u4e00-\u9fffA-Za-z]{1,10}$")
 # "介绍…的情况 / 成果 / 安排": what 介绍 has as its object when it presents a topic rather than words
 INTRODUCED_NOUN = re.compile(r"(?:情况|成果|进展|安排|细节|经验|做法|详情|背景|历程|特点|亮点)$")
 # what may follow a cue word to mark that what was said begins: a pause or an opening quote
@@ -548,13 +550,15 @@ RECIPIENT = re.compile(
     r"(?=[，,：:]|\s*[“「])"
 )
 # Weak cues that are speech with no pause after them when a named subject (or a 他/她 standing for one)
-# says them
+# says them; 希望 as the sentence's own predicate ("Google希望把Gemini…", data/gold/LABELLING.md, batches 21, 23)
 NAMED_WEAK = frozenset(
-    "承诺 呼吁 宣称 声称 强调 提醒 建议 指责 批评 警告 否认 确认 证实 敦促 重申 担心 坚称 表态 主张 暗示 澄清 "
+    "希望 承诺 呼吁 宣称 声称 强调 提醒 建议 指责 批评 警告 否认 确认 证实 敦促 重申 担心 坚称 表态 主张 暗示 澄清 "
     "吐槽 抱怨 质疑 指控 威胁".split()
 )
 # ...and those an unnamed group says with no pause (acts of speech, not states like 担心)
 GROUP_WEAK = frozenset("呼吁 批评 敦促 指责 警告 提醒 吐槽 抱怨 质疑".split())
+# the author's inference about what a body wants ("苹果显然希望…"): data/gold/LABELLING.md, batch 21
+INFERRED = re.compile(r"显然|或许|可能|似乎|大概|想必|也许|明显|看来|预示|更")
 # A clause in which someone publishes or sends words: a weak cue after it gives what they said
 COMM_ACT = re.compile(
     r"发布|发表|发文|发帖|撰文|致信|写信|去信|签署|公开信|博客|帖子|推文|声明|文章|视频|演讲|讲话|采访|会上|发声|表态|"
@@ -1081,6 +1085,8 @@ class Finder:
         # "苹果还被指正在测试与高血压提醒相关的…", "Claude在用户分享链接时会提醒…": between the subject and the
         # cue, words that make the cue word part of something else
         middle = text[sp.end : p]
+        if cue == "希望" and INFERRED.search(text, max(0, cs - 8), p):
+            return False  # "苹果显然希望…", "或许预示着Google更希望…": the author's reading of an aim
         return len(middle) <= 10 and not WEAK_MIDDLE_BAD.search(middle)
 
     def _then_said(

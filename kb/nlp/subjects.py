@@ -57,8 +57,8 @@ TAIL_OK = re.compile(rf"(?:\s|{_TIME}|{_OCCASION}|{_TO}|{_ADV})*")
 OBJECT_BEFORE = re.compile(r"(?:对|向|跟|和|与|及|被|让|给|把|据|根据|替|为|帮|请|问|由)\s*$")
 # A prefix that makes the clause a copula or existential ("这是路透社首次披露…", "有媒体称"): no subject here
 NOT_SUBJECT_PREFIX = re.compile(r"是|^有|^这|^那|如果|假如")
-# a surname with a form of address ("张女士", "郑先生")
-ADDRESSED = re.compile(r"[\u4e00-\u9fff]{1,2}(?:先生|女士|小姐)")
+# a surname with a form of address ("张女士", "郑先生", "周博士")
+ADDRESSED = re.compile(r"[\u4e00-\u9fff]{1,2}(?:先生|女士|小姐|博士|教授|院士|老师|医生|律师)")
 GAP_MAX = 8  # characters between an organisation and the position after it ("在线趋势")
 
 
