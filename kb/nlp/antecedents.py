@@ -96,6 +96,7 @@ _NOT_NAME_LEAD = re.compile(
 
 
 def ref_head(mention: str) -> str:
+    """What a reference calls its antecedent, without a demonstrative or a trailing adverb."""
     return _REF_SUFFIX.sub("", _REF_PREFIX.sub("", mention.strip()))
 
 
@@ -231,6 +232,10 @@ def features(ref: Speaker, opts: list[Option], text: str, ant: Speaker | None) -
         same = sorted((i for i in range(len(opts)) if opts[i].type == t), key=lambda i: -len(opts[i].occ))
         for r, i in enumerate(same):
             rank_count[i] = r
+    # what the reference calls its antecedent: "该基金会" a body whose name ends in 基金会, "这位高管"
+    # someone with that title, "监管机构" a government body
+    hd = ref_head(m)
+    regulator = hd in _REGULATOR_REFS
     out = []
     for i, o in enumerate(opts):
         ct = "self" if o.self_ else o.type
@@ -284,12 +289,9 @@ def features(ref: Speaker, opts: list[Option], text: str, ant: Speaker | None) -
             f"rt_rule={rt}": chosen,
             "rule_dropped": int(ant is None),
         }
-        # what the reference calls its antecedent: "该基金会" a body whose name ends in 基金会, "这位高管"
-        # someone with that title, "监管机构" a government body
-        hd = ref_head(m)
         f["head_name"] = int(len(hd) >= 2 and name.endswith(hd) and len(name) > len(hd))
         f["head_title"] = int(len(hd) >= 2 and hd in (o.speaker.title or ""))
-        if hd in _REGULATOR_REFS:
+        if regulator:
             f["regulator"] = int(bool(_GOVERNMENT.search(name)))
         out.append(f)
     return out
