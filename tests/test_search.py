@@ -244,6 +244,32 @@ def test_unknown_speaker_suggests_close_names(kb) -> None:
         run(kb, "价格战", speaker="王晓川")
 
 
+def test_a_doubted_speaker_ranks_lower_in_hybrid_only(tmp_path: Path) -> None:
+    """Hybrid ranking scales a statement whose speaker the confidence model doubts (below
+    `trust_below`) by its confidence; the single retrievers stay as they are."""
+    from kb.base import KnowledgeBase
+    from kb.search.engine import Fusion
+
+    (tmp_path / "settings.toml").write_text('model = "fake"\n', encoding="utf-8")
+    build_kb(tmp_path)
+    q = "创业公司 价格战 API"
+    with KnowledgeBase(load_settings(tmp_path)) as k:
+        first = run(k, q).hits[0]
+        key = first["quote_key"]  # the statement and its syndicated copy
+        assert first["text"].startswith("创业公司不要参与价格战")
+        with k.store.transaction() as db:
+            db.execute("UPDATE statements SET confidence = 0.95 WHERE quote_key != ?", (key,))
+            db.execute("UPDATE statements SET confidence = 0.1 WHERE quote_key = ?", (key,))
+        keys = [h["quote_key"] for h in run(k, q).hits]
+        assert keys[0] != key and key in keys
+        for mode in ("keyword", "vector"):
+            assert run(k, q, mode=mode).hits[0]["quote_key"] == key, mode
+        assert run(k, q, fusion=Fusion(trust_below=0.0)).hits[0]["quote_key"] == key
+        with k.store.transaction() as db:  # trusted enough: no change
+            db.execute("UPDATE statements SET confidence = 0.75 WHERE quote_key = ?", (key,))
+        assert run(k, q).hits[0]["quote_key"] == key
+
+
 # -- the command ------------------------------------------------------------------------------------
 
 
