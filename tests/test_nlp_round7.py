@@ -320,10 +320,9 @@ def test_a_weak_cue_with_no_pause_after_a_named_subject(registry):
     (
         ("苹果还被指正在测试与高血压提醒相关的新功能。", "相关的新功能"),  # far from its subject, a noun
         ("尽管 Claude 在用户分享链接时会提醒用户存在风险，但很多用户并不清楚。", "用户存在风险"),
-        (
-            "谷歌希望借助这款新模型在企业市场扳回一城。",
-            "借助这款新模型",
-        ),  # a company's aim, in the author's voice
+        # the author's inference about a company's aim (data/gold/LABELLING.md, batch 21); a company's own
+        # 希望 as the sentence's predicate counts (batches 21, 23: test_nlp_subject_gaps.py)
+        ("苹果显然希望借助这款新模型在企业市场扳回一城。", "借助这款新模型"),
     ),
 )
 def test_weak_cues_that_are_no_speech(body, anchor, registry):

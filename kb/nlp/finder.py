@@ -550,13 +550,15 @@ RECIPIENT = re.compile(
     r"(?=[，,：:]|\s*[“「])"
 )
 # Weak cues that are speech with no pause after them when a named subject (or a 他/她 standing for one)
-# says them
+# says them; 希望 as the sentence's own predicate ("Google希望把Gemini…", data/gold/LABELLING.md, batches 21, 23)
 NAMED_WEAK = frozenset(
-    "承诺 呼吁 宣称 声称 强调 提醒 建议 指责 批评 警告 否认 确认 证实 敦促 重申 担心 坚称 表态 主张 暗示 澄清 "
+    "希望 承诺 呼吁 宣称 声称 强调 提醒 建议 指责 批评 警告 否认 确认 证实 敦促 重申 担心 坚称 表态 主张 暗示 澄清 "
     "吐槽 抱怨 质疑 指控 威胁".split()
 )
 # ...and those an unnamed group says with no pause (acts of speech, not states like 担心)
 GROUP_WEAK = frozenset("呼吁 批评 敦促 指责 警告 提醒 吐槽 抱怨 质疑".split())
+# the author's inference about what a body wants ("苹果显然希望…"): data/gold/LABELLING.md, batch 21
+INFERRED = re.compile(r"显然|或许|可能|似乎|大概|想必|也许|明显|看来|预示|更")
 # A clause in which someone publishes or sends words: a weak cue after it gives what they said
 COMM_ACT = re.compile(
     r"发布|发表|发文|发帖|撰文|致信|写信|去信|签署|公开信|博客|帖子|推文|声明|文章|视频|演讲|讲话|采访|会上|发声|表态|"
@@ -1083,6 +1085,8 @@ class Finder:
         # "苹果还被指正在测试与高血压提醒相关的…", "Claude在用户分享链接时会提醒…": between the subject and the
         # cue, words that make the cue word part of something else
         middle = text[sp.end : p]
+        if cue == "希望" and INFERRED.search(text, max(0, cs - 8), p):
+            return False  # "苹果显然希望…", "或许预示着Google更希望…": the author's reading of an aim
         return len(middle) <= 10 and not WEAK_MIDDLE_BAD.search(middle)
 
     def _then_said(
