@@ -462,6 +462,8 @@ INLINE_COLON_TAIL = re.compile(
     r"(?:提出|提及|披露)了?(?:一个|一组|两个|几个|新的)[^，。：]{0,8}|描述[^，。：]{0,6})$"
 )
 # a clause that opens with its verb or a preposition: its subject is the one of the clause before it
+# a preposition that opens a clause: what follows is its object, not the clause's subject
+PREP_LEAD = re.compile(r"\s*(?:对|向|与|同|将|把|跟|给)")
 VERB_LEAD = re.compile(
     r"\s*(?:要求|与|同|对|向|将|把|以|通过|作出|做出|宣布|提出|发布|签署|访问|出席|否认|商讨|讨论|回应|承认|"
     r"决定|批准|驳斥|拒绝|解释|介绍|展示|分享|转发|发文|发帖|回复)"
@@ -1150,6 +1152,8 @@ class Finder:
                     return None  # a second subject: whose the cue is, is not known here
                 sp = sp or opener
             a = b + 1
+        if sp is not None and sp.type == "ref_person":
+            return sp  # "这位退休工程师…，认为…", "他…，强调…": a reference the coreference stage resolves
         if sp is None or sp.type not in ("person", "organization") or not sp.name:
             return None
         if GROUP_AFTER.match(text, sp.end) or self.lex.title_re.match(text, sp.end):
@@ -1571,6 +1575,12 @@ class Finder:
             pron = _pronoun_head(text, a, end)
             if pron is not None:
                 return pron
+            if PREP_LEAD.match(clause) and depth < 3:
+                # a clause that opens with a preposition has its subject before it; the name after the
+                # preposition is its object ("奥特曼…时，对埃隆·马斯克的计划作出评价，称…")
+                depth += 1
+                end = a - 1
+                continue
             sp = (
                 self.parser.parse_region(text, a, end)
                 or self.parser.subject_head(text, a, end)
