@@ -461,9 +461,9 @@ INLINE_COLON_TAIL = re.compile(
     # "提出了一个极端假设：", "披露了一组数字：", "如此描述自己的一天：": a proposal, figures or an account given
     r"(?:提出|提及|披露)了?(?:一个|一组|两个|几个|新的)[^，。：]{0,8}|描述[^，。：]{0,6})$"
 )
-# a clause that opens with its verb or a preposition: its subject is the one of the clause before it
 # a preposition that opens a clause: what follows is its object, not the clause's subject
 PREP_LEAD = re.compile(r"\s*(?:对|向|与|同|将|把|跟|给)")
+# a clause that opens with its verb or a preposition: its subject is the one of the clause before it
 VERB_LEAD = re.compile(
     r"\s*(?:要求|与|同|对|向|将|把|以|通过|作出|做出|宣布|提出|发布|签署|访问|出席|否认|商讨|讨论|回应|承认|"
     r"决定|批准|驳斥|拒绝|解释|介绍|展示|分享|转发|发文|发帖|回复)"
