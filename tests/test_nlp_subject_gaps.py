@@ -12,6 +12,8 @@ written for these tests:
   looks for the sentence's subject: the name in it is an object;
 - a reference or a 他/她 as the subject of a chain of clauses ("他指出了…问题，并呼吁…") speaks the cue
   that opens a later clause, as a named subject does;
+- 執行長, the Taiwanese word for a chief executive, and 暨 joining two posts ("創辦人暨執行長") are one title,
+  not a bank's 行长 after an organisation "暨执";
 - an organisation's or a person's own 希望 as the sentence's predicate counts (data/gold/LABELLING.md,
   batches 21 and 23); the author's inference about it ("显然希望") does not (test_nlp_round7.py)."""
 
@@ -103,3 +105,17 @@ def test_bodies_with_a_head_are_the_names_written_before_it():
         and ref_head("公司方面") == "公司"
         and ref_head("监管机构") == "监管机构"
     )
+
+
+def test_a_chief_executive_written_as_in_taiwan(registry):
+    body = (
+        "輝達（NVIDIA）創辦人暨執行長黃仁勳6月2日在台北發表主題演講。\n\n"
+        "黃仁勳表示，加速運算正在重塑整個運算產業。"
+    )
+    for text, sts in _both(body, registry):
+        s = _at(sts, text, "加速")
+        assert s is not None and s.speaker == "黄仁勋"
+        assert (to_simplified(s.title or ""), to_simplified(s.organization or "")) == (
+            "创办人暨执行长",
+            "辉达",
+        )

@@ -197,7 +197,7 @@ class EntityFinder:
             while i > 0 and text[i - 1] not in BOUND and t.start() - i < 20:
                 i -= 1
             org = ORG_HEAD_STRIP.sub("", text[i : t.start()].strip(" 的")).strip(" 的") or None
-            if org and (org.endswith(("兼", "、")) or org in ("其",) or org in BARE_ORG_WORDS):
+            if org and (org.endswith(("兼", "暨", "、")) or org in ("其",) or org in BARE_ORG_WORDS):
                 org = None  # "该公司高级副总裁X": a reference, resolved where the statement is attributed
             out.append(Mention(j, j + len(name), name, "PERSON", eid, t.group(), org, subject=True))
         return out
