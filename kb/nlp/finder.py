@@ -461,7 +461,8 @@ INLINE_COLON_TAIL = re.compile(
     # "提出了一个极端假设：", "披露了一组数字：", "如此描述自己的一天：": a proposal, figures or an account given
     r"(?:提出|提及|披露)了?(?:一个|一组|两个|几个|新的)[^，。：]{0,8}|描述[^，。：]{0,6})$"
 )
-# a preposition that opens a clause: what follows is its object, not the clause's subject
+# a preposition that opens a clause: what follows is its object, not the clause's subject (not all of
+# PREPOSITIONS: 于, 和, 为 also open names, "于东来表示")
 PREP_LEAD = re.compile(r"\s*(?:对|向|与|同|将|把|跟|给)")
 # a clause that opens with its verb or a preposition: its subject is the one of the clause before it
 VERB_LEAD = re.compile(

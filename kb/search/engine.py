@@ -451,14 +451,13 @@ def search(
 
 
 def trust_prior(store: Any, scores: dict[str, float], below: float) -> None:
-    """Scale the score of each statement whose confidence is under `below` by confidence / below."""
+    """Scale the score of each statement whose confidence is under `below` by confidence / below (the
+    fused candidates: at most 2 * CANDIDATES ids, one query)."""
     ids = list(scores)
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        q = ",".join("?" * len(chunk))
-        for sid, conf in store.db.execute(f"SELECT id, confidence FROM statements WHERE id IN ({q})", chunk):
-            if conf is not None and conf < below:
-                scores[sid] *= conf / below
+    q = ",".join("?" * len(ids))
+    for sid, conf in store.db.execute(f"SELECT id, confidence FROM statements WHERE id IN ({q})", ids):
+        if conf is not None and conf < below:
+            scores[sid] *= conf / below
 
 
 def _topic_newest(store: Any, topics: list[str], k: int) -> list[tuple[str, float]]:
