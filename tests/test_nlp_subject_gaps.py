@@ -15,7 +15,11 @@ written for these tests:
 - 執行長, the Taiwanese word for a chief executive, and 暨 joining two posts ("創辦人暨執行長") are one title,
   not a bank's 行长 after an organisation "暨执";
 - an organisation's or a person's own 希望 as the sentence's predicate counts (data/gold/LABELLING.md,
-  batches 21 and 23); the author's inference about it ("显然希望") does not (test_nlp_round7.py)."""
+  batches 21 and 23); the author's inference about it ("显然希望") does not (test_nlp_round7.py);
+- a bare 相关负责人 with no body named is an unnamed source ("相关" is no organisation);
+- "这位/该 + a trade" the word lists lack ("这位经纪人说") refers to the one described before;
+- a noun that ends the first clause of what was said ("…执行用户的文字提示，") is no cue of a later
+  speaker: "用户的文字" is a thing, not a group that speaks, so the statement before it stays."""
 
 from __future__ import annotations
 
@@ -64,6 +68,17 @@ def _who(registry: Registry, body: str, anchor: str) -> list[tuple[str | None, s
             "李明是一名医生。对此，他指出了美国在早期药物试验方面的制度性问题，并呼吁启动大规模改革，尤其是审批流程。",
             "启动大规模改革",
             ("李明", "person"),
+        ),
+        ("相关负责人指出，这类盗播网站往往还传播恶意软件。", "这类盗播", (None, "unnamed")),
+        (
+            "一位常驻洛杉矶的游艇经纪人表示，订单比去年多了三成。\n\n这位经纪人说，五年前科技行业的客户还不到一成。",
+            "五年前",
+            (None, "unnamed"),
+        ),
+        (
+            "新模型进一步提升了画质。微软介绍称，新模型能更准确地理解用户的文字提示，生成的画面更连贯。",
+            "新模型能",
+            ("微软", "organization"),
         ),
     ],
 )

@@ -1433,7 +1433,7 @@ class Finder:
                 # is part of what was said)
                 and (
                     self.parser.parse_region(text, q, q + tm.start()) is not None
-                    or self.parser.subject_head(text, q, q + tm.start()) is not None
+                    or self._subject(text, q, q + tm.start(), q + tm.end()) is not None
                 )
             ):
                 continue

@@ -157,6 +157,13 @@ DOT_NAME_TAIL = re.compile(
 
 
 # "MacLean点名批评了部分大型企业的做法": a group inside the object of a verb with 了 is nobody's subject
+# The head after a possessive 的 that names a thing, not a person ("用户的文字", "用户的设备"): a Han noun
+# that ends in no person's suffix
+THING_HEAD = re.compile(r"[\u4e00-\u9fff]{1,6}(?<![人者员师家们众方])")
+# ...unless it names what they said ("消息人士的说法", "网友的评论")
+WORDS_NOUN = re.compile(
+    r"说法|观点|看法|消息|话|声明|表态|分析|报告|爆料|证词|评论|回应|意见|判断|预测|估计|解释|介绍"
+)
 OBJECT_OF_VERB = re.compile(r"[\u4e00-\u9fff]了[^的，。]{1,12}的[\u4e00-\u9fff]{1,4}$")
 # Names the article itself establishes ("慧科集团" earlier makes "慧科" an organisation): set by the speech
 # stage for the Doc at hand (a ContextVar, so that threads sharing the parser don't mix articles).
@@ -179,6 +186,11 @@ _TR = "".join(sorted(TRANSLIT))
 _DOT = re.compile(r"[·•‧・]")
 REF_DEMONSTRATIVE = re.compile(
     r"(?:该|这位|这名)(?:博主|网友|用户|UP主|高管|官员|律师|研究人员|分析师|专家|学者)"
+)
+# ...and any trade with a person's suffix ("这位经纪人", "这名工程师")
+# (not "该机器人", "该国家", "该厂家": a machine, a country, a firm)
+REF_ANY_TRADE = re.compile(
+    r"(?:该|这位|这名|那位)[\u4e00-\u9fff]{1,4}[人者员师家](?<!机器人)(?<!国家)(?<!厂家)(?<!商家)"
 )
 DEMONSTRATIVE_ORG = frozenset(("该", "这位", "这名", "此", "此位", "上述", "前述", "那位"))
 WITH_TEAM = re.compile(r"(?:及其|和他的|和她的|与其|和其)(?:研究)?(?:团队|同事|合作者|同僚)\s*$")
@@ -618,8 +630,12 @@ class SpeakerParser:
         if sp is not None and sp.type == "title_only" and sp.org in DEMONSTRATIVE_ORG:
             # "该分析师表示": the analyst named before, whoever employs them ("该" is no organisation)
             sp = sp.copy(org=None)
-        if sp is not None and sp.type == "title_only" and sp.org in ("有", "也有", "还有", "另有"):
-            # "有工程师…表示": someone of that trade, unnamed ("有" is no organisation)
+        if (
+            sp is not None
+            and sp.type == "title_only"
+            and sp.org in ("有", "也有", "还有", "另有", "相关", "有关")
+        ):
+            # "有工程师…表示", "相关负责人指出": someone of that trade, unnamed ("有", "相关" are no organisation)
             sp = Speaker(sp.start, sp.end, sp.mention, "unnamed")
         if sp is None or sp.type in ("unnamed", "title_only"):
             s = raw.strip()
@@ -635,6 +651,11 @@ class SpeakerParser:
                 # generic word ("律师") its name holds
                 if clean.endswith(STRONG_ORG_SUFFIX) and not UNNAMED_LEAD.match(clean) and len(clean) <= 20:
                     return Speaker(sp.start, sp.end, sp.mention, "organization", name=clean)
+        if sp is None and REF_ANY_TRADE.fullmatch(raw.strip()):
+            # "这位经纪人说": the one of that trade described before, whatever the word lists hold
+            s = raw.strip()
+            b = base + len(raw) - len(raw.lstrip())
+            return Speaker(b, b + len(s), s, "ref_person")
         if sp is None:
             sp = self.described_dotted(raw, base)
         if sp is None and (am := HAN_THEN_ALIAS.fullmatch(raw)) is not None:
@@ -1015,6 +1036,7 @@ class SpeakerParser:
             self._has_unnamed(clean)
             and not (told and not self._has_unnamed(clean[: told.start()]))
             and not (OBJECT_OF_VERB.search(clean) and not self._has_unnamed(clean.rsplit("的", 1)[1]))
+            and not self._owned_thing(clean)
         ):
             return Speaker(base, end, clean, "unnamed")
         if k == "person":
@@ -1130,6 +1152,18 @@ class SpeakerParser:
         """Whether an organisation the article names ("慧科集团") opens `s`."""
         local = LOCAL_NAMES.get() or {}
         return any(s.startswith(n) and k == "organization" and len(n) >= 2 for n, k in local.items())
+
+    def _owned_thing(self, s: str) -> bool:
+        """ "执行用户的文字": a thing a group owns, which is no one (not "消息人士的说法", whose words they are,
+        nor "美国官员谴责欧盟的政策", where the group is the subject of a verb)."""
+        owner, _, tail = s.rpartition("的")
+        return (
+            bool(owner)
+            and any(owner.endswith(h) for h in self.lex.unnamed_heads)
+            and THING_HEAD.fullmatch(tail) is not None
+            and not WORDS_NOUN.search(tail)
+            and not self._has_unnamed(tail)
+        )
 
     def _has_unnamed(self, s: str) -> bool:
         # (the head of a compound names no one: "开发者大会", "用户协议")
