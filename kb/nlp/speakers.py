@@ -156,7 +156,6 @@ DOT_NAME_TAIL = re.compile(
 )
 
 
-# "MacLean点名批评了部分大型企业的做法": a group inside the object of a verb with 了 is nobody's subject
 # The head after a possessive 的 that names a thing, not a person ("用户的文字", "用户的设备"): a Han noun
 # that ends in no person's suffix
 THING_HEAD = re.compile(r"[\u4e00-\u9fff]{1,6}(?<![人者员师家们众方])")
@@ -164,6 +163,7 @@ THING_HEAD = re.compile(r"[\u4e00-\u9fff]{1,6}(?<![人者员师家们众方])")
 WORDS_NOUN = re.compile(
     r"说法|观点|看法|消息|话|声明|表态|分析|报告|爆料|证词|评论|回应|意见|判断|预测|估计|解释|介绍"
 )
+# "MacLean点名批评了部分大型企业的做法": a group inside the object of a verb with 了 is nobody's subject
 OBJECT_OF_VERB = re.compile(r"[\u4e00-\u9fff]了[^的，。]{1,12}的[\u4e00-\u9fff]{1,4}$")
 # Names the article itself establishes ("慧科集团" earlier makes "慧科" an organisation): set by the speech
 # stage for the Doc at hand (a ContextVar, so that threads sharing the parser don't mix articles).
