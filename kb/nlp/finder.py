@@ -1784,10 +1784,12 @@ class Finder:
                 return cs - 1  # "…，并多次呼吁撤销…": a weak cue after 并 goes on with the same speaker
             if not self._cue_ok(text, p, m.group()):
                 continue
-            if cs <= q or text[cs - 1] not in "，,；;":
+            # (a quote that closes a sentence, "…意愿了。”另一位创业者则说，", ends a clause too)
+            closed = cs - 2 > q and text[cs - 1] in "”」』" and text[cs - 2] in "。！？!?"
+            if cs <= q or (text[cs - 1] not in "，,；;" and not closed):
                 continue
             if self.parser.parse_region(text, cs, p) is not None:
-                return cs - 1
+                return cs if closed else cs - 1
             if CONTINUE_CUE.fullmatch(text, cs, p) and (
                 m.group() not in self.lex.short or text[p + 1 : p + 2] in "，,：:“"
             ):
