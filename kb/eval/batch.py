@@ -43,14 +43,16 @@ def draw(
     feeds = sorted((data / "feeds" / FEED_DIR).glob("*.xml"))
     if not feeds:
         raise KbError(f"no feeds under {data / 'feeds' / FEED_DIR}")
-    taken = {(g["feed"], g["guid"]) for g in load_gold()}
+    # by guid alone: cnBeta's hourly feed files repeat an article under another file name
+    taken = {g["guid"] for g in load_gold()}
     refs = _all_refs([f"{FEED_DIR}/{f.name}" for f in feeds], data)
     cues = _reporting_cues()
-    pool = sorted(
-        (feed, guid)
-        for (feed, guid), (text, url) in refs.items()
-        if (feed, guid) not in taken and (feed, url) not in taken and any(c in text for c in cues)
-    )
+    first: dict[str, str] = {}  # guid -> the first feed file that holds it
+    for feed, guid in sorted(refs):
+        text, url = refs[(feed, guid)]
+        if guid not in taken and url not in taken and any(c in text for c in cues):
+            first.setdefault(guid, feed)
+    pool = sorted((feed, guid) for guid, feed in first.items())
     random.Random(seed).shuffle(pool)
     chosen = pool[: labellers * per]
     for n in range(labellers):
@@ -120,16 +122,16 @@ def check(labels: Path, data: Path | None = None) -> list[str]:
 def merge(batch: int, files: list[Path], gold: Path = GOLD) -> int:
     """Append the checked labellers' files to the gold set as test batch `batch`, blind; return the
     number of articles added. Refuses an article the gold set already holds."""
-    have = {(g["feed"], g["guid"]) for g in load_gold(gold)}
+    have = {g["guid"] for g in load_gold(gold)}
     new = []
     for f in files:
         for line in f.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
             row = json.loads(line)
-            if (row["feed"], row["guid"]) in have:
-                raise KbError(f"{row['feed']}#{row['guid']} is already in the gold set")
-            have.add((row["feed"], row["guid"]))
+            if row["guid"] in have:
+                raise KbError(f"{row['guid']} is already in the gold set (under some feed file)")
+            have.add(row["guid"])
             st = [{f: s[f] for f in FIELDS} for s in row["statements"]]
             new.append(
                 {
