@@ -8,8 +8,8 @@ batch 2), "test-b3" (37, batch 3), "test-b4" (53), "test-b5" (37), "test-b6" (60
 "test-b20" (60), "test-b21" (60), "test-b22" (60), "test-b23" (60), "test-b24" (60), "test-b25" (60), "test-b26"
 (60), "test-b27" (60), "test-b28" (60), "test-b29" (60), "test-b30" (60), "test-b31" (60), "test-b32" (60),
 "test-b33" (60), "test-b34" (60), "test-b35" (60), "test-b36" (60), "test-b37" (60), "test-b38" (60), "test-b39"
-(60), "test-b40" (60) and "test-b41" (60), each labelled before the rules were run on it; each was measured blind once, then (up to batch 19) joined the set
-the rules are tuned on. The batches never tuned on (now 20 to 41) are "unseen",
+(60), "test-b40" (60), "test-b41" (60) and "test-b42" (41), each labelled before the rules were run on it; each was measured blind once, then (up to batch 19) joined the set
+the rules are tuned on. The batches never tuned on (now 20 to 42) are "unseen",
 the estimate for new articles; the antecedent ranker (kb/nlp/antecedents.py) is not trained on them
 either. Each keeps its own floors, so that adding harder items never lowers a floor."""
 
@@ -152,6 +152,10 @@ FLOORS = {  # split -> metric -> floor
     # session 20's rules); 0.930 / 0.691 once the batch's rulings made 12 label changes (307 statements); 0.934 /
     # 0.694 with session 21's
     "test-b41": {"precision": 0.91, "recall": 0.67},
+    # blind 0.915 / 0.688, never tuned on (41 articles, 189 statements; drawn and labelled in session 22 with
+    # kb/eval/batch.py and measured with the session's code as it stood at the draw, aa582a8); 0.914 / 0.688 once
+    # the batch's rulings made 5 label changes (186 statements); the same with session 22's later rules
+    "test-b42": {"precision": 0.89, "recall": 0.66},
     # the never-tuned batches. Until session 10 batches 17 to 20 (1,159 statements): 0.878 / 0.711 with the
     # rules of session 9, 0.892 / 0.718 with the antecedent ranker. Since session 11 batches 18 to 21
     # (240 articles, 1,124 statements: batch 17 joined the tuned set, batch 21 was labelled): 0.888 / 0.697
@@ -178,17 +182,19 @@ FLOORS = {  # split -> metric -> floor
     # and 39 (batches 20 to 39, 1,200 articles, 5,921 statements, labelled in session 20): 0.892 / 0.701 with
     # session 19's rules, 0.893 / 0.703 with session 20's, 0.893 / 0.707 with session 21's (0.893 / 0.708 at its
     # end). With batches 40 and 41 (batches 20 to 41, 1,320 articles, 6,554 statements, labelled in session 21):
-    # 0.895 / 0.706 with session 20's rules, 0.896 / 0.711 with session 21's; the floors hold
+    # 0.895 / 0.706 with session 20's rules, 0.896 / 0.711 with session 21's; the floors hold. With batch 42
+    # (batches 20 to 42, 1,361 articles, 6,740 statements, labelled in session 22): 0.896 / 0.710 with session
+    # 21's rules, 0.896 / 0.712 with session 22's; the floors hold
     "unseen": {"precision": 0.88, "recall": 0.70},
 }
 
 
 def test_gold_set_shape() -> None:
     gold = load_gold(GOLD)
-    assert len(gold) >= 2317
+    assert len(gold) >= 2358
     assert len({g["feed"].split("/")[0] + g["feed"] for g in gold}) >= 3
     n = sum(1 for g in gold for s in g["statements"] if not s.get("optional"))
-    assert n >= 11467
+    assert n >= 11653
     assert {g["split"] for g in gold} == {"dev", "test"}
     assert all(g["split"] == "test" for g in gold if g.get("batch", 1) >= 2)
 
@@ -377,6 +383,9 @@ def test_title_and_organization_accuracy(scores: dict) -> None:
     assert scores["test-b40"]["organization_accuracy"] >= 0.79
     assert scores["test-b41"]["title_accuracy"] >= 0.85
     assert scores["test-b41"]["organization_accuracy"] >= 0.87
+    # batch 42 (blind: 0.848 / 0.814 as labelled, 0.867 / 0.833 after its rulings, n=45 / 42, the same with session 21's and 22's code)
+    assert scores["test-b42"]["title_accuracy"] >= 0.84
+    assert scores["test-b42"]["organization_accuracy"] >= 0.81
     # never tuned on: roles of people the rules have not met. Batches 17-20 (until session 10): 0.886 /
     # 0.766, n=341 / 307; batches 18-21 (since session 11, a new split): 0.874 / 0.776, n=333 / 299 with
     # session 10's rules, 0.875 / 0.779, n=337 / 303 after round 10; batches 18-22 (since session 12, a new

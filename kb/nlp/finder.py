@@ -246,6 +246,8 @@ BAD_AFTER = {
     "爆料": ("人", "者"),
 }
 BAD_BEFORE["预估"] = ("被", "所", "原")
+# "让人觉得", "大家都觉得", "不觉得": a feeling caused or shared, not someone's stated view
+BAD_BEFORE["觉得"] = tuple("让 使 令 人 会 不 都 总 也会 大家 有人 我 我们 你 你们 就".split())
 BAD_AFTER["预估"] = ("的", "于", "在", "值")
 # "输入一个提示，…": 提示 as a noun after a measure word
 BAD_BEFORE["提示"] = ("个", "条", "项", "些", "种", "被", "所", "的", "此", "该", "系统")
@@ -277,6 +279,12 @@ ATTITUDE_SHOWN = re.compile(
     r"(?:强烈|坚决|高度|极大|深切|诚挚|衷心)?"
     r"(?:反对|支持|欢迎|感谢|遗憾|关注|赞赏|不满|祝贺|愤怒|歉意|抗议|震惊|失望|认可|同意|理解|谴责|哀悼|慰问)"
     r"[^，。！？；\n]{0,6}(?:[，。！？；\n]|$)"
+)
+# "强调了芯片在机器人领域的基础性作用", "承认了…的局限性": a cue with 了 and a noun phrase that carries a claim
+CLAIM_NP_CUES = frozenset(("强调", "承认"))
+CLAIM_NP = re.compile(
+    r"了[^，。！？；;：:\n“”]{2,30}?的[^，。！？；;：:\n“”的]{0,8}"
+    r"(?:作用|重要性|必要性|紧迫性|局限性|风险|价值|意义|地位|优势|不足|缺陷)(?=[，,。！？；;：:\n])"
 )
 # "在…", "当…": a clause of time or place that opens with its preposition
 TIME_LEAD = re.compile(r"\s*(?:在|当|于)")
@@ -505,7 +513,7 @@ NOT_OUTLET = re.compile(r"以及|和|与|及|各种|各方|的|惯例|这|那|�
 
 
 # Cues of wishes, confirmations, beliefs and estimates: a statement only with a subject in their own clause
-SUBJECT_CUES = frozenset(("希望", "确认", "相信", "估计", "期望"))
+SUBJECT_CUES = frozenset(("希望", "确认", "相信", "估计", "期望", "觉得"))
 # what before 分析 makes it an analysis someone did or part of a noun, not a reading they gave
 ANALYSIS_BAD = re.compile(
     r"进行|做|作|的|了|对|利用|通过|进一步|深度|深入|具体|荟萃|检测|基因|数据|技术|研究$|行为$"
@@ -582,7 +590,7 @@ WEAK_MIDDLE_BAD = re.compile(r"被|正在|时|与|会|的|测试|如何|是否")
 # A view announced by a colon or a dash ("…抛出颠覆性结论：", "…此前的担忧：", "提出了一个对比——")
 VIEW_COLON = re.compile(
     r"(?<!反驳了)(?<!驳斥了)(?<!质疑了)(?<!主流)(?<!外界的)"
-    r"(?:(结论|观点|看法|认知|判断|担忧|预测|预判|比喻|对比|解释|回应|通知|表态|解法|忠告|愿景|方向|这一点|目标)(?:如下|是)?："
+    r"(?:(结论|观点|看法|认知|判断|担忧|预测|预判|比喻|对比|解释|回应|通知|表态|解法|忠告|愿景|方向|这一点|目标|质疑)(?:如下|是)?："
     r"|(对比|比喻|预测)——)"
 )
 # "X此前的担忧": the one whose view it is, before 的
@@ -923,9 +931,23 @@ class Finder:
             a = _words_before(text, p)
             region = text[a:p].strip()
             # ("她相信，…", "他希望…": a pronoun is subject enough for a belief, an estimate or a wish)
-            believer = region in ("他", "她") and cue in ("相信", "估计", "希望")
+            believer = region in ("他", "她") and cue in ("相信", "估计", "希望", "觉得")
             if not believer and (
                 len(region) < 2 or CONTINUE_CUE.fullmatch(region) or region.endswith(("们", "我"))
+            ):
+                return False
+        if cue == "觉得" and own_subject:
+            # "尤什凯维奇还是觉得…", "他觉得，…": a named person's (or a 他/她's) view; not a feeling caused or
+            # explained ("让用户觉得", "因为小羊觉得", "他只觉得冷汗涔涔") nor a group's ("员工觉得")
+            a = _words_before(text, p)
+            region = text[
+                max(0, a - 5) : p
+            ]  # (with the clause before: "意思是，他觉得…" explains someone else)
+            if re.search(r"让|使|令|因为|由于|意思是|只$|仍$|而$|都$|至多$", region):
+                return False
+            sp = _pronoun_head(text, a, p) or self._subject(text, a, p, p + len(cue))
+            if sp is None or not (
+                sp.type == "person" or (sp.type == "ref_person" and sp.mention.strip() in ("他", "她"))
             ):
                 return False
         if len(cue) >= 2 and text[p - 1 : p] == "的":
@@ -965,12 +987,26 @@ class Finder:
                     continue  # "科学界普遍认为": a group's shared view is an unnamed statement
                 if bad == "所" and INSTITUTE.search(text, max(0, p - 4), p):
                     continue  # "英国AI安全研究所表示，": an institute's name, not the particle 所 ("所表示的")
-                if bad == "并" and cue == "称" and text[max(0, p - 2) : p - 1] in ("，", ","):
-                    continue  # "…，并称…": the same subject goes on speaking, not "A与B并称"
+                if (
+                    bad == "并"
+                    and cue == "称"
+                    and (
+                        text[max(0, p - 2) : p - 1] in ("，", ",")
+                        or text[p + 1 : p + 2] in ("这", "该", "其", "自")
+                    )
+                ):
+                    continue  # "…，并称…", "…并称这是…": the same subject goes on speaking, not "A与B并称"
                 return False
         q = p + len(cue)
         for bad in BAD_AFTER.get(cue, ()):
             if text[q : q + len(bad)] == bad:
+                if (
+                    bad == "了"
+                    and cue in CLAIM_NP_CUES
+                    and CLAIM_NP.match(text, q)
+                    and not re.search(r"[这此][也更再还进一步同样]{0,3}$", text[max(0, p - 6) : p])
+                ):
+                    continue  # "强调了芯片在…的基础性作用": a claim; not "这强调了…的重要性" (a fact, no one's words)
                 return False
         if pause and cue in self.lex.weak and cue not in self.lex.short:
             # "宣布将收购…", "否认了传闻": a weak cue introduces speech only after a pause or a quote
@@ -1220,6 +1256,8 @@ class Finder:
             om = ONE_SAYING.match(text, mend)
             if om is not None:
                 mend = om.end()  # "X说过一句话，…": what follows the phrase is what was said
+            if cue in CLAIM_NP_CUES and text[mend : mend + 1] == "了":
+                mend += 1  # (the 了 of "强调了…的作用" is not what was said)
             if cue[-1] not in "说称道" and (sm := SAY_AGAIN.match(text, mend)) is not None:
                 mend = sm.end()
             cs = self._clause_start(text, p, quotes)
@@ -1279,7 +1317,8 @@ class Finder:
                 speaker is None
                 and region.strip()
                 and not re.fullmatch(
-                    r"\s*(?:并|并且|同时|还|也|随后|此外|另外|则|而|仅|只|但|但也|也仅|仅仅)?\s*", region
+                    r"\s*(?:并|并且|同时|还|也|随后|此外|另外|则|而|而且|甚至|仅|只|但|但也|也仅|仅仅)?\s*",
+                    region,
                 )
                 and not SCENE_ONLY.fullmatch(region)
                 and not CONTINUE_CUE.fullmatch(region)
@@ -1784,12 +1823,10 @@ class Finder:
                 return cs - 1  # "…，并多次呼吁撤销…": a weak cue after 并 goes on with the same speaker
             if not self._cue_ok(text, p, m.group()):
                 continue
-            # (a quote that closes a sentence, "…意愿了。”另一位创业者则说，", ends a clause too)
-            closed = cs - 2 > q and text[cs - 1] in "”」』" and text[cs - 2] in "。！？!?"
-            if cs <= q or (text[cs - 1] not in "，,；;" and not closed):
+            if cs <= q or text[cs - 1] not in "，,；;":
                 continue
             if self.parser.parse_region(text, cs, p) is not None:
-                return cs if closed else cs - 1
+                return cs - 1
             if CONTINUE_CUE.fullmatch(text, cs, p) and (
                 m.group() not in self.lex.short or text[p + 1 : p + 2] in "，,：:“"
             ):
@@ -1806,6 +1843,24 @@ class Finder:
         return len(para) <= 30 and not any(c in para for c in "。！？!?，,：:“”")
 
     # -- quotes with the speaker after them ---------------------------------------------------------
+
+    @staticmethod
+    def _surname_only(text: str, a: int, b: int, before: int) -> Speaker | None:
+        """ "“…。”曹说，": a surname alone after a quote stands for the one person of that surname the
+        article named before (a person the entity stage found), never when two share it."""
+        head = text[a:b].strip()
+        if len(head) != 1 or head not in SURNAMES:
+            return None
+        names = LOCAL_NAMES.get() or {}
+        fulls = {
+            n
+            for n, t in names.items()
+            if t == "person" and n[0] == head and 2 <= len(n) <= 4 and 0 <= text.find(n) < before
+        }
+        if len(fulls) != 1:
+            return None
+        s0 = a + text[a:b].index(head)
+        return Speaker(s0, s0 + 1, head, "person", name=fulls.pop())
 
     def quotes_after(self, text: str, quotes: list[tuple[int, int]], taken: set[int]) -> list[Candidate]:
         out = []
@@ -1847,6 +1902,8 @@ class Finder:
             if m is None or not clause:
                 continue
             sp = self._subject(text, k, k + m.start(), k + m.end())
+            if sp is None:
+                sp = self._surname_only(text, k, k + m.start(), a)
             if sp is None:
                 continue
             s0, s1 = self._trim(text, a + 1, b)
@@ -2347,8 +2404,20 @@ class Finder:
                     self.parser.parse_region(text, cs, m.start())
                     or self.parser.subject_head(text, cs, m.start())
                     or self.subjects.antecedent(text, m.start(), floor=cs)
+                    or _pronoun_head(text, cs, m.start())
                 )
-            if sp is None or sp.type not in ("person", "organization") or not sp.name:
+            if sp is None or not (
+                (sp.type in ("person", "organization") and sp.name)
+                # "研究团队给出了…的愿景：", "他用一句比喻说明这一点：": an unnamed source, or a 他/她 that
+                # coreference resolves
+                or (
+                    m.group(1) not in ("目标", "方向", "通知")  # ("为工程师设定的目标是：" is no one's view)
+                    and (
+                        sp.type == "unnamed"
+                        or (sp.type == "ref_person" and sp.mention.strip() in ("他", "她"))
+                    )
+                )
+            ):
                 continue
             end = self._sentence_end(text, q, quotes)
             if end >= len(text) or text[end] not in "。！？!?":
